@@ -1,0 +1,3 @@
+from csi_tool.cli import main
+
+main()

@@ -1,0 +1,49 @@
+"""Write files so that an interrupted write never leaves a half-written file behind."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_new_file(path: Path, text: str) -> None:
+    """Create `path` with `text`, atomically, failing with FileExistsError if it exists."""
+    temporary = _write_temporary(path, text)
+    try:
+        os.link(temporary, path)  # atomic, and refuses to replace an existing file
+    finally:
+        temporary.unlink()
+    _fsync_directory(path.parent)
+
+
+def replace_file(path: Path, text: str) -> None:
+    """Replace (or create) `path` with `text` atomically: readers see the old or the new file."""
+    temporary = _write_temporary(path, text)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _fsync_directory(path.parent)
+
+
+def _write_temporary(path: Path, text: str) -> Path:
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name)
+
+
+def _fsync_directory(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

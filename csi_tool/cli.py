@@ -1,0 +1,151 @@
+"""Click commands only: parse arguments, call one core function, map the result to an exit code.
+
+Exit codes: 0 ok, 1 findings, 2 usage or configuration error, 3 unexpected error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from csi_tool import __version__
+from csi_tool.errors import ConfigError, CsiError, FindingsError, display_path
+from csi_tool.newrecord import create_record
+from csi_tool.register import find_root, load_policies
+from csi_tool.report import (
+    FORMATS,
+    neutralise_workflow_commands,
+    render_findings,
+    resolve_format,
+    summary_line,
+)
+from csi_tool.schema_export import stale_schema_files, write_schema_files
+from csi_tool.validation import validate_paths
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNEXPECTED = 0, 1, 2, 3
+
+
+class _CsiGroup(click.Group):
+    """Turns every error into a message and an exit code; bad input never shows a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except FindingsError as e:
+            _say(render_findings(e.findings, "text", 0), err=True)
+            raise click.exceptions.Exit(EXIT_FINDINGS) from e
+        except CsiError as e:
+            _say(f"csi: {e}", err=True)
+            raise click.exceptions.Exit(e.exit_code) from e
+        except KeyboardInterrupt:
+            raise click.exceptions.Exit(130) from None
+        except Exception as e:  # noqa: BLE001 - the one place that catches everything
+            _say(
+                f"csi: unexpected error ({type(e).__name__}: {e}). "
+                "This is a bug in csi; please report it with the command you ran.",
+                err=True,
+            )
+            raise click.exceptions.Exit(EXIT_UNEXPECTED) from e
+
+
+def _say(text: str, err: bool = False) -> None:
+    if text:
+        click.echo(neutralise_workflow_commands(text), err=err)
+
+
+def _root(ctx: click.Context) -> Path:
+    given: Path | None = ctx.obj
+    return given.resolve() if given is not None else find_root(Path.cwd())
+
+
+@click.group(cls=_CsiGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="csi")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    envvar="CSI_ROOT",
+    help="Register folder (holds register/ and policies/). Default: the nearest one above the current folder.",
+)
+@click.pass_context
+def cli(ctx: click.Context, root: Path | None) -> None:
+    """csi: a git-native continual improvement register."""
+    ctx.obj = root
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="auto",
+    show_default=True,
+    help="auto means github inside GitHub Actions, text elsewhere.",
+)
+@click.pass_context
+def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
+    """Check records and policies; report every finding with file, line and field.
+
+    With PATHS, only findings in those files or folders are reported (the whole register is
+    still read, since dependencies and ids span files).
+    """
+    root = _root(ctx)
+    result = validate_paths(root, paths)
+    concrete = resolve_format(fmt, os.environ)
+    output = render_findings(result.findings, concrete, result.records_checked)
+    if concrete == "github":
+        click.echo(output) if output else None  # already escaped workflow commands
+    else:
+        _say(output)
+    if concrete != "json":
+        _say(summary_line(result.findings, result.records_checked), err=True)
+    ctx.exit(EXIT_FINDINGS if result.findings else EXIT_OK)
+
+
+@cli.command()
+@click.option("--title", required=True, help="The improvement in one line.")
+@click.option("--service", help="The service that improves.")
+@click.option("--owner", help="Accountable handle, e.g. @acme/service-desk.")
+@click.pass_context
+def new(ctx: click.Context, title: str, service: str | None, owner: str | None) -> None:
+    """Write a new record in the initial state with the next id free on every branch."""
+    root = _root(ctx)
+    policies, findings = load_policies(root)
+    if policies is None:
+        raise FindingsError(findings)
+    path = create_record(root, policies, title, service, owner, dt.date.today())
+    _say(display_path(path, root))
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="Exit 1 if the files in schema/ are stale; write nothing.")
+@click.pass_context
+def schema(ctx: click.Context, check: bool) -> None:
+    """Write the JSON Schemas of records and policies to schema/."""
+    root = _root(ctx)
+    policies, findings = load_policies(root)
+    if policies is None:
+        raise FindingsError(findings)
+    if check:
+        stale = stale_schema_files(root, policies)
+        for path in stale:
+            _say(f"{display_path(path, root)}: stale; run `csi schema` and commit the result", err=True)
+        ctx.exit(EXIT_FINDINGS if stale else EXIT_OK)
+    for path in write_schema_files(root, policies):
+        _say(f"wrote {display_path(path, root)}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        cli(prog_name="csi")
+    except ConfigError as e:  # raised while click resolves options, outside invoke
+        _say(f"csi: {e}", err=True)
+        sys.exit(EXIT_USAGE)

@@ -1,0 +1,134 @@
+"""Read one YAML file into a validated Pydantic model, with every finding placed on its line."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+from ruamel.yaml.comments import CommentedMap
+
+from csi_tool import yamlio
+from csi_tool.errors import Finding, YamlError
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+# Readable names for the patterns of models.py, so users never see a raw regular expression.
+_PATTERN_HINTS = {
+    "^@": "must be a handle such as @alice or @acme/service-desk",
+    "^[A-Z][A-Z0-9]*-[0-9]+$": "must be a record id such as CSI-0042",
+    "^[a-z0-9][a-z0-9-]*$": "must be lower-case letters, digits and dashes",
+    "^https?://": "must be an http:// or https:// link without spaces",
+    "^[A-Za-z0-9][A-Za-z0-9._:/#-]*$": "must be an identifier such as INC0012345",
+    "^[a-z][a-z0-9_]*$": "must be lower-case letters, digits and underscores, starting with a letter",
+    "^[a-z][a-z_]*$": "must be lower-case letters and underscores",
+    "^[^\\n\\r]*$": "must be a single line",
+    "^[^\\n\\r]*\\S[^\\n\\r]*$": "must be a single line of text",
+    "^[A-Z][A-Z0-9]*$": "must be upper-case letters and digits",
+}
+
+
+@dataclass
+class Document:
+    """A file's text and where it lives; lines are looked up only when a finding needs one."""
+
+    path: Path
+    display: str
+    text: str
+    _tree: CommentedMap | None = field(default=None, repr=False)
+
+    def locate(self, loc: Sequence[str | int]) -> tuple[int, int]:
+        """1-based (line, column) of a field path in this file."""
+        if self._tree is None:
+            self._tree = yamlio.load_roundtrip(self.text)
+        return yamlio.locate(self._tree, loc)
+
+    def finding(self, loc: Sequence[str | int], message: str, code: str = "invalid") -> Finding:
+        """A finding about the field at `loc`, placed on that field's line."""
+        line, column = self.locate(loc)
+        return Finding(self.display, line, column, field_path(loc), message, code)
+
+
+def read_document(path: Path, display: str, max_bytes: int) -> tuple[Document, dict[str, Any]]:
+    """Read and parse a file; raises YamlError with the place of the problem."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise YamlError(Finding(display, 1, 1, "", f"cannot read file: {e.strerror}")) from e
+    text = yamlio.decode(data, display, max_bytes)
+    return Document(path, display, text), yamlio.load_fast(text, display)
+
+
+def validate_model(
+    model: type[ModelT], data: dict[str, Any], document: Document
+) -> tuple[ModelT | None, list[Finding]]:
+    """Validate parsed data; Pydantic errors become findings on the offending key's line."""
+    try:
+        return model.model_validate(data), []
+    except ValidationError as e:
+        findings = sorted({_finding_from_error(error, model, document) for error in e.errors()})
+        return None, findings
+
+
+def field_path(loc: Iterable[str | int]) -> str:
+    """`metrics[0].baseline.value` from ('metrics', 0, 'baseline', 'value')."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _finding_from_error(error: ErrorDetails, model: type[BaseModel], document: Document) -> Finding:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        message = f"unknown field {str(loc[-1])!r}" + _suggestion(str(loc[-1]), model, loc[:-1])
+    elif kind == "missing":
+        message = f"required field {str(loc[-1])!r} is missing"
+    elif kind == "string_pattern_mismatch":
+        pattern = str((error.get("ctx") or {}).get("pattern", ""))
+        hint = next((h for p, h in _PATTERN_HINTS.items() if pattern.startswith(p)), None)
+        message = hint or error["msg"]
+    elif kind == "literal_error" and loc == ("schema_version",):
+        message = f"unsupported schema_version {error['input']!r}; this csi reads version 1"
+    else:
+        message = error["msg"]
+        if message.startswith("Input should be"):
+            message = "must be" + message.removeprefix("Input should be")
+    return document.finding(loc, message)
+
+
+def _suggestion(name: str, model: type[BaseModel], parent: tuple[Any, ...]) -> str:
+    known = _field_names_at(model, parent)
+    close = difflib.get_close_matches(name, known, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _field_names_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the model reached by walking `loc` through nested model fields."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int) or not (
+            isinstance(current, type) and issubclass(current, BaseModel)
+        ):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            return []
+        current = _innermost_model(info.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _innermost_model(annotation: Any) -> Any:
+    """The BaseModel inside `X | None`, `list[X]` or `dict[str, X]`, else the annotation."""
+    for arg in getattr(annotation, "__args__", ()):
+        found = _innermost_model(arg)
+        if isinstance(found, type) and issubclass(found, BaseModel):
+            return found
+    return annotation

@@ -1,0 +1,71 @@
+"""`csi new`: write a new record in the initial state with the next id free on every branch."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ruamel.yaml.comments import CommentedMap
+
+from csi_tool import yamlio
+from csi_tool.atomicfile import write_new_file
+from csi_tool.documents import Document, validate_model
+from csi_tool.errors import ConfigError
+from csi_tool.gitrepo import file_stems_on_all_branches
+from csi_tool.models import SCHEMA_VERSION, Record
+from csi_tool.policy import IdFormat, Policies
+from csi_tool.register import REGISTER_DIR, RECORD_SUFFIX, record_path
+
+SCHEMA_COMMENT = "# yaml-language-server: $schema=../schema/record.schema.json\n"
+
+
+def next_record_id(root: Path, id_format: IdFormat) -> str:
+    """One past the highest id in the work tree and on every local and remote-tracking branch."""
+    folder = root / REGISTER_DIR
+    stems = {p.stem for p in folder.glob(f"*{RECORD_SUFFIX}")} if folder.is_dir() else set()
+    stems |= file_stems_on_all_branches(folder)
+    prefix = f"{id_format.prefix}-"
+    numbers = [
+        int(stem.removeprefix(prefix))
+        for stem in stems
+        if stem.startswith(prefix) and stem.removeprefix(prefix).isdigit()
+    ]
+    return id_format.format(max(numbers, default=0) + 1)
+
+
+def create_record(
+    root: Path,
+    policies: Policies,
+    title: str,
+    service: str | None,
+    owner: str | None,
+    today: dt.date,
+) -> Path:
+    """Write a new record and return its path; the values are validated before anything is written."""
+    record_id = next_record_id(root, policies.register.id)
+    tree = CommentedMap()
+    tree["schema_version"] = SCHEMA_VERSION
+    tree["id"] = record_id
+    tree["title"] = title
+    tree["created"] = today
+    if service is not None:
+        tree["service"] = service
+    if owner is not None:
+        tree["owner"] = owner
+    tree["status"] = policies.workflow.initial
+    text = SCHEMA_COMMENT + yamlio.dump_roundtrip(tree)
+    path = record_path(root, record_id)
+    _refuse_invalid_values(text, path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_new_file(path, text)
+    return path
+
+
+def _refuse_invalid_values(text: str, path: Path) -> None:
+    """Read the text back exactly as `csi validate` will, so a new record is always valid."""
+    document = Document(path, path.name, text)
+    _, findings = validate_model(Record, yamlio.load_fast(text, path.name), document)
+    if findings:
+        problem = findings[0]
+        option = f"--{problem.field}" if problem.field else "the values given"
+        raise ConfigError(f"{option}: {problem.message}")

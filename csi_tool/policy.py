@@ -1,0 +1,215 @@
+"""Pydantic models for policies/*.yaml and the rules that keep each policy self-consistent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+StateName = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z_]*$", max_length=40),
+    Field(description="A workflow state name such as `in_progress`."),
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Requirement(StrEnum):
+    """Things a record must have on entering a state; `readiness.py` knows how to check each."""
+
+    OWNER = "owner"
+    SOURCE_REFERENCES = "source_references"
+    CURRENT_STATE_SUMMARY = "current_state_summary"
+    VISION = "vision"
+    ASSESSMENT = "assessment"
+    OPTION = "option"
+    CHOSEN_OPTION = "chosen_option"
+    DECISION = "decision"
+    DECISION_OUTCOME = "decision_outcome"
+    DECISION_RATIONALE = "decision_rationale"
+    DECISION_REVISIT = "decision_revisit"
+    METRICS = "metrics"
+    METRIC_BASELINES = "metric_baselines"
+    METRIC_TARGETS = "metric_targets"
+    PLAN_DUE = "plan_due"
+    MEASUREMENTS_AFTER_START = "measurements_after_start"
+    REVIEW = "review"
+    LESSON = "lesson"
+    WITHDRAWAL = "withdrawal"
+
+
+LaxRequirement = Annotated[Requirement, Field(strict=False)]
+
+
+class StateSpec(_Model):
+    """One state of the workflow."""
+
+    description: str = Field(min_length=1, description="What the state means to a reader.")
+    requires: list[LaxRequirement] = Field(
+        default_factory=list,
+        description="What a record must have on entering this state (and keep afterwards).",
+    )
+
+
+class WorkflowPolicy(_Model):
+    """policies/workflow.yaml: the states an improvement moves through."""
+
+    schema_version: Literal[1] = Field(description="Version of the policy format; always 1.")
+    initial: StateName = Field(description="The state every new record starts in.")
+    terminal: list[StateName] = Field(
+        min_length=1, description="States a record never leaves (closed, rejected, withdrawn)."
+    )
+    states: dict[StateName, StateSpec] = Field(
+        min_length=1, description="Every state, in the order a reader expects them."
+    )
+    transitions: dict[StateName, list[StateName]] = Field(
+        description="For each state, the states a record may move to next."
+    )
+
+    def states_before(self, state: str) -> list[str]:
+        """States every path from the initial state to `state` passes through (its dominators).
+
+        A record in `state` must also meet the requirements of these states: a closed record was
+        approved, so it still needs its baselines; a withdrawn one may have left from anywhere,
+        so it needs only what the initial state needs.
+        """
+        dominators = _dominators(self.initial, self.transitions, list(self.states))
+        return [s for s in self.states if s in dominators.get(state, set()) and s != state]
+
+
+class IdFormat(_Model):
+    """How record ids are built."""
+
+    prefix: str = Field(
+        pattern=r"^[A-Z][A-Z0-9]*$", max_length=10, description="Letters before the dash."
+    )
+    digits: int = Field(ge=1, le=9, description="Zero-padded width of the number.")
+
+    def format(self, number: int) -> str:
+        """The id of record number `number`, e.g. CSI-0042."""
+        return f"{self.prefix}-{number:0{self.digits}d}"
+
+    def pattern(self) -> str:
+        """Regular expression that matches every id of this format."""
+        return rf"^{self.prefix}-[0-9]{{{self.digits},}}$"
+
+
+class RegisterPolicy(_Model):
+    """policies/register.yaml: the shape of the register itself."""
+
+    schema_version: Literal[1] = Field(description="Version of the policy format; always 1.")
+    id: IdFormat = Field(description="Record id format.")
+    max_file_bytes: int = Field(
+        262_144, ge=1024, le=10_485_760, description="Largest record or policy file accepted."
+    )
+
+
+POLICY_FILES: dict[str, type[BaseModel]] = {
+    "workflow.yaml": WorkflowPolicy,
+    "register.yaml": RegisterPolicy,
+}
+
+
+@dataclass(frozen=True)
+class Policies:
+    """Every policy of a register, validated."""
+
+    workflow: WorkflowPolicy
+    register: RegisterPolicy
+
+
+@dataclass(frozen=True)
+class PolicyProblem:
+    """A rule a policy breaks, placed at a field path for locating its line."""
+
+    loc: tuple[str | int, ...]
+    message: str
+
+
+_DECISION_STATES = {"approved", "deferred", "rejected"}
+
+
+def workflow_problems(workflow: WorkflowPolicy) -> Iterator[PolicyProblem]:
+    """Inconsistencies a schema alone cannot see: unknown states, dead ends, unreachable states."""
+    states = set(workflow.states)
+    if workflow.initial not in states:
+        yield PolicyProblem(("initial",), f"initial state {workflow.initial!r} is not in states")
+    if workflow.initial in workflow.terminal:
+        yield PolicyProblem(("initial",), "the initial state cannot be terminal")
+    for i, state in enumerate(workflow.terminal):
+        if state not in states:
+            yield PolicyProblem(("terminal", i), f"terminal state {state!r} is not in states")
+    for source, targets in workflow.transitions.items():
+        if source not in states:
+            yield PolicyProblem(("transitions", source), f"state {source!r} is not in states")
+        if source in workflow.terminal and targets:
+            yield PolicyProblem(
+                ("transitions", source), f"terminal state {source!r} cannot have transitions"
+            )
+        for i, target in enumerate(targets):
+            if target not in states:
+                yield PolicyProblem(
+                    ("transitions", source, i), f"target state {target!r} is not in states"
+                )
+            elif target == source:
+                yield PolicyProblem(
+                    ("transitions", source, i), f"state {source!r} cannot move to itself"
+                )
+    reachable = _reachable(workflow.initial, workflow.transitions)
+    for state, spec in workflow.states.items():
+        if state not in reachable:
+            yield PolicyProblem(
+                ("states", state), f"state {state!r} cannot be reached from {workflow.initial!r}"
+            )
+        elif state not in workflow.terminal and not workflow.transitions.get(state):
+            yield PolicyProblem(
+                ("states", state), f"state {state!r} is not terminal but has no way out"
+            )
+        for i, requirement in enumerate(spec.requires):
+            if requirement is Requirement.DECISION_OUTCOME and state not in _DECISION_STATES:
+                yield PolicyProblem(
+                    ("states", state, "requires", i),
+                    "decision_outcome only applies to states named approved, deferred or rejected",
+                )
+
+
+def _reachable(start: str, transitions: dict[str, list[str]]) -> set[str]:
+    seen = {start}
+    stack = [start]
+    while stack:
+        for target in transitions.get(stack.pop(), []):
+            if target not in seen:
+                seen.add(target)
+                stack.append(target)
+    return seen
+
+
+def _dominators(
+    start: str, transitions: dict[str, list[str]], states: list[str]
+) -> dict[str, set[str]]:
+    """Classic iterative dominator sets; workflows are tiny, so clarity beats speed."""
+    reachable = _reachable(start, transitions)
+    predecessors: dict[str, set[str]] = {s: set() for s in reachable}
+    for source, targets in transitions.items():
+        if source in reachable:
+            for target in targets:
+                if target in reachable:
+                    predecessors[target].add(source)
+    dominators = {s: set(reachable) for s in reachable}
+    dominators[start] = {start}
+    changed = True
+    while changed:
+        changed = False
+        for state in (s for s in states if s in reachable and s != start):
+            preds = [dominators[p] for p in predecessors[state]]
+            new = set.intersection(*preds) | {state} if preds else {state}
+            if new != dominators[state]:
+                dominators[state] = new
+                changed = True
+    return dominators

@@ -1,0 +1,106 @@
+"""Render findings for people (text), machines (json) and GitHub Actions (workflow commands).
+
+Record text comes from pull requests, so nothing printed here may start a workflow command:
+text output is kept to one line per finding and any line that would begin with `::` is broken.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+
+from csi_tool.errors import Finding
+
+FORMATS = ("text", "json", "github", "auto")
+_ZERO_WIDTH_SPACE = "\u200b"
+
+
+def resolve_format(requested: str, environ: Mapping[str, str]) -> str:
+    """`auto` becomes `github` inside GitHub Actions and `text` elsewhere."""
+    if requested != "auto":
+        return requested
+    return "github" if environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def render_findings(findings: Sequence[Finding], fmt: str, checked: int) -> str:
+    """All findings in one of the concrete formats (text, json, github)."""
+    if fmt == "json":
+        payload = {
+            "findings": [
+                {
+                    "path": f.path,
+                    "line": f.line,
+                    "column": f.column,
+                    "field": f.field,
+                    "code": f.code,
+                    "message": f.message,
+                }
+                for f in findings
+            ],
+            "summary": {"files_with_findings": _file_count(findings), "findings": len(findings),
+                        "records_checked": checked},
+        }
+        return neutralise_workflow_commands(json.dumps(payload, indent=2, ensure_ascii=False))
+    if fmt == "github":
+        return "\n".join(github_annotation(f) for f in findings)
+    return neutralise_workflow_commands("\n".join(text_line(f) for f in findings))
+
+
+def summary_line(findings: Sequence[Finding], checked: int) -> str:
+    """One closing line for people: how much was checked and what was found."""
+    if not findings:
+        return f"ok: {checked} record(s) checked, no findings"
+    return f"{len(findings)} finding(s) in {_file_count(findings)} file(s); {checked} record(s) checked"
+
+
+def text_line(finding: Finding) -> str:
+    """`path:line:col: field: message` on a single line."""
+    field = f" {_single_line(finding.field)}:" if finding.field else ""
+    return f"{_single_line(finding.location())}:{field} {_single_line(finding.message)}"
+
+
+def github_annotation(finding: Finding, level: str = "error") -> str:
+    """A `::error file=…,line=…,col=…,title=…::message` workflow command, escaped as documented."""
+    properties = ",".join(
+        f"{key}={escape_property(value)}"
+        for key, value in (
+            ("file", finding.path),
+            ("line", str(finding.line)),
+            ("col", str(finding.column)),
+            ("title", finding.field or "csi"),
+        )
+    )
+    return f"::{level} {properties}::{escape_data(finding.message)}"
+
+
+def escape_data(value: str) -> str:
+    """Escape a workflow command's message: `%`, CR and LF."""
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(value: str) -> str:
+    """Escape a workflow command's property: as data, plus `:` and `,`."""
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def neutralise_workflow_commands(text: str) -> str:
+    """Break every line that GitHub's runner would read as a workflow command.
+
+    The runner ignores leading whitespace and then looks for `::`; a zero-width space between
+    the colons keeps the line readable and inert.
+    """
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        stripped = line.lstrip()
+        if stripped.startswith("::"):
+            indent = line[: len(line) - len(stripped)]
+            lines[i] = f"{indent}:{_ZERO_WIDTH_SPACE}{stripped[1:]}"
+    return "\n".join(lines)
+
+
+def _single_line(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n")
+
+
+def _file_count(findings: Sequence[Finding]) -> int:
+    return len({f.path for f in findings})

@@ -1,0 +1,195 @@
+"""The only place that configures YAML: strict fast loads for bulk reads, round-trip loads for lines and edits.
+
+Bulk reads go through ruamel.yaml's C parser with a constructor that refuses everything a record
+never needs (aliases, merge keys, non-core tags). The round-trip loader is ~15x slower, so it is
+used only to find the line of a finding and, later, to edit files without losing comments.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import ConstructorError, SafeConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node
+from ruamel.yaml.reader import ReaderError
+
+from csi_tool.errors import Finding, YamlError
+
+# The YAML 1.2 core schema plus timestamps (dates are first-class in records).
+_CORE_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+)
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+# libyaml's composer recurses in C: nesting far deeper than any record crashes the process,
+# so such input is refused before it reaches the parser.
+MAX_NESTING = 200
+_DIRECTIVE = re.compile(r"^%", re.MULTILINE)
+_LEADING_INDICATORS = re.compile(r"^[ \t\-?:]*", re.MULTILINE)
+
+
+class _StrictConstructor(SafeConstructor):  # type: ignore[misc]
+    """SafeConstructor that refuses aliases, merge keys and tags outside the core schema."""
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise ConstructorError(
+                None, None, "aliases (*name) are not allowed in csi files", node.start_mark
+            )
+        if node.tag not in _CORE_TAGS:
+            raise ConstructorError(
+                None, None, f"the tag {node.tag!r} is not allowed in csi files", node.start_mark
+            )
+        return super().construct_object(node, deep)
+
+    def flatten_mapping(self, node: MappingNode) -> Any:
+        for key_node, _ in node.value:
+            if key_node.tag == _MERGE_TAG:
+                raise ConstructorError(
+                    None, None, "merge keys (<<) are not allowed in csi files", key_node.start_mark
+                )
+        return super().flatten_mapping(node)
+
+
+def _fast_yaml() -> YAML:
+    yaml = YAML(typ="safe")  # C parser when ruamel.yaml.clib is installed
+    yaml.Constructor = _StrictConstructor
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _roundtrip_yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap long lines a person wrote
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def decode(data: bytes, path: str, max_bytes: int) -> str:
+    """Bytes of a csi file as text, refusing oversized, empty and non-UTF-8 input."""
+    if len(data) > max_bytes:
+        raise YamlError(
+            Finding(path, 1, 1, "", f"file is {len(data)} bytes; the limit is {max_bytes} bytes")
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line, column = _line_col_of_offset(data, e.start)
+        raise YamlError(
+            Finding(path, line, column, "", f"file is not valid UTF-8 (byte 0x{data[e.start]:02x})")
+        ) from e
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise YamlError(Finding(path, 1, 1, "", "file is empty"))
+    return text
+
+
+def load_fast(text: str, path: str) -> dict[str, Any]:
+    """Parse one strict YAML 1.2 document whose top level is a mapping, as plain Python data."""
+    _refuse_what_the_parser_would_accept(text, path)
+    try:
+        data = _fast_yaml().load(text)
+    except (YAMLError, RecursionError) as e:
+        raise YamlError(_finding_from_yaml_error(e, text, path)) from e
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else type(data).__name__
+        raise YamlError(
+            Finding(path, 1, 1, "", f"the top level must be a mapping of fields, not {kind}")
+        )
+    return data
+
+
+def load_roundtrip(text: str) -> CommentedMap:
+    """Parse text that `load_fast` accepted into a tree that remembers lines and comments."""
+    tree = _roundtrip_yaml().load(text)
+    if not isinstance(tree, CommentedMap):
+        raise TypeError("load_roundtrip needs text that load_fast accepted")
+    return tree
+
+
+def dump_roundtrip(tree: CommentedMap) -> str:
+    """Serialise a round-trip tree with the project's one formatting configuration."""
+    buffer = io.StringIO()
+    _roundtrip_yaml().dump(tree, buffer)
+    return buffer.getvalue()
+
+
+def locate(tree: Any, loc: Sequence[str | int]) -> tuple[int, int]:
+    """1-based (line, column) of the deepest key or item of `loc` present in a round-trip tree.
+
+    Path elements that are not in the tree (a missing field, a Pydantic union branch name) are
+    skipped, so a finding about a missing field points at its parent.
+    """
+    line, column = 1, 1
+    node = tree
+    for part in loc:
+        if isinstance(node, CommentedMap) and isinstance(part, str) and part in node:
+            line, column = node.lc.key(part)
+            line, column = line + 1, column + 1
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+            line, column = node.lc.item(part)
+            line, column = line + 1, column + 1
+            node = node[part]
+    return line, column
+
+
+def _refuse_what_the_parser_would_accept(text: str, path: str) -> None:
+    directive = _DIRECTIVE.search(text)
+    if directive:
+        line = text.count("\n", 0, directive.start()) + 1
+        raise YamlError(
+            Finding(path, line, 1, "", "YAML directives (%YAML, %TAG) are not allowed in csi files")
+        )
+    for match in _LEADING_INDICATORS.finditer(text):
+        if match.end() - match.start() > MAX_NESTING:
+            line = text.count("\n", 0, match.start()) + 1
+            raise YamlError(
+                Finding(path, line, 1, "", f"nesting is deeper than {MAX_NESTING} levels")
+            )
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    if deepest > MAX_NESTING:
+        raise YamlError(Finding(path, 1, 1, "", f"nesting is deeper than {MAX_NESTING} levels"))
+
+
+def _finding_from_yaml_error(error: BaseException, text: str, path: str) -> Finding:
+    if isinstance(error, RecursionError):
+        return Finding(path, 1, 1, "", "nesting is too deep to read")
+    if isinstance(error, MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or error.context or "invalid YAML"
+        if error.context and error.problem:
+            problem = f"{error.context}: {error.problem}"
+        if "duplicate key" in problem:
+            problem = problem.split(" with value", 1)[0].replace("found duplicate", "duplicate")
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        return Finding(path, line, column, "", _one_line(problem))
+    if isinstance(error, ReaderError):
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        return Finding(path, line, column, "", f"character {error.character!r} is not allowed")
+    return Finding(path, 1, 1, "", _one_line(str(error)) or "invalid YAML")
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+def _line_col_of_offset(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return line, column
