@@ -21,7 +21,7 @@ def replace_file(path: Path, text: str) -> None:
     """Replace (or create) `path` with `text` atomically: readers see the old or the new file."""
     temporary = _write_temporary(path, text)
     try:
-        os.replace(temporary, path)
+        temporary.replace(path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

@@ -46,7 +46,7 @@ class _CsiGroup(click.Group):
             raise click.exceptions.Exit(e.exit_code) from e
         except KeyboardInterrupt:
             raise click.exceptions.Exit(130) from None
-        except Exception as e:  # noqa: BLE001 - the one place that catches everything
+        except Exception as e:  # the one place that catches everything
             _say(
                 f"csi: unexpected error ({type(e).__name__}: {e}). "
                 "This is a bug in csi; please report it with the command you ran.",
@@ -71,7 +71,8 @@ def _root(ctx: click.Context) -> Path:
     "--root",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     envvar="CSI_ROOT",
-    help="Register folder (holds register/ and policies/). Default: the nearest one above the current folder.",
+    help="Register folder (holds register/ and policies/). "
+    "Default: the nearest one above the current folder.",
 )
 @click.pass_context
 def cli(ctx: click.Context, root: Path | None) -> None:
@@ -125,7 +126,9 @@ def new(ctx: click.Context, title: str, service: str | None, owner: str | None) 
 
 
 @cli.command()
-@click.option("--check", is_flag=True, help="Exit 1 if the files in schema/ are stale; write nothing.")
+@click.option(
+    "--check", is_flag=True, help="Exit 1 if the files in schema/ are stale; write nothing."
+)
 @click.pass_context
 def schema(ctx: click.Context, check: bool) -> None:
     """Write the JSON Schemas of records and policies to schema/."""
@@ -136,7 +139,10 @@ def schema(ctx: click.Context, check: bool) -> None:
     if check:
         stale = stale_schema_files(root, policies)
         for path in stale:
-            _say(f"{display_path(path, root)}: stale; run `csi schema` and commit the result", err=True)
+            _say(
+                f"{display_path(path, root)}: stale; run `csi schema` and commit the result",
+                err=True,
+            )
         ctx.exit(EXIT_FINDINGS if stale else EXIT_OK)
     for path in write_schema_files(root, policies):
         _say(f"wrote {display_path(path, root)}")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -24,12 +25,25 @@ _PATTERN_HINTS = {
     "^[a-z0-9][a-z0-9-]*$": "must be lower-case letters, digits and dashes",
     "^https?://": "must be an http:// or https:// link without spaces",
     "^[A-Za-z0-9][A-Za-z0-9._:/#-]*$": "must be an identifier such as INC0012345",
-    "^[a-z][a-z0-9_]*$": "must be lower-case letters, digits and underscores, starting with a letter",
+    "^[a-z][a-z0-9_]*$": "must start with a letter, then lower-case letters, digits and _",
     "^[a-z][a-z_]*$": "must be lower-case letters and underscores",
     "^[^\\n\\r]*$": "must be a single line",
     "^[^\\n\\r]*\\S[^\\n\\r]*$": "must be a single line of text",
     "^[A-Z][A-Z0-9]*$": "must be upper-case letters and digits",
 }
+
+
+_MESSAGES = {
+    "model_type": "must be a mapping of fields (key: value)",
+    "model_attributes_type": "must be a mapping of fields (key: value)",
+    "dict_type": "must be a mapping (key: value)",
+    "list_type": "must be a list",
+    "date_from_datetime_inexact": "must be a date (YYYY-MM-DD) without a time of day",
+    "date_type": "must be a date (YYYY-MM-DD)",
+    "date_parsing": "must be a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "must be a date (YYYY-MM-DD)",
+}
+_SHOULD = re.compile(r"^(Input|String|Value|List|Dictionary) should")
 
 
 @dataclass
@@ -95,16 +109,18 @@ def _finding_from_error(error: ErrorDetails, model: type[BaseModel], document: D
         message = hint or error["msg"]
     elif kind == "literal_error" and loc == ("schema_version",):
         message = f"unsupported schema_version {error['input']!r}; this csi reads version 1"
+    elif error.get("input", "") is None:
+        message = "must not be empty"
+    elif kind in _MESSAGES:
+        message = _MESSAGES[kind]
     else:
-        message = error["msg"]
-        if message.startswith("Input should be"):
-            message = "must be" + message.removeprefix("Input should be")
+        message = _SHOULD.sub("must", error["msg"], count=1)
     return document.finding(loc, message)
 
 
 def _suggestion(name: str, model: type[BaseModel], parent: tuple[Any, ...]) -> str:
     known = _field_names_at(model, parent)
-    close = difflib.get_close_matches(name, known, n=1)
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 

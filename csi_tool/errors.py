@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -15,7 +15,7 @@ class Finding:
     column: int
     field: str
     message: str
-    code: str = field(default="invalid", compare=False)
+    code: str = "invalid"
 
     def location(self) -> str:
         """`path:line:col`, the form editors and CI annotations understand."""

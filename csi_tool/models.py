@@ -25,7 +25,7 @@ Handle = Annotated[
 RecordId = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Z][A-Z0-9]*-[0-9]+$"),
-    Field(description="A record id such as `CSI-0042`; prefix and width come from the register policy."),
+    Field(description="A record id such as `CSI-0042` (prefix and width: register policy)."),
 ]
 Line = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"^[^\n\r]*$")]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
@@ -49,8 +49,7 @@ Scale = Annotated[int, Field(ge=1, le=5)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(
-extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class SourceKind(StrEnum):

@@ -14,7 +14,7 @@ from csi_tool.errors import ConfigError
 from csi_tool.gitrepo import file_stems_on_all_branches
 from csi_tool.models import SCHEMA_VERSION, Record
 from csi_tool.policy import IdFormat, Policies
-from csi_tool.register import REGISTER_DIR, RECORD_SUFFIX, record_path
+from csi_tool.register import RECORD_SUFFIX, REGISTER_DIR, record_path
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../schema/record.schema.json\n"
 
@@ -41,7 +41,7 @@ def create_record(
     owner: str | None,
     today: dt.date,
 ) -> Path:
-    """Write a new record and return its path; the values are validated before anything is written."""
+    """Write a new record and return its path; values are validated before anything is written."""
     record_id = next_record_id(root, policies.register.id)
     tree = CommentedMap()
     tree["schema_version"] = SCHEMA_VERSION

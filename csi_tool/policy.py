@@ -140,6 +140,7 @@ def workflow_problems(workflow: WorkflowPolicy) -> Iterator[PolicyProblem]:
     states = set(workflow.states)
     if workflow.initial not in states:
         yield PolicyProblem(("initial",), f"initial state {workflow.initial!r} is not in states")
+        return  # every state would also be unreachable: one finding says it all
     if workflow.initial in workflow.terminal:
         yield PolicyProblem(("initial",), "the initial state cannot be terminal")
     for i, state in enumerate(workflow.terminal):

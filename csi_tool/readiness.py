@@ -29,7 +29,9 @@ def gaps_for_state(record: Record, state: str, workflow: WorkflowPolicy) -> list
             continue
         for requirement in spec.requires:
             for loc, message in _CHECKS[requirement](record, checked_state):
-                gaps.append(Gap(checked_state, requirement, loc, f"{checked_state} needs {message}"))
+                gaps.append(
+                    Gap(checked_state, requirement, loc, f"{checked_state} needs {message}")
+                )
     return gaps
 
 

@@ -18,9 +18,9 @@ def record_problems(record: Record) -> Iterator[Problem]:
             yield ("decision", "revisit"), "a revisit date only belongs to a deferred decision"
         elif record.decision.revisit <= record.decision.date:
             yield ("decision", "revisit"), "the revisit date must come after the decision date"
-    if record.plan and record.plan.start and record.plan.due:
-        if record.plan.due < record.plan.start:
-            yield ("plan", "due"), "the due date is before the start date"
+    plan = record.plan
+    if plan and plan.start and plan.due and plan.due < plan.start:
+        yield ("plan", "due"), "the due date is before the start date"
     if record.review and record.review.date < record.created:
         yield ("review", "date"), "the review is dated before the record was created"
     if record.decision and record.decision.date < record.created:
@@ -42,7 +42,10 @@ def _metric_problems(record: Record) -> Iterator[Problem]:
 def _metric_value_problems(i: int, metric: Metric) -> Iterator[Problem]:
     if metric.baseline and metric.target:
         if metric.target.by <= metric.baseline.date:
-            yield ("metrics", i, "target", "by"), "the target date must come after the baseline date"
+            yield (
+                ("metrics", i, "target", "by"),
+                "the target date must come after the baseline date",
+            )
         better = (
             metric.target.value > metric.baseline.value
             if metric.direction is Direction.INCREASE

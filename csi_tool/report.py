@@ -37,8 +37,11 @@ def render_findings(findings: Sequence[Finding], fmt: str, checked: int) -> str:
                 }
                 for f in findings
             ],
-            "summary": {"files_with_findings": _file_count(findings), "findings": len(findings),
-                        "records_checked": checked},
+            "summary": {
+                "files_with_findings": _file_count(findings),
+                "findings": len(findings),
+                "records_checked": checked,
+            },
         }
         return neutralise_workflow_commands(json.dumps(payload, indent=2, ensure_ascii=False))
     if fmt == "github":
@@ -50,7 +53,8 @@ def summary_line(findings: Sequence[Finding], checked: int) -> str:
     """One closing line for people: how much was checked and what was found."""
     if not findings:
         return f"ok: {checked} record(s) checked, no findings"
-    return f"{len(findings)} finding(s) in {_file_count(findings)} file(s); {checked} record(s) checked"
+    files = _file_count(findings)
+    return f"{len(findings)} finding(s) in {files} file(s); {checked} record(s) checked"
 
 
 def text_line(finding: Finding) -> str:

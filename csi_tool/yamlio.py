@@ -1,4 +1,4 @@
-"""The only place that configures YAML: strict fast loads for bulk reads, round-trip loads for lines and edits.
+"""The only place that configures YAML: strict fast loads, round-trip loads for lines and edits.
 
 Bulk reads go through ruamel.yaml's C parser with a constructor that refuses everything a record
 never needs (aliases, merge keys, non-core tags). The round-trip loader is ~15x slower, so it is
@@ -16,6 +16,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import ConstructorError, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node
 from ruamel.yaml.reader import ReaderError
 
@@ -34,19 +35,26 @@ _DIRECTIVE = re.compile(r"^%", re.MULTILINE)
 _LEADING_INDICATORS = re.compile(r"^[ \t\-?:]*", re.MULTILINE)
 
 
+class _AliasFound(Exception):
+    """A node was reached twice: the C parser hides alias events, so the text is searched again."""
+
+
 class _StrictConstructor(SafeConstructor):  # type: ignore[misc]
     """SafeConstructor that refuses aliases, merge keys and tags outside the core schema."""
 
     def construct_object(self, node: Node, deep: bool = False) -> Any:
         if node in self.constructed_objects or node in self.recursive_objects:
-            raise ConstructorError(
-                None, None, "aliases (*name) are not allowed in csi files", node.start_mark
-            )
+            raise _AliasFound
         if node.tag not in _CORE_TAGS:
             raise ConstructorError(
                 None, None, f"the tag {node.tag!r} is not allowed in csi files", node.start_mark
             )
-        return super().construct_object(node, deep)
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as e:  # e.g. 2026-02-30 looks like a date but is not
+            raise ConstructorError(
+                None, None, f"{node.value!r} is not a valid value: {e}", node.start_mark
+            ) from e
 
     def flatten_mapping(self, node: MappingNode) -> Any:
         for key_node, _ in node.value:
@@ -97,6 +105,8 @@ def load_fast(text: str, path: str) -> dict[str, Any]:
     _refuse_what_the_parser_would_accept(text, path)
     try:
         data = _fast_yaml().load(text)
+    except _AliasFound as e:
+        raise YamlError(_alias_finding(text, path)) from e
     except (YAMLError, RecursionError) as e:
         raise YamlError(_finding_from_yaml_error(e, text, path)) from e
     if not isinstance(data, dict):
@@ -166,6 +176,15 @@ def _refuse_what_the_parser_would_accept(text: str, path: str) -> None:
         raise YamlError(Finding(path, 1, 1, "", f"nesting is deeper than {MAX_NESTING} levels"))
 
 
+def _alias_finding(text: str, path: str) -> Finding:
+    message = "aliases (*name) are not allowed in csi files"
+    for event in YAML(typ="safe", pure=True).parse(text):
+        if isinstance(event, AliasEvent):
+            mark = event.start_mark
+            return Finding(path, mark.line + 1, mark.column + 1, "", message)
+    return Finding(path, 1, 1, "", message)
+
+
 def _finding_from_yaml_error(error: BaseException, text: str, path: str) -> Finding:
     if isinstance(error, RecursionError):
         return Finding(path, 1, 1, "", "nesting is too deep to read")
@@ -174,14 +193,22 @@ def _finding_from_yaml_error(error: BaseException, text: str, path: str) -> Find
         problem = error.problem or error.context or "invalid YAML"
         if error.context and error.problem:
             problem = f"{error.context}: {error.problem}"
-        if "duplicate key" in problem:
-            problem = problem.split(" with value", 1)[0].replace("found duplicate", "duplicate")
+        if "found duplicate key" in problem:
+            key = problem.split("found duplicate key ", 1)[1].split(" with value", 1)[0]
+            problem = f"duplicate key {key}; each key may appear once"
+        elif "expected a single document" in problem:
+            problem = "a file holds exactly one document; found a second one"
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        if mark is not None and text[mark.index : mark.index + 1] == "\t":
+            problem = "a tab cannot indent YAML; use spaces"
         return Finding(path, line, column, "", _one_line(problem))
     if isinstance(error, ReaderError):
         line = text.count("\n", 0, error.position) + 1
         column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
-        return Finding(path, line, column, "", f"character {error.character!r} is not allowed")
+        code_point = error.character if isinstance(error.character, int) else ord(error.character)
+        return Finding(
+            path, line, column, "", f"control character U+{code_point:04X} is not allowed"
+        )
     return Finding(path, 1, 1, "", _one_line(str(error)) or "invalid YAML")
 
 
