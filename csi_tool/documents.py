@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.error import YAMLError
 
 from csi_tool import yamlio
 from csi_tool.errors import Finding, YamlError
@@ -58,7 +59,12 @@ class Document:
     def locate(self, loc: Sequence[str | int]) -> tuple[int, int]:
         """1-based (line, column) of a field path in this file."""
         if self._tree is None:
-            self._tree = yamlio.load_roundtrip(self.text)
+            try:
+                self._tree = yamlio.load_roundtrip(self.text)
+            except YAMLError:
+                # libyaml accepts a few whitespace forms (a tab after "key:") that ruamel's
+                # pure-Python parser refuses; the finding then points at the file's start.
+                self._tree = CommentedMap()
         return yamlio.locate(self._tree, loc)
 
     def finding(self, loc: Sequence[str | int], message: str, code: str = "invalid") -> Finding:
