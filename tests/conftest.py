@@ -75,9 +75,7 @@ def run_csi() -> Callable[..., Result]:
 
 def git(cwd: Path, *args: str) -> str:
     """Run real git in `cwd` and return its output."""
-    done = subprocess.run(
-        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
-    )
+    done = subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True)
     return done.stdout
 
 

@@ -23,7 +23,9 @@ CASES = sorted(CORPUS.glob("*/*.yaml"))
 def _parse_case(text: str) -> tuple[list[str], dict[str, str]]:
     """Expected finding lines, and file path → content to write into the register."""
     expected = [
-        line.removeprefix("# expect: ") for line in text.splitlines() if line.startswith("# expect: ")
+        line.removeprefix("# expect: ")
+        for line in text.splitlines()
+        if line.startswith("# expect: ")
     ]
     if "\n# === " not in f"\n{text}":
         return expected, {"register/CSI-0002.yaml": text}

@@ -1,4 +1,4 @@
-"""`csi schema`: draft-07 schemas that editors can use, checked against the metaschema and records."""
+"""`csi schema`: draft-07 schemas for editors, checked against the metaschema and records."""
 
 from __future__ import annotations
 
@@ -97,9 +97,9 @@ def test_check_fails_when_a_policy_changes_and_schema_rewrites(
 ) -> None:
     workflow = example_root / "policies" / "workflow.yaml"
     workflow.write_text(
-        workflow.read_text().replace(
-            "  withdrawn:\n", "  on_hold:\n    description: Paused.\n  withdrawn:\n"
-        ).replace("  logged: [validated, withdrawn]", "  logged: [validated, withdrawn, on_hold]")
+        workflow.read_text()
+        .replace("  withdrawn:\n", "  on_hold:\n    description: Paused.\n  withdrawn:\n")
+        .replace("  logged: [validated, withdrawn]", "  logged: [validated, withdrawn, on_hold]")
         .replace("  validated: [", "  on_hold: [logged]\n  validated: [")
     )
     assert run_csi(example_root, "validate").exit_code == 0

@@ -83,7 +83,11 @@ def test_decode_refuses_empty_and_oversized(data: bytes, message: str) -> None:
 
 
 def test_comment_only_file_is_not_a_mapping() -> None:
-    assert _error("# nothing here\n") == (1, 1, "the top level must be a mapping of fields, not empty")
+    assert _error("# nothing here\n") == (
+        1,
+        1,
+        "the top level must be a mapping of fields, not empty",
+    )
 
 
 def test_byte_order_mark_is_accepted() -> None:
