@@ -16,6 +16,7 @@ import click
 from csi_tool import __version__
 from csi_tool.errors import ConfigError, CsiError, FindingsError, display_path
 from csi_tool.newrecord import create_record
+from csi_tool.policy_set import Policies
 from csi_tool.register import find_root, load_policies
 from csi_tool.report import (
     FORMATS,
@@ -25,6 +26,7 @@ from csi_tool.report import (
     summary_line,
 )
 from csi_tool.schema_export import stale_schema_files, write_schema_files
+from csi_tool.sources import WorkTree
 from csi_tool.validation import validate_paths
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNEXPECTED = 0, 1, 2, 3
@@ -58,6 +60,13 @@ class _CsiGroup(click.Group):
 def _say(text: str, err: bool = False) -> None:
     if text:
         click.echo(neutralise_workflow_commands(text), err=err)
+
+
+def _policies(root: Path) -> Policies:
+    policies, findings = load_policies(WorkTree(root))
+    if policies is None:
+        raise FindingsError(findings)
+    return policies
 
 
 def _root(ctx: click.Context) -> Path:
@@ -118,9 +127,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
 def new(ctx: click.Context, title: str, service: str | None, owner: str | None) -> None:
     """Write a new record in the initial state with the next id free on every branch."""
     root = _root(ctx)
-    policies, findings = load_policies(root)
-    if policies is None:
-        raise FindingsError(findings)
+    policies = _policies(root)
     path = create_record(root, policies, title, service, owner, dt.date.today())
     _say(display_path(path, root))
 
@@ -133,9 +140,7 @@ def new(ctx: click.Context, title: str, service: str | None, owner: str | None) 
 def schema(ctx: click.Context, check: bool) -> None:
     """Write the JSON Schemas of records and policies to schema/."""
     root = _root(ctx)
-    policies, findings = load_policies(root)
-    if policies is None:
-        raise FindingsError(findings)
+    policies = _policies(root)
     if check:
         stale = stale_schema_files(root, policies)
         for path in stale:

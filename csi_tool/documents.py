@@ -6,7 +6,7 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -15,7 +15,7 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
 from csi_tool import yamlio
-from csi_tool.errors import Finding, YamlError
+from csi_tool.errors import Finding
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -51,8 +51,7 @@ _SHOULD = re.compile(r"^(Input|String|Value|List|Dictionary) should")
 class Document:
     """A file's text and where it lives; lines are looked up only when a finding needs one."""
 
-    path: Path
-    display: str
+    path: str  # root-relative, POSIX separators: what findings show
     text: str
     _tree: CommentedMap | None = field(default=None, repr=False)
 
@@ -70,17 +69,18 @@ class Document:
     def finding(self, loc: Sequence[str | int], message: str, code: str = "invalid") -> Finding:
         """A finding about the field at `loc`, placed on that field's line."""
         line, column = self.locate(loc)
-        return Finding(self.display, line, column, field_path(loc), message, code)
+        return Finding(self.path, line, column, field_path(loc), message, code)
+
+    @property
+    def stem(self) -> str:
+        """The file name without its suffix: a record's id."""
+        return PurePosixPath(self.path).stem
 
 
-def read_document(path: Path, display: str, max_bytes: int) -> tuple[Document, dict[str, Any]]:
-    """Read and parse a file; raises YamlError with the place of the problem."""
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise YamlError(Finding(display, 1, 1, "", f"cannot read file: {e.strerror}")) from e
-    text = yamlio.decode(data, display, max_bytes)
-    return Document(path, display, text), yamlio.load_fast(text, display)
+def parse_document(data: bytes, path: str, max_bytes: int) -> tuple[Document, dict[str, Any]]:
+    """Decode and parse a file's bytes; raises YamlError with the place of the problem."""
+    text = yamlio.decode(data, path, max_bytes)
+    return Document(path, text), yamlio.load_fast(text, path)
 
 
 def validate_model(

@@ -13,7 +13,8 @@ from csi_tool.documents import Document, validate_model
 from csi_tool.errors import ConfigError
 from csi_tool.gitrepo import file_stems_on_all_branches
 from csi_tool.models import SCHEMA_VERSION, Record
-from csi_tool.policy import IdFormat, Policies
+from csi_tool.policy import IdFormat
+from csi_tool.policy_set import Policies
 from csi_tool.register import RECORD_SUFFIX, REGISTER_DIR, record_path
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../schema/record.schema.json\n"
@@ -63,7 +64,7 @@ def create_record(
 
 def _refuse_invalid_values(text: str, path: Path) -> None:
     """Read the text back exactly as `csi validate` will, so a new record is always valid."""
-    document = Document(path, path.name, text)
+    document = Document(path.name, text)
     _, findings = validate_model(Record, yamlio.load_fast(text, path.name), document)
     if findings:
         problem = findings[0]

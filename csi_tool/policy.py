@@ -16,7 +16,9 @@ StateName = Annotated[
 ]
 
 
-class _Model(BaseModel):
+class PolicyModel(BaseModel):
+    """Base of every policy file's model: unknown keys refused, values frozen."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
@@ -47,7 +49,7 @@ class Requirement(StrEnum):
 LaxRequirement = Annotated[Requirement, Field(strict=False)]
 
 
-class StateSpec(_Model):
+class StateSpec(PolicyModel):
     """One state of the workflow."""
 
     description: str = Field(min_length=1, description="What the state means to a reader.")
@@ -57,7 +59,7 @@ class StateSpec(_Model):
     )
 
 
-class WorkflowPolicy(_Model):
+class WorkflowPolicy(PolicyModel):
     """policies/workflow.yaml: the states an improvement moves through."""
 
     schema_version: Literal[1] = Field(description="Version of the policy format; always 1.")
@@ -83,7 +85,7 @@ class WorkflowPolicy(_Model):
         return [s for s in self.states if s in dominators.get(state, set()) and s != state]
 
 
-class IdFormat(_Model):
+class IdFormat(PolicyModel):
     """How record ids are built."""
 
     prefix: str = Field(
@@ -95,12 +97,17 @@ class IdFormat(_Model):
         """The id of record number `number`, e.g. CSI-0042."""
         return f"{self.prefix}-{number:0{self.digits}d}"
 
+    def matches(self, record_id: str) -> bool:
+        """Whether `record_id` has this prefix and at least this many digits."""
+        head, _, number = record_id.partition("-")
+        return head == self.prefix and number.isdigit() and len(number) >= self.digits
+
     def pattern(self) -> str:
         """Regular expression that matches every id of this format."""
         return rf"^{self.prefix}-[0-9]{{{self.digits},}}$"
 
 
-class RegisterPolicy(_Model):
+class RegisterPolicy(PolicyModel):
     """policies/register.yaml: the shape of the register itself."""
 
     schema_version: Literal[1] = Field(description="Version of the policy format; always 1.")
@@ -108,20 +115,6 @@ class RegisterPolicy(_Model):
     max_file_bytes: int = Field(
         262_144, ge=1024, le=10_485_760, description="Largest record or policy file accepted."
     )
-
-
-POLICY_FILES: dict[str, type[BaseModel]] = {
-    "workflow.yaml": WorkflowPolicy,
-    "register.yaml": RegisterPolicy,
-}
-
-
-@dataclass(frozen=True)
-class Policies:
-    """Every policy of a register, validated."""
-
-    workflow: WorkflowPolicy
-    register: RegisterPolicy
 
 
 @dataclass(frozen=True)

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from pydantic import BaseModel
-
-from csi_tool.documents import Document, read_document, validate_model
-from csi_tool.errors import ConfigError, Finding, YamlError, display_path
+from csi_tool.documents import Document, parse_document, validate_model
+from csi_tool.errors import ConfigError, Finding, YamlError
 from csi_tool.models import Record
-from csi_tool.policy import (
-    POLICY_FILES,
-    Policies,
-    RegisterPolicy,
-    WorkflowPolicy,
-    workflow_problems,
-)
+from csi_tool.policy_set import POLICY_FILES, Policies, assemble_policies, cross_policy_problems
 from csi_tool.readiness import gaps_for_state
 from csi_tool.record_checks import record_problems
+from csi_tool.sources import FileSource, WorkTree
 
 REGISTER_DIR = "register"
 POLICIES_DIR = "policies"
@@ -38,12 +31,12 @@ class LoadedRecord:
 
 @dataclass
 class Register:
-    """Everything read from a register folder, and every finding about it."""
+    """Everything read from a register, and every finding about it."""
 
-    root: Path
     policies: Policies | None
     records: dict[str, LoadedRecord] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)  # record files that failed validation
 
 
 def find_root(start: Path) -> Path:
@@ -58,59 +51,66 @@ def find_root(start: Path) -> Path:
     )
 
 
-def load_register(root: Path) -> Register:
-    """Read policies and every record under `root`, collecting every finding."""
-    policies, findings = load_policies(root)
-    register = Register(root=root, policies=policies, findings=findings)
+def load_register(source: FileSource) -> Register:
+    """Read policies and every record of a source, collecting every finding."""
+    policies, findings = load_policies(source)
+    register = Register(policies=policies, findings=findings)
     max_bytes = policies.register.max_file_bytes if policies else DEFAULT_MAX_BYTES
     by_file: list[LoadedRecord] = []
-    for path in _record_files(root, register.findings):
-        loaded = _load_record(path, root, max_bytes, register.findings)
-        if loaded is not None:
+    for path in _record_files(source, register.findings):
+        loaded = _load_record(source, path, max_bytes, register.findings)
+        if loaded is None:
+            register.unreadable.append(path)
+        else:
             by_file.append(loaded)
     register.findings.extend(_register_problems(by_file, policies, register))
     register.findings.sort()
     return register
 
 
-def load_policies(root: Path) -> tuple[Policies | None, list[Finding]]:
+def load_work_tree(root: Path) -> Register:
+    """The register as it is on disk under `root`."""
+    return load_register(WorkTree(root))
+
+
+def load_policies(source: FileSource) -> tuple[Policies | None, list[Finding]]:
     """Read and validate every file in policies/; None when any of them is unusable."""
-    folder = root / POLICIES_DIR
-    if not folder.is_dir():
-        raise ConfigError(f"{display_path(folder, root)}/ is missing")
-    missing = sorted(set(POLICY_FILES) - {p.name for p in folder.iterdir()})
+    files = source.list_files(POLICIES_DIR)
+    if files is None:
+        raise ConfigError(f"{POLICIES_DIR}/ is missing ({source.label})")
+    names = {PurePosixPath(path).name: path for path in files}
+    missing = sorted(set(POLICY_FILES) - set(names))
     if missing:
-        raise ConfigError(f"{display_path(folder / missing[0], root)} is missing")
+        raise ConfigError(f"{POLICIES_DIR}/{missing[0]} is missing ({source.label})")
     findings: list[Finding] = []
-    loaded: dict[str, BaseModel] = {}
-    for path in sorted(folder.iterdir()):
-        display = display_path(path, root)
-        if path.name.startswith(".") or path.is_dir():
-            continue
-        model = POLICY_FILES.get(path.name)
-        if model is None:
+    loaded = {}
+    documents: dict[str, Document] = {}
+    for name, path in sorted(names.items()):
+        spec = POLICY_FILES.get(name)
+        if spec is None or PurePosixPath(path).parent != PurePosixPath(POLICIES_DIR):
             known = ", ".join(sorted(POLICY_FILES))
             findings.append(
-                Finding(display, 1, 1, "", f"unknown policy file; expected one of: {known}")
+                Finding(path, 1, 1, "", f"unknown policy file; expected one of: {known}")
             )
             continue
         try:
-            document, data = read_document(path, display, DEFAULT_MAX_BYTES)
+            document, data = parse_document(source.read_bytes(path), path, DEFAULT_MAX_BYTES)
         except YamlError as e:
             findings.extend(e.findings)
             continue
-        policy, problems = validate_model(model, data, document)
+        policy, problems = validate_model(spec.model, data, document)
         findings.extend(problems)
-        if isinstance(policy, WorkflowPolicy):
-            findings.extend(document.finding(p.loc, p.message) for p in workflow_problems(policy))
         if policy is not None:
-            loaded[path.name] = policy
-    workflow = loaded.get("workflow.yaml")
-    register_policy = loaded.get("register.yaml")
-    if findings or not isinstance(workflow, WorkflowPolicy):
+            findings.extend(document.finding(p.loc, p.message) for p in spec.problems(policy))
+            loaded[name] = policy
+            documents[name] = document
+    if findings:
         return None, findings
-    assert isinstance(register_policy, RegisterPolicy)
-    return Policies(workflow=workflow, register=register_policy), findings
+    policies = assemble_policies(loaded)
+    findings = [
+        documents[name].finding(p.loc, p.message) for name, p in cross_policy_problems(policies)
+    ]
+    return (None if findings else policies), findings
 
 
 def record_path(root: Path, record_id: str) -> Path:
@@ -118,31 +118,26 @@ def record_path(root: Path, record_id: str) -> Path:
     return root / REGISTER_DIR / f"{record_id}{RECORD_SUFFIX}"
 
 
-def _record_files(root: Path, findings: list[Finding]) -> list[Path]:
-    folder = root / REGISTER_DIR
-    if not folder.is_dir():
-        return []
-    files: list[Path] = []
-    for path in sorted(folder.rglob("*")):
-        if path.is_dir() or any(part.startswith(".") for part in path.relative_to(folder).parts):
-            continue
-        display = display_path(path, root)
-        if path.suffix == RECORD_SUFFIX and path.parent == folder:
+def _record_files(source: FileSource, findings: list[Finding]) -> list[str]:
+    files: list[str] = []
+    for path in source.list_files(REGISTER_DIR) or []:
+        pure = PurePosixPath(path)
+        directly_inside = pure.parent == PurePosixPath(REGISTER_DIR)
+        if pure.suffix == RECORD_SUFFIX and directly_inside:
             files.append(path)
-        elif path.suffix in {".yaml", ".yml"}:
-            where = "directly in register/" if path.parent != folder else "with the .yaml suffix"
+        elif pure.suffix in {".yaml", ".yml"}:
+            where = "with the .yaml suffix" if directly_inside else "directly in register/"
             findings.append(
-                Finding(display, 1, 1, "", f"not read: record files live {where}", "layout")
+                Finding(path, 1, 1, "", f"not read: record files live {where}", "layout")
             )
     return files
 
 
 def _load_record(
-    path: Path, root: Path, max_bytes: int, findings: list[Finding]
+    source: FileSource, path: str, max_bytes: int, findings: list[Finding]
 ) -> LoadedRecord | None:
-    display = display_path(path, root)
     try:
-        document, data = read_document(path, display, max_bytes)
+        document, data = parse_document(source.read_bytes(path), path, max_bytes)
     except YamlError as e:
         findings.extend(e.findings)
         return None
@@ -159,12 +154,12 @@ def _register_problems(
 ) -> Iterator[Finding]:
     for item in loaded:
         record, document = item.record, item.document
-        if document.path.stem != record.id:
+        if document.stem != record.id:
             yield document.finding(
-                ("id",), f"id {record.id} does not match the file name {document.path.name}"
+                ("id",), f"id {record.id} does not match the file name {document.stem}.yaml"
             )
         if record.id in register.records:
-            other = register.records[record.id].document.display
+            other = register.records[record.id].document.path
             yield document.finding(("id",), f"id {record.id} is also used by {other}")
             continue
         register.records[record.id] = item
@@ -176,7 +171,7 @@ def _register_problems(
     id_format = policies.register.id
     for item in register.records.values():
         record, document = item.record, item.document
-        if not _matches_id_format(record.id, id_format.prefix, id_format.digits):
+        if not id_format.matches(record.id):
             yield document.finding(
                 ("id",), f"id must look like {id_format.format(42)} (register policy)"
             )
@@ -188,11 +183,6 @@ def _register_problems(
             continue
         for gap in gaps_for_state(record, record.status, policies.workflow):
             yield document.finding(gap.loc, gap.message, "requirement")
-
-
-def _matches_id_format(record_id: str, prefix: str, digits: int) -> bool:
-    head, _, number = record_id.partition("-")
-    return head == prefix and number.isdigit() and len(number) >= digits
 
 
 def _dependency_findings(item: LoadedRecord, register: Register) -> Iterator[Finding]:
@@ -225,25 +215,25 @@ def _cycle_findings(register: Register) -> Iterator[Finding]:
 
 
 def _cycles(graph: dict[str, list[str]]) -> Iterator[list[str]]:
-    """One cycle per strongly connected component that has one (iterative DFS, sorted order)."""
-    WHITE, GREY, BLACK = 0, 1, 2
-    colour = dict.fromkeys(graph, WHITE)
+    """One cycle per back edge found by an iterative depth-first search in sorted order."""
+    white, grey, black = 0, 1, 2
+    colour = dict.fromkeys(graph, white)
     for start in sorted(graph):
-        if colour[start] != WHITE:
+        if colour[start] != white:
             continue
         stack: list[tuple[str, Iterator[str]]] = [(start, iter(sorted(graph[start])))]
         path = [start]
-        colour[start] = GREY
+        colour[start] = grey
         while stack:
             node, children = stack[-1]
             child = next(children, None)
             if child is None:
                 stack.pop()
                 path.pop()
-                colour[node] = BLACK
-            elif colour[child] == GREY:
+                colour[node] = black
+            elif colour[child] == grey:
                 yield path[path.index(child) :]
-            elif colour[child] == WHITE:
-                colour[child] = GREY
+            elif colour[child] == white:
+                colour[child] = grey
                 path.append(child)
                 stack.append((child, iter(sorted(graph[child]))))

@@ -15,7 +15,9 @@ from pydantic import BaseModel
 
 from csi_tool.atomicfile import replace_file
 from csi_tool.models import Record
-from csi_tool.policy import Policies, RegisterPolicy, WorkflowPolicy
+from csi_tool.policy import RegisterPolicy, WorkflowPolicy
+from csi_tool.policy_set import Policies
+from csi_tool.scoring_policy import ScoringPolicy
 
 SCHEMA_DIR = "schema"
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
@@ -34,6 +36,7 @@ def build_schemas(policies: Policies) -> dict[str, str]:
         "record.schema.json": record,
         "workflow.schema.json": _draft07(WorkflowPolicy, "csi policies/workflow.yaml"),
         "register.schema.json": _draft07(RegisterPolicy, "csi policies/register.yaml"),
+        "scoring.schema.json": _draft07(ScoringPolicy, "csi policies/scoring.yaml"),
     }
     return {
         name: json.dumps(schema, indent=2, ensure_ascii=False) + "\n"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from csi_tool.errors import ConfigError, Finding, display_path
-from csi_tool.register import load_register
+from csi_tool.register import load_work_tree
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ def validate_paths(root: Path, paths: Sequence[Path]) -> ValidationResult:
 
     The whole register is always read because dependencies and duplicate ids span files.
     """
-    register = load_register(root)
+    register = load_work_tree(root)
     findings = register.findings
     if paths:
         wanted = [_inside_root(path, root) for path in paths]

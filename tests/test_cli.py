@@ -115,7 +115,7 @@ def test_usage_and_configuration_errors_exit_2(
     empty.mkdir()
     missing_policies = run_csi(empty, "validate")
     assert missing_policies.exit_code == 2
-    assert missing_policies.stderr.strip() == "csi: policies/ is missing"
+    assert missing_policies.stderr.strip() == "csi: policies/ is missing (work tree)"
 
     (register_root / "policies" / "register.yaml").unlink()
     missing_file = run_csi(register_root, "validate")
@@ -137,7 +137,7 @@ def test_unknown_policy_files_and_stray_yaml_are_reported(
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         "policies/workflows.yaml:1:1: unknown policy file; expected one of: "
-        "register.yaml, workflow.yaml",
+        "register.yaml, scoring.yaml, workflow.yaml",
         "register/CSI-0002.yml:1:1: not read: record files live with the .yaml suffix",
         "register/old/CSI-0003.yaml:1:1: not read: record files live directly in register/",
     ]

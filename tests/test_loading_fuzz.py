@@ -16,7 +16,7 @@ from ruamel.yaml import YAML
 
 from csi_tool.errors import CsiError
 from csi_tool.models import Record
-from csi_tool.register import load_register
+from csi_tool.register import load_work_tree
 from tests.conftest import PROJECT
 
 YAML_TOKENS = st.sampled_from(
@@ -95,7 +95,7 @@ def _load_one(content: bytes) -> None:
         (root / "register").mkdir()
         (root / "register" / "CSI-0001.yaml").write_bytes(content)
         try:
-            register = load_register(root)
+            register = load_work_tree(root)
         except CsiError:
             return
         for finding in register.findings:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from csi_tool.documents import read_document
+from csi_tool.documents import parse_document
 from csi_tool.policy import WorkflowPolicy, workflow_problems
 from tests.conftest import PROJECT
 
@@ -14,7 +14,7 @@ from tests.conftest import PROJECT
 @pytest.fixture(scope="module")
 def workflow() -> WorkflowPolicy:
     path = PROJECT / "policies" / "workflow.yaml"
-    _, data = read_document(path, "policies/workflow.yaml", 100_000)
+    _, data = parse_document(path.read_bytes(), "policies/workflow.yaml", 100_000)
     return WorkflowPolicy.model_validate(data)
 
 
@@ -61,4 +61,4 @@ def test_a_shortcut_removes_a_state_from_the_inherited_ones() -> None:
 
 def test_policy_files_in_the_repository_are_the_ones_csi_knows() -> None:
     names = sorted(p.name for p in Path(PROJECT / "policies").iterdir())
-    assert names == ["register.yaml", "workflow.yaml"]
+    assert names == ["register.yaml", "scoring.yaml", "workflow.yaml"]

@@ -37,6 +37,7 @@ def test_three_schemas_are_published() -> None:
     assert [p.name for p in SCHEMAS] == [
         "record.schema.json",
         "register.schema.json",
+        "scoring.schema.json",
         "workflow.schema.json",
     ]
 
