@@ -17,6 +17,9 @@ from csi_tool import __version__
 from csi_tool.errors import ConfigError, CsiError, FindingsError, display_path
 from csi_tool.newrecord import create_record
 from csi_tool.policy_set import Policies
+from csi_tool.prioritization import prioritize as run_prioritize
+from csi_tool.prioritization import ranking_delta
+from csi_tool.priority_report import BACKLOG_FORMATS, render_backlog, render_delta
 from csi_tool.register import find_root, load_policies
 from csi_tool.report import (
     FORMATS,
@@ -151,6 +154,44 @@ def schema(ctx: click.Context, check: bool) -> None:
         ctx.exit(EXIT_FINDINGS if stale else EXIT_OK)
     for path in write_schema_files(root, policies):
         _say(f"wrote {display_path(path, root)}")
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(BACKLOG_FORMATS),
+    default="table",
+    show_default=True,
+    help="table for people, markdown for job summaries, json for tools.",
+)
+@click.option("--lane", "lanes", multiple=True, help="Show only this lane (repeatable).")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Judge staleness on this date.")
+@click.option("--base", metavar="REF", help="Show how the ranking differs from git revision REF.")
+@click.pass_context
+def prioritize(
+    ctx: click.Context,
+    fmt: str,
+    lanes: tuple[str, ...],
+    as_of: dt.datetime | None,
+    base: str | None,
+) -> None:
+    """Rank the backlog per lane with score breakdowns, blocked records and findings.
+
+    Ranks are computed on every run and never written into records.
+    """
+    root = _root(ctx)
+    if base is not None:
+        _say(render_delta(ranking_delta(root, base), "markdown" if fmt == "markdown" else fmt))
+        return
+    known = [lane.key for lane in _policies(root).scoring.lanes]
+    unknown = [lane for lane in lanes if lane not in known]
+    if unknown:
+        raise click.BadParameter(
+            f"{unknown[0]!r}; lanes are: {', '.join(known)}", param_hint="--lane"
+        )
+    result = run_prioritize(root, as_of.date() if as_of else dt.date.today())
+    _say(render_backlog(result, fmt, lanes))
 
 
 def main() -> None:

@@ -105,7 +105,11 @@ def field_path(loc: Iterable[str | int]) -> str:
 def _finding_from_error(error: ErrorDetails, model: type[BaseModel], document: Document) -> Finding:
     loc = tuple(error["loc"])
     kind = error["type"]
-    if kind == "extra_forbidden":
+    if loc and loc[-1] == "[key]":  # Pydantic's marker for a bad key of a mapping
+        loc = loc[:-1]
+        rule = _SHOULD.sub("must", error["msg"], count=1)
+        message = f"key {str(loc[-1])!r} is not allowed here; it {rule}"
+    elif kind == "extra_forbidden":
         message = f"unknown field {str(loc[-1])!r}" + _suggestion(str(loc[-1]), model, loc[:-1])
     elif kind == "missing":
         message = f"required field {str(loc[-1])!r} is missing"

@@ -1,10 +1,13 @@
-"""The only importer of GitPython: what the register looks like on other branches."""
+"""The only importer of GitPython: the register on other branches, at revisions, in history."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import datetime as dt
+from pathlib import Path, PurePosixPath
 
 import git
+
+from csi_tool.errors import ConfigError
 
 
 def open_repo(path: Path) -> git.Repo | None:
@@ -21,14 +24,104 @@ def file_stems_on_all_branches(folder: Path) -> set[str]:
     `csi new` uses this so two open pull requests never pick the same id.
     """
     repo = open_repo(folder.parent)
-    if repo is None or repo.working_tree_dir is None:
+    if repo is None:
         return set()
-    relative = folder.resolve().relative_to(Path(repo.working_tree_dir).resolve()).as_posix()
+    relative = _prefix(repo, folder)
     refs = repo.git.for_each_ref("--format=%(refname)", "refs/heads", "refs/remotes").split()
     stems: set[str] = set()
     for ref in refs:
         if ref.endswith("/HEAD"):
             continue
         listing = repo.git.ls_tree("--name-only", ref, f"{relative}/")
-        stems.update(Path(name).stem for name in listing.splitlines())
+        stems.update(PurePosixPath(name).stem for name in listing.splitlines())
     return stems
+
+
+class GitRevision:
+    """The register's files as they are at a git revision (a FileSource)."""
+
+    def __init__(self, root: Path, ref: str) -> None:
+        repo = open_repo(root)
+        if repo is None:
+            raise ConfigError(f"{root} is not in a git repository, so --base {ref} has no meaning")
+        self._repo = repo
+        self._commit = resolve_commit(repo, ref)
+        self._prefix = _prefix(repo, root)
+        self._blobs: dict[str, git.Blob] = {}
+        self.ref = ref
+
+    @property
+    def label(self) -> str:
+        return f"at {self.ref}"
+
+    def list_files(self, folder: str) -> list[str] | None:
+        inside = f"{self._prefix}/{folder}" if self._prefix else folder
+        try:
+            tree = self._commit.tree / inside
+        except KeyError:
+            return None
+        if not isinstance(tree, git.Tree):
+            return None
+        files = []
+        for item in tree.traverse():
+            if isinstance(item, git.Blob):
+                relative = str(PurePosixPath(item.path).relative_to(self._prefix or "."))
+                self._blobs[relative] = item
+                files.append(relative)
+        return sorted(files)
+
+    def read_bytes(self, relative: str) -> bytes:
+        data: bytes = self._blobs[relative].data_stream.read()
+        return data
+
+
+def resolve_commit(repo: git.Repo, ref: str) -> git.Commit:
+    """The commit `ref` names, or a ConfigError that says how to fix a CI checkout."""
+    try:
+        commit = repo.commit(ref)
+    except (git.BadName, ValueError, git.GitCommandError) as e:
+        if Path(repo.git_dir, "shallow").exists():
+            raise ConfigError(
+                f"revision {ref!r} is not in this shallow clone; fetch the full history "
+                "(actions/checkout with `fetch-depth: 0`, or `git fetch --unshallow`)"
+            ) from e
+        raise ConfigError(
+            f"unknown revision {ref!r}; check the name, or `git fetch` the branch first "
+            "(in CI, a pull request's base is usually origin/<base branch>)"
+        ) from e
+    return commit
+
+
+def last_change_dates(root: Path, folder: str) -> dict[str, dt.date]:
+    """Date of the last commit that touched each file of `folder`, as root-relative paths.
+
+    One `git log` walk serves the whole register; files changed in the work tree but not
+    committed are left out, so callers fall back to the file's own date for them.
+    """
+    repo = open_repo(root)
+    if repo is None:
+        return {}
+    prefix = _prefix(repo, root)
+    inside = f"{prefix}/{folder}" if prefix else folder
+    try:
+        log = repo.git.log("--format=%x00%cs", "--name-only", "--no-renames", "--", inside)
+    except git.GitCommandError:  # a repository without commits has no history to read
+        return {}
+    dates: dict[str, dt.date] = {}
+    for entry in log.split("\x00")[1:]:
+        day, *names = entry.strip().splitlines()
+        for name in names:
+            relative = str(PurePosixPath(name).relative_to(prefix or "."))
+            dates.setdefault(relative, dt.date.fromisoformat(day))
+    dirty = repo.git.status("--porcelain", "--untracked-files=all", "--", inside)
+    for line in dirty.splitlines():
+        name = line[3:].split(" -> ")[-1].strip('"')
+        dates.pop(str(PurePosixPath(name).relative_to(prefix or ".")), None)
+    return dates
+
+
+def _prefix(repo: git.Repo, path: Path) -> str:
+    """`path` relative to the repository's top folder, '' for the top itself."""
+    top = Path(repo.working_tree_dir or ".").resolve()
+    relative = path.resolve().relative_to(top).as_posix()
+    return "" if relative == "." else relative

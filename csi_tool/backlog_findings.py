@@ -1,0 +1,90 @@
+"""Findings about the backlog's health: overloaded owners, stale records, overdue revisits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+
+from csi_tool.errors import Finding
+from csi_tool.models import DecisionOutcome
+from csi_tool.policy_set import Policies
+from csi_tool.register import LoadedRecord
+
+
+def backlog_findings(
+    records: Mapping[str, LoadedRecord],
+    policies: Policies,
+    as_of: dt.date,
+    last_changed: Mapping[str, dt.date],
+) -> list[Finding]:
+    """Every capacity, staleness and revisit finding, sorted by file and line."""
+    findings = [
+        *_over_capacity(records, policies),
+        *_stale(records, policies, as_of, last_changed),
+        *_revisits_due(records, as_of),
+    ]
+    return sorted(findings)
+
+
+def _over_capacity(records: Mapping[str, LoadedRecord], policies: Policies) -> Iterator[Finding]:
+    capacity = policies.scoring.capacity
+    active = set(capacity.states)
+    by_owner: dict[str, list[LoadedRecord]] = defaultdict(list)
+    for item in records.values():
+        if item.record.owner and item.record.status in active:
+            by_owner[item.record.owner].append(item)
+    for owner, items in sorted(by_owner.items()):
+        if len(items) <= capacity.max_per_owner:
+            continue
+        ids = ", ".join(sorted(i.record.id for i in items))
+        states = "/".join(capacity.states)
+        for item in items:
+            yield item.document.finding(
+                ("owner",),
+                f"{owner} has {len(items)} records {states} (limit {capacity.max_per_owner}): "
+                f"{ids}; improvement fatigue risk",
+                "capacity",
+            )
+
+
+def _stale(
+    records: Mapping[str, LoadedRecord],
+    policies: Policies,
+    as_of: dt.date,
+    last_changed: Mapping[str, dt.date],
+) -> Iterator[Finding]:
+    limit = policies.scoring.staleness_days
+    terminal = set(policies.workflow.terminal)
+    for item in records.values():
+        if item.record.status in terminal:
+            continue
+        changed = last_changed.get(item.document.path)
+        if changed is None:
+            continue
+        idle = (as_of - changed).days
+        if idle > limit:
+            yield item.document.finding(
+                ("status",),
+                f"stale: {item.record.status} with no change for {idle} days "
+                f"(since {changed.isoformat()}; limit {limit})",
+                "stale",
+            )
+
+
+def _revisits_due(records: Mapping[str, LoadedRecord], as_of: dt.date) -> Iterator[Finding]:
+    for item in records.values():
+        decision = item.record.decision
+        if (
+            item.record.status == "deferred"
+            and decision is not None
+            and decision.outcome is DecisionOutcome.DEFERRED
+            and decision.revisit is not None
+            and decision.revisit < as_of
+        ):
+            days = (as_of - decision.revisit).days
+            yield item.document.finding(
+                ("decision", "revisit"),
+                f"deferral was due for revisit on {decision.revisit.isoformat()} ({days} days ago)",
+                "revisit",
+            )

@@ -1,0 +1,69 @@
+"""`csi prioritize`: rank the work tree's register, report its health, compare with a base."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from csi_tool.backlog_findings import backlog_findings
+from csi_tool.errors import Finding, FindingsError
+from csi_tool.gitrepo import GitRevision, last_change_dates
+from csi_tool.policy_set import Policies
+from csi_tool.priority import Backlog, rank_records
+from csi_tool.priority_delta import RankingDelta, compare_backlogs
+from csi_tool.register import POLICIES_DIR, REGISTER_DIR, Register, load_register, load_work_tree
+
+
+@dataclass(frozen=True)
+class Prioritization:
+    """The ranked backlog, its health findings, and record files that could not be ranked."""
+
+    backlog: Backlog
+    findings: list[Finding]
+    left_out: list[str]
+    as_of: dt.date
+
+
+def prioritize(root: Path, as_of: dt.date) -> Prioritization:
+    """Rank the register on disk; findings use git history (else file dates) for staleness."""
+    register = load_work_tree(root)
+    policies = _usable_policies(register)
+    backlog = rank_records((item.record for item in register.records.values()), policies.scoring)
+    last_changed = _last_changed(root, register)
+    findings = backlog_findings(register.records, policies, as_of, last_changed)
+    return Prioritization(backlog, findings, sorted(register.unreadable), as_of)
+
+
+def ranking_delta(root: Path, base_ref: str) -> RankingDelta:
+    """How the work tree's ranking differs from the ranking at `base_ref`."""
+    head = load_work_tree(root)
+    head_policies = _usable_policies(head)
+    head_backlog = rank_records((i.record for i in head.records.values()), head_policies.scoring)
+    source = GitRevision(root, base_ref)
+    if source.list_files(POLICIES_DIR) is None:  # the base predates the register
+        base_backlog = Backlog((), (), head_backlog.lanes)
+    else:
+        base = load_register(source)
+        # A base with broken policies is ranked by today's rules rather than not at all.
+        base_scoring = (base.policies or head_policies).scoring
+        base_backlog = rank_records((i.record for i in base.records.values()), base_scoring)
+    statuses = {rid: item.record.status for rid, item in head.records.items()}
+    return compare_backlogs(base_backlog, head_backlog, statuses, base_ref)
+
+
+def _usable_policies(register: Register) -> Policies:
+    if register.policies is None:
+        raise FindingsError([f for f in register.findings if f.path.startswith(POLICIES_DIR)])
+    return register.policies
+
+
+def _last_changed(root: Path, register: Register) -> dict[str, dt.date]:
+    """Last change per record file: its last commit, or its modification date when uncommitted."""
+    dates = last_change_dates(root, REGISTER_DIR)
+    for item in register.records.values():
+        path = item.document.path
+        if path not in dates:
+            stamp = (root / path).stat().st_mtime
+            dates[path] = dt.datetime.fromtimestamp(stamp, tz=dt.UTC).date()
+    return dates
