@@ -14,13 +14,16 @@ from typing import Any
 import click
 
 from csi_tool import __version__
+from csi_tool.codeowners import codeowners_is_current, write_codeowners
 from csi_tool.errors import ConfigError, CsiError, FindingsError, display_path
+from csi_tool.gate import run_gate
+from csi_tool.gate_report import render_gate, render_summary
 from csi_tool.newrecord import create_record
 from csi_tool.policy_set import Policies
 from csi_tool.prioritization import prioritize as run_prioritize
 from csi_tool.prioritization import ranking_delta
 from csi_tool.priority_report import BACKLOG_FORMATS, render_backlog, render_delta
-from csi_tool.register import find_root, load_policies
+from csi_tool.register import find_root, load_policies, load_work_tree
 from csi_tool.report import (
     FORMATS,
     neutralise_workflow_commands,
@@ -192,6 +195,59 @@ def prioritize(
         )
     result = run_prioritize(root, as_of.date() if as_of else dt.date.today())
     _say(render_backlog(result, fmt, lanes))
+
+
+@cli.command()
+@click.option(
+    "--base", required=True, metavar="REF", help="The pull request's base, e.g. origin/main."
+)
+@click.option("--head", metavar="REF", help="The revision to judge. Default: the work tree.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="auto",
+    show_default=True,
+    help="auto means github inside GitHub Actions, text elsewhere.",
+)
+@click.option(
+    "--summary",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append a Markdown job summary here (e.g. $GITHUB_STEP_SUMMARY).",
+)
+@click.pass_context
+def gate(ctx: click.Context, base: str, head: str | None, fmt: str, summary: Path | None) -> None:
+    """Refuse register changes the policy does not allow; list who must approve.
+
+    Exits 1 when anything is refused.
+    """
+    root = _root(ctx)
+    result = run_gate(root, base, head)
+    concrete = resolve_format(fmt, os.environ)
+    output = render_gate(result, concrete)
+    click.echo(output) if concrete == "github" else _say(output)
+    if summary is not None:
+        with summary.open("a", encoding="utf-8") as stream:
+            stream.write(render_summary(result))
+    ctx.exit(EXIT_FINDINGS if result.refusals else EXIT_OK)
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="Exit 1 if .github/CODEOWNERS is stale; write nothing.")
+@click.pass_context
+def codeowners(ctx: click.Context, check: bool) -> None:
+    """Write .github/CODEOWNERS from policies/governance.yaml."""
+    root = _root(ctx)
+    register = load_work_tree(root)
+    if register.policies is None:
+        raise FindingsError([f for f in register.findings if f.path.startswith("policies/")])
+    if check:
+        if not codeowners_is_current(root, register):
+            _say(".github/CODEOWNERS: stale; run `csi codeowners` and commit the result", err=True)
+            ctx.exit(EXIT_FINDINGS)
+        return
+    if write_codeowners(root, register):
+        _say("wrote .github/CODEOWNERS")
 
 
 def main() -> None:

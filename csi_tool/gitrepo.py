@@ -125,3 +125,14 @@ def _prefix(repo: git.Repo, path: Path) -> str:
     top = Path(repo.working_tree_dir or ".").resolve()
     relative = path.resolve().relative_to(top).as_posix()
     return "" if relative == "." else relative
+
+
+def fork_point(root: Path, base_ref: str, head_ref: str) -> str | None:
+    """The merge base of two revisions (where a pull request branched off), or None."""
+    repo = open_repo(root)
+    if repo is None:
+        return None
+    resolve_commit(repo, base_ref)
+    resolve_commit(repo, head_ref)
+    bases = repo.merge_base(base_ref, head_ref)
+    return bases[0].hexsha if bases else None

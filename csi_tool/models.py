@@ -317,6 +317,24 @@ class Withdrawal(_Model):
     reason: Text = Field(description="Why.")
 
 
+class RevisedField(StrEnum):
+    BASELINE = "baseline"
+    TARGET = "target"
+    REMOVED = "removed"
+
+
+class Revision(_Model):
+    """An approved change to a metric's baseline or target after approval: goalposts moved openly."""
+
+    date: Date = Field(description="When the revision was approved.")
+    metric: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Key of the metric revised.")
+    field: Annotated[RevisedField, Field(strict=False)] = Field(
+        description="What changed: baseline, target, or the metric removed."
+    )
+    reason: Text = Field(description="Why the goalpost moved.")
+    approved_by: Handle = Field(description="Who approved the revision.")
+
+
 class Record(_Model):
     """One improvement of the continual improvement register."""
 
@@ -354,3 +372,7 @@ class Record(_Model):
     review: Review | None = Field(None, description="Post-implementation review.")
     lessons: list[Lesson] = Field(default_factory=list, description="Lessons learned.")
     withdrawal: Withdrawal | None = Field(None, description="Why the record was withdrawn.")
+    revisions: list[Revision] = Field(
+        default_factory=list,
+        description="Baselines and targets changed after approval, with reason and approver.",
+    )

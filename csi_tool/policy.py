@@ -73,6 +73,11 @@ class WorkflowPolicy(PolicyModel):
     transitions: dict[StateName, list[StateName]] = Field(
         description="For each state, the states a record may move to next."
     )
+    new_records_may_start_in: list[StateName] = Field(
+        default_factory=list,
+        description="States besides the initial one that a new record may be added in "
+        "(e.g. when importing an existing register).",
+    )
 
     def states_before(self, state: str) -> list[str]:
         """States every path from the initial state to `state` passes through (its dominators).
@@ -139,6 +144,11 @@ def workflow_problems(workflow: WorkflowPolicy) -> Iterator[PolicyProblem]:
     for i, state in enumerate(workflow.terminal):
         if state not in states:
             yield PolicyProblem(("terminal", i), f"terminal state {state!r} is not in states")
+    for i, state in enumerate(workflow.new_records_may_start_in):
+        if state not in states:
+            yield PolicyProblem(
+                ("new_records_may_start_in", i), f"state {state!r} is not in states"
+            )
     for source, targets in workflow.transitions.items():
         if source not in states:
             yield PolicyProblem(("transitions", source), f"state {source!r} is not in states")

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from csi_tool.governance_policy import GovernancePolicy, governance_problems
 from csi_tool.policy import PolicyProblem, RegisterPolicy, WorkflowPolicy, workflow_problems
 from csi_tool.scoring_policy import ScoringPolicy, scoring_problems
 
@@ -25,6 +26,7 @@ def _none(_: Any) -> Iterable[PolicyProblem]:
 
 
 POLICY_FILES: dict[str, PolicySpec] = {
+    "governance.yaml": PolicySpec(GovernancePolicy, governance_problems),
     "register.yaml": PolicySpec(RegisterPolicy, _none),
     "scoring.yaml": PolicySpec(ScoringPolicy, scoring_problems),
     "workflow.yaml": PolicySpec(WorkflowPolicy, workflow_problems),
@@ -38,19 +40,18 @@ class Policies:
     workflow: WorkflowPolicy
     register: RegisterPolicy
     scoring: ScoringPolicy
+    governance: GovernancePolicy
 
 
 def assemble_policies(loaded: Mapping[str, BaseModel]) -> Policies:
     """The Policies of files that each validated; call only when all of them did."""
-    workflow, register, scoring = (
-        loaded["workflow.yaml"],
-        loaded["register.yaml"],
-        loaded["scoring.yaml"],
-    )
+    workflow, register = loaded["workflow.yaml"], loaded["register.yaml"]
+    scoring, governance = loaded["scoring.yaml"], loaded["governance.yaml"]
     assert isinstance(workflow, WorkflowPolicy)
     assert isinstance(register, RegisterPolicy)
     assert isinstance(scoring, ScoringPolicy)
-    return Policies(workflow=workflow, register=register, scoring=scoring)
+    assert isinstance(governance, GovernancePolicy)
+    return Policies(workflow=workflow, register=register, scoring=scoring, governance=governance)
 
 
 def cross_policy_problems(policies: Policies) -> Iterator[tuple[str, PolicyProblem]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from csi_tool.models import DecisionOutcome, Direction, Metric, Record
+from csi_tool.models import DecisionOutcome, Direction, Metric, Record, RevisedField
 
 Problem = tuple[tuple[str | int, ...], str]
 
@@ -13,6 +13,10 @@ def record_problems(record: Record) -> Iterator[Problem]:
     """Every internal inconsistency of a record, each placed at the field to fix."""
     yield from _metric_problems(record)
     yield from _dependency_problems(record)
+    keys = {metric.key for metric in record.metrics}
+    for i, revision in enumerate(record.revisions):
+        if revision.field is not RevisedField.REMOVED and revision.metric not in keys:
+            yield ("revisions", i, "metric"), f"no metric has the key {revision.metric!r}"
     if record.decision and record.decision.revisit:
         if record.decision.outcome is not DecisionOutcome.DEFERRED:
             yield ("decision", "revisit"), "a revisit date only belongs to a deferred decision"

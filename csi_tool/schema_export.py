@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from csi_tool.atomicfile import replace_file
+from csi_tool.governance_policy import GovernancePolicy
 from csi_tool.models import Record
 from csi_tool.policy import RegisterPolicy, WorkflowPolicy
 from csi_tool.policy_set import Policies
@@ -37,6 +38,7 @@ def build_schemas(policies: Policies) -> dict[str, str]:
         "workflow.schema.json": _draft07(WorkflowPolicy, "csi policies/workflow.yaml"),
         "register.schema.json": _draft07(RegisterPolicy, "csi policies/register.yaml"),
         "scoring.schema.json": _draft07(ScoringPolicy, "csi policies/scoring.yaml"),
+        "governance.schema.json": _draft07(GovernancePolicy, "csi policies/governance.yaml"),
     }
     return {
         name: json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
