@@ -18,6 +18,8 @@ from csi_tool.codeowners import codeowners_is_current, write_codeowners
 from csi_tool.errors import ConfigError, CsiError, FindingsError, display_path
 from csi_tool.gate import run_gate
 from csi_tool.gate_report import render_gate, render_summary
+from csi_tool.history import build_trails, lead_time_stats
+from csi_tool.history_report import render_history
 from csi_tool.newrecord import create_record
 from csi_tool.policy_set import Policies
 from csi_tool.prioritization import prioritize as run_prioritize
@@ -248,6 +250,29 @@ def codeowners(ctx: click.Context, check: bool) -> None:
         return
     if write_codeowners(root, register):
         _say("wrote .github/CODEOWNERS")
+
+
+@cli.command()
+@click.argument("record_id", required=False, metavar="[ID]")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--ref", default="HEAD", show_default=True, help="Read the history up to this revision."
+)
+@click.pass_context
+def history(ctx: click.Context, record_id: str | None, fmt: str, ref: str) -> None:
+    """The audit trail from git: status, decision, baseline, target and review changes,
+    with commit, author, date and pull request; lead times per record and for the register."""
+    root = _root(ctx)
+    trails = build_trails(root, ref)
+    if record_id is not None:
+        if record_id not in trails:
+            raise ConfigError(f"{record_id} has no history in the register up to {ref}")
+        _say(render_history([trails[record_id]], None, fmt))
+        return
+    ordered = [trails[rid] for rid in sorted(trails)]
+    _say(render_history(ordered, lead_time_stats(trails), fmt))
 
 
 def main() -> None:

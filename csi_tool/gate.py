@@ -73,9 +73,8 @@ def run_gate(root: Path, base_ref: str, head_ref: str | None) -> GateResult:
 
 
 def _load(source: FileSource) -> Register:
-    if source.list_files(POLICIES_DIR) is None:  # the base predates the register
-        return Register(policies=None)
-    return load_register(source)
+    # The base may predate the register or some of its policy files: judge by the head's.
+    return load_register(source, require_policies=False)
 
 
 def _files(source: FileSource, folders: tuple[str, ...]) -> dict[str, bytes]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import git
@@ -136,3 +137,82 @@ def fork_point(root: Path, base_ref: str, head_ref: str) -> str | None:
     resolve_commit(repo, head_ref)
     bases = repo.merge_base(base_ref, head_ref)
     return bases[0].hexsha if bases else None
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    """A mainline commit that touched the register, and the record files it changed."""
+
+    sha: str
+    parent: str | None
+    author: str
+    merged_by: str | None  # for merge commits: who merged; `author` is then the branch's author
+    date: dt.datetime
+    subject: str
+    paths: tuple[str, ...]
+
+
+class RegisterHistory:
+    """The mainline history of a register's files."""
+
+    def __init__(self, root: Path) -> None:
+        repo = open_repo(root)
+        if repo is None:
+            raise ConfigError(f"{root} is not in a git repository: there is no history to read")
+        self._repo = repo
+        self._prefix = _prefix(repo, root)
+
+    def commits(self, folder: str, ref: str = "HEAD") -> list[CommitInfo]:
+        """Mainline (first-parent) commits that changed files in `folder`, oldest first.
+
+        Following the first parent sees a merged pull request as one change, the way the
+        base branch saw it, whether it was merged, squashed or committed directly.
+        """
+        resolve_commit(self._repo, ref)
+        try:
+            log = self._repo.git.log(
+                ref,
+                "--first-parent",
+                "--diff-merges=first-parent",
+                "--reverse",
+                "--no-renames",
+                "--name-only",
+                "--format=%x00%H%x1f%P%x1f%an%x1f%aI%x1f%s",
+                "--",
+                self._inside(folder),
+            )
+        except git.GitCommandError:  # no commits yet
+            return []
+        return [self._commit_info(entry) for entry in log.split("\x00")[1:]]
+
+    def file_at(self, sha: str, relative: str) -> bytes | None:
+        """A root-relative file's bytes at a commit, or None where it does not exist."""
+        try:
+            blob = self._repo.commit(sha).tree / self._inside(relative)
+        except KeyError:
+            return None
+        data: bytes = blob.data_stream.read()
+        return data
+
+    def _commit_info(self, entry: str) -> CommitInfo:
+        header, *names = entry.strip("\n").splitlines()
+        sha, parents, author, date, subject = header.split("\x1f", 4)
+        parent_list = parents.split()
+        merged_by = None
+        if len(parent_list) > 1:
+            merged_by, author = author, self._repo.commit(parent_list[1]).author.name or author
+        paths = tuple(
+            str(PurePosixPath(n).relative_to(self._prefix or ".")) for n in names if n.strip()
+        )
+        return CommitInfo(
+            sha,
+            parent_list[0] if parent_list else None,
+            author,
+            merged_by,
+            dt.datetime.fromisoformat(date),
+            subject,
+            paths,
+        )
+
+    def _inside(self, relative: str) -> str:
+        return f"{self._prefix}/{relative}" if self._prefix else relative

@@ -324,7 +324,7 @@ class RevisedField(StrEnum):
 
 
 class Revision(_Model):
-    """An approved change to a metric's baseline or target after approval: goalposts moved openly."""
+    """A baseline or target changed after approval, with reason and approver."""
 
     date: Date = Field(description="When the revision was approved.")
     metric: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Key of the metric revised.")

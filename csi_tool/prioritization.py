@@ -40,14 +40,10 @@ def ranking_delta(root: Path, base_ref: str) -> RankingDelta:
     head = load_work_tree(root)
     head_policies = _usable_policies(head)
     head_backlog = rank_records((i.record for i in head.records.values()), head_policies.scoring)
-    source = GitRevision(root, base_ref)
-    if source.list_files(POLICIES_DIR) is None:  # the base predates the register
-        base_backlog = Backlog((), (), head_backlog.lanes)
-    else:
-        base = load_register(source)
-        # A base with broken policies is ranked by today's rules rather than not at all.
-        base_scoring = (base.policies or head_policies).scoring
-        base_backlog = rank_records((i.record for i in base.records.values()), base_scoring)
+    # The base may predate the register or its policies: it is then ranked by today's rules.
+    base = load_register(GitRevision(root, base_ref), require_policies=False)
+    base_scoring = (base.policies or head_policies).scoring
+    base_backlog = rank_records((i.record for i in base.records.values()), base_scoring)
     statuses = {rid: item.record.status for rid, item in head.records.items()}
     return compare_backlogs(base_backlog, head_backlog, statuses, base_ref)
 

@@ -51,9 +51,18 @@ def find_root(start: Path) -> Path:
     )
 
 
-def load_register(source: FileSource) -> Register:
-    """Read policies and every record of a source, collecting every finding."""
-    policies, findings = load_policies(source)
+def load_register(source: FileSource, require_policies: bool = True) -> Register:
+    """Read policies and every record of a source, collecting every finding.
+
+    Without `require_policies`, a source whose policy files are missing (an older revision
+    of the repository) still yields its records, with `policies` None.
+    """
+    try:
+        policies, findings = load_policies(source)
+    except ConfigError:
+        if require_policies:
+            raise
+        policies, findings = None, []
     register = Register(policies=policies, findings=findings)
     max_bytes = policies.register.max_file_bytes if policies else DEFAULT_MAX_BYTES
     by_file: list[LoadedRecord] = []
