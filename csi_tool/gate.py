@@ -55,7 +55,7 @@ def run_gate(root: Path, base_ref: str, head_ref: str | None) -> GateResult:
     touched = changed_files(_files(start, (REGISTER_DIR,)), _files(head, (REGISTER_DIR,)))
     refusals = sorted(
         {
-            *_refusals(changes, policies),
+            *_refusals(changes, policies, after),
             *_deleted_files(start, head, before),
             *_findings_in(after, {*touched, *governance}),
             *_ids_taken_at_base(changes, tip, start),
@@ -89,12 +89,24 @@ def _backlog(register: Register, policies: Policies) -> Backlog:
     return rank_records((i.record for i in register.records.values()), policies.scoring)
 
 
-def _refusals(changes: list[RecordChange], policies: Policies) -> Iterator[Finding]:
+def _refusals(
+    changes: list[RecordChange], policies: Policies, after: Register
+) -> Iterator[Finding]:
     workflow = policies.workflow
+    by_path = {item.document.path: item for item in after.records.values()}
     for change in changes:
         old, new = change.before, change.after
         if change.kind is ChangeKind.DELETED:
             assert old is not None
+            replacement = by_path.get(old.document.path)
+            if replacement is not None:
+                yield replacement.document.finding(
+                    ("id",),
+                    f"id changed from {old.record.id} to {replacement.record.id}: "
+                    "ids are fixed once set",
+                    "fixed",
+                )
+                continue
             yield Finding(
                 old.document.path,
                 1,
