@@ -31,6 +31,8 @@ def replace_file(path: Path, text: str) -> None:
 def _write_temporary(path: Path, text: str) -> Path:
     handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp creates the file 0600; give it the mode a plain write would have.
+        os.fchmod(handle, path.stat().st_mode & 0o7777 if path.exists() else _default_mode())
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
             stream.flush()
@@ -39,6 +41,12 @@ def _write_temporary(path: Path, text: str) -> Path:
         Path(name).unlink(missing_ok=True)
         raise
     return Path(name)
+
+
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _fsync_directory(folder: Path) -> None:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 
 from csi_tool.errors import Finding
-from csi_tool.models import DecisionOutcome
+from csi_tool.fields import DecisionOutcome
 from csi_tool.policy_set import Policies
 from csi_tool.register import LoadedRecord
 

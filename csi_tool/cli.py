@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +55,9 @@ class _CsiGroup(click.Group):
             raise click.exceptions.Exit(e.exit_code) from e
         except KeyboardInterrupt:
             raise click.exceptions.Exit(130) from None
+        except OSError as e:  # the machine, not csi: a missing folder, a full disk, permissions
+            _say(f"csi: {e}", err=True)
+            raise click.exceptions.Exit(EXIT_USAGE) from e
         except Exception as e:  # the one place that catches everything
             _say(
                 f"csi: unexpected error ({type(e).__name__}: {e}). "
@@ -68,6 +70,14 @@ class _CsiGroup(click.Group):
 def _say(text: str, err: bool = False) -> None:
     if text:
         click.echo(neutralise_workflow_commands(text), err=err)
+
+
+def _emit(output: str, fmt: str) -> None:
+    """Findings output; the github format is already escaped, and its `::` lines are meant."""
+    if fmt != "github":
+        _say(output)
+    elif output:
+        click.echo(output)
 
 
 def _policies(root: Path) -> Policies:
@@ -118,10 +128,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
     result = validate_paths(root, paths)
     concrete = resolve_format(fmt, os.environ)
     output = render_findings(result.findings, concrete, result.records_checked)
-    if concrete == "github":
-        click.echo(output) if output else None  # already escaped workflow commands
-    else:
-        _say(output)
+    _emit(output, concrete)
     if concrete != "json":
         _say(summary_line(result.findings, result.records_checked), err=True)
     ctx.exit(EXIT_FINDINGS if result.findings else EXIT_OK)
@@ -227,7 +234,7 @@ def gate(ctx: click.Context, base: str, head: str | None, fmt: str, summary: Pat
     result = run_gate(root, base, head)
     concrete = resolve_format(fmt, os.environ)
     output = render_gate(result, concrete)
-    click.echo(output) if concrete == "github" else _say(output)
+    _emit(output, concrete)
     if summary is not None:
         with summary.open("a", encoding="utf-8") as stream:
             stream.write(render_summary(result))
@@ -277,8 +284,4 @@ def history(ctx: click.Context, record_id: str | None, fmt: str, ref: str) -> No
 
 def main() -> None:
     """Console-script entry point."""
-    try:
-        cli(prog_name="csi")
-    except ConfigError as e:  # raised while click resolves options, outside invoke
-        _say(f"csi: {e}", err=True)
-        sys.exit(EXIT_USAGE)
+    cli(prog_name="csi")

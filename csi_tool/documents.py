@@ -11,11 +11,11 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
-from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.error import YAMLError
+from ruamel.yaml.nodes import Node
 
 from csi_tool import yamlio
 from csi_tool.errors import Finding
+from csi_tool.fields import NOT_BLANK, SINGLE_LINE
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -28,9 +28,10 @@ _PATTERN_HINTS = {
     "^[A-Za-z0-9][A-Za-z0-9._:/#-]*$": "must be an identifier such as INC0012345",
     "^[a-z][a-z0-9_]*$": "must start with a letter, then lower-case letters, digits and _",
     "^[a-z][a-z_]*$": "must be lower-case letters and underscores",
-    "^[^\\n\\r]*$": "must be a single line",
-    "^[^\\n\\r]*\\S[^\\n\\r]*$": "must be a single line of text",
+    SINGLE_LINE: "must be one line of visible text (no line breaks or direction overrides)",
+    NOT_BLANK: "must not be blank",
     "^[A-Z][A-Z0-9]*$": "must be upper-case letters and digits",
+    "^(?:https?://": "must be a knowledge article id such as KB0010042, or an http(s) link",
 }
 
 
@@ -43,6 +44,8 @@ _MESSAGES = {
     "date_type": "must be a date (YYYY-MM-DD)",
     "date_parsing": "must be a date (YYYY-MM-DD)",
     "date_from_datetime_parsing": "must be a date (YYYY-MM-DD)",
+    "finite_number": "must be a finite number",
+    "bool_type": "must be true or false",
 }
 _SHOULD = re.compile(r"^(Input|String|Value|List|Dictionary) should")
 
@@ -53,17 +56,12 @@ class Document:
 
     path: str  # root-relative, POSIX separators: what findings show
     text: str
-    _tree: CommentedMap | None = field(default=None, repr=False)
+    _tree: Node | None = field(default=None, repr=False)
 
     def locate(self, loc: Sequence[str | int]) -> tuple[int, int]:
         """1-based (line, column) of a field path in this file."""
         if self._tree is None:
-            try:
-                self._tree = yamlio.load_roundtrip(self.text)
-            except YAMLError:
-                # libyaml accepts a few whitespace forms (a tab after "key:") that ruamel's
-                # pure-Python parser refuses; the finding then points at the file's start.
-                self._tree = CommentedMap()
+            self._tree = yamlio.compose_nodes(self.text)
         return yamlio.locate(self._tree, loc)
 
     def finding(self, loc: Sequence[str | int], message: str, code: str = "invalid") -> Finding:
@@ -118,7 +116,15 @@ def _finding_from_error(error: ErrorDetails, model: type[BaseModel], document: D
         hint = next((h for p, h in _PATTERN_HINTS.items() if pattern.startswith(p)), None)
         message = hint or error["msg"]
     elif kind == "literal_error" and loc == ("schema_version",):
-        message = f"unsupported schema_version {error['input']!r}; this csi reads version 1"
+        message = f"must be the number 1 (the version this csi reads), not {error['input']!r}"
+    elif kind == "string_type" and type(error.get("input")) in (int, float):
+        message = f"must be text; write it in quotes: '{error['input']}'"
+    elif kind in {"int_type", "float_type"} and isinstance(error.get("input"), str):
+        message = (
+            "must be a number, written without quotes"
+            if _looks_numeric(error["input"])
+            else f"must be a number, not {error['input']!r}"
+        )
     elif error.get("input", "") is None:
         message = "must not be empty"
     elif kind in _MESSAGES:
@@ -126,6 +132,14 @@ def _finding_from_error(error: ErrorDetails, model: type[BaseModel], document: D
     else:
         message = _SHOULD.sub("must", error["msg"], count=1)
     return document.finding(loc, message)
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _suggestion(name: str, model: type[BaseModel], parent: tuple[Any, ...]) -> str:

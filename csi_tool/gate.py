@@ -25,6 +25,7 @@ from csi_tool.schema_export import SCHEMA_DIR
 from csi_tool.sources import FileSource, WorkTree
 
 GOVERNED_DIRS = (POLICIES_DIR, SCHEMA_DIR)
+_COMPARE_LIMIT = 10_485_760  # larger files are refused when validated; here they only differ
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def _load(source: FileSource) -> Register:
 
 def _files(source: FileSource, folders: tuple[str, ...]) -> dict[str, bytes]:
     return {
-        path: source.read_bytes(path)
+        path: source.read_bytes(path, _COMPARE_LIMIT)
         for folder in folders
         for path in source.list_files(folder) or []
     }

@@ -3,22 +3,61 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import os
+import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import ParamSpec, TypeVar
 
+# Without a git binary GitPython refuses to import; csi must still validate files, and say
+# plainly that git is missing when a command needs history.
+os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
 import git
 
 from csi_tool.errors import ConfigError
+from csi_tool.sources import not_a_plain_file
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _git_errors(function: Callable[P, T]) -> Callable[P, T]:
+    """Turn a failing git command (dubious ownership, corrupt repository) into a clear error."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return function(*args, **kwargs)
+        except git.GitCommandError as e:
+            detail = " ".join(str(e.stderr or e).split()) or str(e)
+            raise ConfigError(f"git failed: {detail}") from e
+
+    return wrapper
 
 
 def open_repo(path: Path) -> git.Repo | None:
-    """The git repository that contains `path`, or None outside git."""
+    """The git repository that contains `path`, or None outside git or without git installed."""
+    if shutil.which("git") is None:
+        return None
     try:
         return git.Repo(path, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         return None
 
 
+def require_repo(path: Path, purpose: str) -> git.Repo:
+    """The repository that contains `path`, or an error that says why there is none."""
+    if shutil.which("git") is None:
+        raise ConfigError(f"git is not installed, and {purpose} needs it")
+    repo = open_repo(path)
+    if repo is None:
+        raise ConfigError(f"{path} is not in a git repository, and {purpose} needs one")
+    return repo
+
+
+@_git_errors
 def file_stems_on_all_branches(folder: Path) -> set[str]:
     """Stems of the files in `folder` on every local and remote-tracking branch.
 
@@ -41,10 +80,9 @@ def file_stems_on_all_branches(folder: Path) -> set[str]:
 class GitRevision:
     """The register's files as they are at a git revision (a FileSource)."""
 
+    @_git_errors
     def __init__(self, root: Path, ref: str) -> None:
-        repo = open_repo(root)
-        if repo is None:
-            raise ConfigError(f"{root} is not in a git repository, so --base {ref} has no meaning")
+        repo = require_repo(root, f"reading revision {ref}")
         self._repo = repo
         self._commit = resolve_commit(repo, ref)
         self._prefix = _prefix(repo, root)
@@ -55,6 +93,7 @@ class GitRevision:
     def label(self) -> str:
         return f"at {self.ref}"
 
+    @_git_errors
     def list_files(self, folder: str) -> list[str] | None:
         inside = f"{self._prefix}/{folder}" if self._prefix else folder
         try:
@@ -71,9 +110,16 @@ class GitRevision:
                 files.append(relative)
         return sorted(files)
 
-    def read_bytes(self, relative: str) -> bytes:
-        data: bytes = self._blobs[relative].data_stream.read()
+    @_git_errors
+    def read_bytes(self, relative: str, max_bytes: int) -> bytes:
+        blob = self._blobs[relative]
+        if blob.mode == _SYMLINK_MODE:
+            raise not_a_plain_file(relative, "a symbolic link")
+        data: bytes = blob.data_stream.read(max_bytes + 1)
         return data
+
+
+_SYMLINK_MODE = 0o120000
 
 
 def resolve_commit(repo: git.Repo, ref: str) -> git.Commit:
@@ -93,6 +139,7 @@ def resolve_commit(repo: git.Repo, ref: str) -> git.Commit:
     return commit
 
 
+@_git_errors
 def last_change_dates(root: Path, folder: str) -> dict[str, dt.date]:
     """Date of the last commit that touched each file of `folder`, as root-relative paths.
 
@@ -128,11 +175,10 @@ def _prefix(repo: git.Repo, path: Path) -> str:
     return "" if relative == "." else relative
 
 
+@_git_errors
 def fork_point(root: Path, base_ref: str, head_ref: str) -> str | None:
     """The merge base of two revisions (where a pull request branched off), or None."""
-    repo = open_repo(root)
-    if repo is None:
-        return None
+    repo = require_repo(root, "comparing revisions")
     resolve_commit(repo, base_ref)
     resolve_commit(repo, head_ref)
     bases = repo.merge_base(base_ref, head_ref)
@@ -155,13 +201,13 @@ class CommitInfo:
 class RegisterHistory:
     """The mainline history of a register's files."""
 
+    @_git_errors
     def __init__(self, root: Path) -> None:
-        repo = open_repo(root)
-        if repo is None:
-            raise ConfigError(f"{root} is not in a git repository: there is no history to read")
+        repo = require_repo(root, "reading the history")
         self._repo = repo
         self._prefix = _prefix(repo, root)
 
+    @_git_errors
     def commits(self, folder: str, ref: str = "HEAD") -> list[CommitInfo]:
         """Mainline (first-parent) commits that changed files in `folder`, oldest first.
 
@@ -185,6 +231,7 @@ class RegisterHistory:
             return []
         return [self._commit_info(entry) for entry in log.split("\x00")[1:]]
 
+    @_git_errors
     def file_at(self, sha: str, relative: str) -> bytes | None:
         """A root-relative file's bytes at a commit, or None where it does not exist."""
         try:

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from csi_tool.models import Handle
+from csi_tool.fields import Handle
 from csi_tool.policy import PolicyModel, PolicyProblem
 
 

@@ -8,114 +8,39 @@ shape of a record lives here. What a record needs in each workflow state is poli
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
+
+from csi_tool.fields import (
+    SINGLE_LINE,
+    Cadence,
+    Date,
+    Handle,
+    KnowledgeRef,
+    LaxCadence,
+    LaxDecisionOutcome,
+    LaxDirection,
+    LaxIndicatorKind,
+    LaxReviewOutcome,
+    LaxSourceKind,
+    Line,
+    Number,
+    RecordId,
+    Reference,
+    Scale,
+    Tag,
+    Text,
+    Url,
+)
 
 SCHEMA_VERSION = 1
 TITLE_MAX_LENGTH = 120
 
-Handle = Annotated[
-    str,
-    StringConstraints(pattern=r"^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9._-]+)?$"),
-    Field(description="A GitHub user or team handle, e.g. `@alice` or `@acme/service-desk`."),
-]
-RecordId = Annotated[
-    str,
-    StringConstraints(pattern=r"^[A-Z][A-Z0-9]*-[0-9]+$"),
-    Field(description="A record id such as `CSI-0042` (prefix and width: register policy)."),
-]
-Line = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"^[^\n\r]*$")]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
-Tag = Annotated[
-    str,
-    StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40),
-    Field(description="A lower-case tag such as `knowledge` or `change-enablement`."),
-]
-Url = Annotated[
-    str,
-    StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=2000),
-    Field(description="An http or https link."),
-]
-Reference = Annotated[
-    str,
-    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/#-]*$", max_length=100),
-    Field(description="An identifier in another system, e.g. `INC0012345` or `CHG0031337`."),
-]
-Date = Annotated[dt.date, Field(strict=False)]
-Scale = Annotated[int, Field(ge=1, le=5)]
-
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class SourceKind(StrEnum):
-    INCIDENT_TREND = "incident_trend"
-    PROBLEM_RECORD = "problem_record"
-    CUSTOMER_FEEDBACK = "customer_feedback"
-    OPERATIONAL_REPORT = "operational_report"
-    PROCESS_REVIEW = "process_review"
-    STAKEHOLDER_WORKSHOP = "stakeholder_workshop"
-    AUDIT = "audit"
-    OTHER = "other"
-
-
-class Direction(StrEnum):
-    INCREASE = "increase"
-    DECREASE = "decrease"
-
-
-class IndicatorKind(StrEnum):
-    LEADING = "leading"
-    LAGGING = "lagging"
-
-
-class Cadence(StrEnum):
-    WEEKLY = "weekly"
-    FORTNIGHTLY = "fortnightly"
-    MONTHLY = "monthly"
-    QUARTERLY = "quarterly"
-    HALF_YEARLY = "half_yearly"
-    YEARLY = "yearly"
-
-    @property
-    def days(self) -> int:
-        """Days between two reviews at this cadence."""
-        return _CADENCE_DAYS[self]
-
-
-_CADENCE_DAYS = {
-    Cadence.WEEKLY: 7,
-    Cadence.FORTNIGHTLY: 14,
-    Cadence.MONTHLY: 30,
-    Cadence.QUARTERLY: 91,
-    Cadence.HALF_YEARLY: 182,
-    Cadence.YEARLY: 365,
-}
-
-
-class DecisionOutcome(StrEnum):
-    APPROVED = "approved"
-    DEFERRED = "deferred"
-    REJECTED = "rejected"
-
-
-class ReviewOutcome(StrEnum):
-    ACHIEVED = "achieved"
-    PARTIALLY_ACHIEVED = "partially_achieved"
-    NOT_ACHIEVED = "not_achieved"
-
-
-# Strict mode would want enum instances; YAML gives their string values.
-LaxSourceKind = Annotated[SourceKind, Field(strict=False)]
-LaxDirection = Annotated[Direction, Field(strict=False)]
-LaxIndicatorKind = Annotated[IndicatorKind, Field(strict=False)]
-LaxCadence = Annotated[Cadence, Field(strict=False)]
-LaxDecisionOutcome = Annotated[DecisionOutcome, Field(strict=False)]
-LaxReviewOutcome = Annotated[ReviewOutcome, Field(strict=False)]
 
 
 class Roles(_Model):
@@ -168,7 +93,7 @@ class CurrentState(_Model):
 class Baseline(_Model):
     """The measured starting point of a metric."""
 
-    value: float = Field(description="The measured value before the improvement.")
+    value: Number = Field(description="The measured value before the improvement.")
     date: Date = Field(description="When the baseline was measured.")
     source: Text = Field(description="Where the figure comes from (report, query, tool).")
 
@@ -176,7 +101,7 @@ class Baseline(_Model):
 class Target(_Model):
     """The success criterion of a metric."""
 
-    value: float = Field(description="The value that counts as success.")
+    value: Number = Field(description="The value that counts as success.")
     by: Date = Field(description="The date by which the target should be reached.")
 
 
@@ -184,7 +109,7 @@ class Measurement(_Model):
     """One measured value of a metric."""
 
     date: Date = Field(description="When the value was measured.")
-    value: float = Field(description="The measured value, in the metric's unit.")
+    value: Number = Field(description="The measured value, in the metric's unit.")
     source: Text | None = Field(None, description="Where the figure comes from.")
     note: Text | None = Field(None, description="Anything a reader needs to interpret it.")
 
@@ -207,7 +132,7 @@ class Metric(_Model):
     direction: LaxDirection = Field(description="Whether success means the value goes up or down.")
     baseline: Baseline | None = Field(None, description="Where the metric starts.")
     target: Target | None = Field(None, description="Where the metric should get to, and by when.")
-    action_threshold: float | None = Field(
+    action_threshold: Number | None = Field(
         None, description="A value beyond which someone must act (a regression alarm)."
     )
     review_cadence: LaxCadence = Field(
@@ -304,7 +229,7 @@ class Lesson(_Model):
 
     text: Text = Field(description="The lesson, written for the next team.")
     tags: list[Tag] = Field(default_factory=list, description="Tags to find it by.")
-    kb_ref: Reference | Url | None = Field(
+    kb_ref: KnowledgeRef | None = Field(
         None, description="Knowledge article that carries the lesson."
     )
 
@@ -343,7 +268,7 @@ class Record(_Model):
     title: str = Field(
         min_length=3,
         max_length=TITLE_MAX_LENGTH,
-        pattern=r"^[^\n\r]*\S[^\n\r]*$",
+        pattern=SINGLE_LINE,
         description="The improvement in one line.",
     )
     created: Date = Field(description="When the record was logged.")
@@ -355,7 +280,7 @@ class Record(_Model):
     roles: Roles | None = Field(None, description="Optional stand-ins for the owner.")
     tags: list[Tag] = Field(default_factory=list, description="Tags to group records by.")
     status: str = Field(
-        pattern=r"^[a-z][a-z_]*$", description="A state of the workflow policy, e.g. `logged`."
+        min_length=1, max_length=40, description="A state of the workflow policy, e.g. `logged`."
     )
     source: Source | None = Field(None, description="Where the opportunity came from.")
     vision: Vision | None = Field(None, description="What should improve and why.")

@@ -25,12 +25,7 @@ def next_record_id(root: Path, id_format: IdFormat) -> str:
     folder = root / REGISTER_DIR
     stems = {p.stem for p in folder.glob(f"*{RECORD_SUFFIX}")} if folder.is_dir() else set()
     stems |= file_stems_on_all_branches(folder)
-    prefix = f"{id_format.prefix}-"
-    numbers = [
-        int(stem.removeprefix(prefix))
-        for stem in stems
-        if stem.startswith(prefix) and stem.removeprefix(prefix).isdigit()
-    ]
+    numbers = [int(stem.partition("-")[2]) for stem in stems if id_format.matches(stem)]
     return id_format.format(max(numbers, default=0) + 1)
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+_ASCII_DIGITS = re.compile(r"^[0-9]+$")  # str.isdigit() also accepts '²' and other digits
 
 StateName = Annotated[
     str,
@@ -105,7 +108,11 @@ class IdFormat(PolicyModel):
     def matches(self, record_id: str) -> bool:
         """Whether `record_id` has this prefix and at least this many digits."""
         head, _, number = record_id.partition("-")
-        return head == self.prefix and number.isdigit() and len(number) >= self.digits
+        return (
+            head == self.prefix
+            and _ASCII_DIGITS.match(number) is not None
+            and len(number) >= self.digits
+        )
 
     def pattern(self) -> str:
         """Regular expression that matches every id of this format."""

@@ -14,8 +14,6 @@ from csi_tool.policy import Requirement, WorkflowPolicy
 class Gap:
     """One requirement a record does not meet, with the field it concerns."""
 
-    state: str
-    requirement: Requirement
     loc: tuple[str | int, ...]
     message: str
 
@@ -29,9 +27,7 @@ def gaps_for_state(record: Record, state: str, workflow: WorkflowPolicy) -> list
             continue
         for requirement in spec.requires:
             for loc, message in _CHECKS[requirement](record, checked_state):
-                gaps.append(
-                    Gap(checked_state, requirement, loc, f"{checked_state} needs {message}")
-                )
+                gaps.append(Gap(loc, f"{checked_state} needs {message}"))
     return gaps
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from csi_tool.models import DecisionOutcome, Direction, Metric, Record, RevisedField
+from csi_tool.fields import DecisionOutcome, Direction
+from csi_tool.models import Metric, Record, RevisedField
 
 Problem = tuple[tuple[str | int, ...], str]
 

@@ -103,7 +103,9 @@ def load_policies(source: FileSource) -> tuple[Policies | None, list[Finding]]:
             )
             continue
         try:
-            document, data = parse_document(source.read_bytes(path), path, DEFAULT_MAX_BYTES)
+            document, data = parse_document(
+                source.read_bytes(path, DEFAULT_MAX_BYTES), path, DEFAULT_MAX_BYTES
+            )
         except YamlError as e:
             findings.extend(e.findings)
             continue
@@ -127,18 +129,22 @@ def record_path(root: Path, record_id: str) -> Path:
     return root / REGISTER_DIR / f"{record_id}{RECORD_SUFFIX}"
 
 
+# Files a register folder may hold besides records.
+_NOT_RECORDS = {"README.md", ".gitkeep"}
+
+
 def _record_files(source: FileSource, findings: list[Finding]) -> list[str]:
+    """Record files; every other file in register/ is reported, so none is silently skipped."""
     files: list[str] = []
     for path in source.list_files(REGISTER_DIR) or []:
         pure = PurePosixPath(path)
         directly_inside = pure.parent == PurePosixPath(REGISTER_DIR)
-        if pure.suffix == RECORD_SUFFIX and directly_inside:
+        if directly_inside and pure.suffix == RECORD_SUFFIX:
             files.append(path)
-        elif pure.suffix in {".yaml", ".yml"}:
-            where = "with the .yaml suffix" if directly_inside else "directly in register/"
-            findings.append(
-                Finding(path, 1, 1, "", f"not read: record files live {where}", "layout")
-            )
+        elif not (directly_inside and pure.name in _NOT_RECORDS):
+            where = "directly in register/" if not directly_inside else "as <id>.yaml"
+            message = f"not read: record files live {where}"
+            findings.append(Finding(path, 1, 1, "", message, "layout"))
     return files
 
 
@@ -146,7 +152,7 @@ def _load_record(
     source: FileSource, path: str, max_bytes: int, findings: list[Finding]
 ) -> LoadedRecord | None:
     try:
-        document, data = parse_document(source.read_bytes(path), path, max_bytes)
+        document, data = parse_document(source.read_bytes(path, max_bytes), path, max_bytes)
     except YamlError as e:
         findings.extend(e.findings)
         return None
@@ -172,8 +178,10 @@ def _register_problems(
             yield document.finding(("id",), f"id {record.id} is also used by {other}")
             continue
         register.records[record.id] = item
+    # A record that exists but failed validation is still there: depending on it is no error.
+    present = set(register.records) | {PurePosixPath(p).stem for p in register.unreadable}
     for item in register.records.values():
-        yield from _dependency_findings(item, register)
+        yield from _dependency_findings(item, present)
     yield from _cycle_findings(register)
     if policies is None:
         return
@@ -194,16 +202,16 @@ def _register_problems(
             yield document.finding(gap.loc, gap.message, "requirement")
 
 
-def _dependency_findings(item: LoadedRecord, register: Register) -> Iterator[Finding]:
+def _dependency_findings(item: LoadedRecord, present: set[str]) -> Iterator[Finding]:
     for i, dependency in enumerate(item.record.depends_on):
-        if dependency not in register.records and dependency != item.record.id:
+        if dependency not in present and dependency != item.record.id:
             yield item.document.finding(
                 ("depends_on", i), f"depends on {dependency}, which is not in the register"
             )
 
 
 def _cycle_findings(register: Register) -> Iterator[Finding]:
-    """Report each dependency cycle once, at the record with the smallest id in it."""
+    """Report each dependency cycle at every record in it, so each of its files fails."""
     graph = {
         rid: [d for d in item.record.depends_on if d in register.records and d != rid]
         for rid, item in register.records.items()
@@ -214,13 +222,12 @@ def _cycle_findings(register: Register) -> Iterator[Finding]:
         if members in reported:
             continue
         reported.add(members)
-        start = min(cycle)
-        at = cycle.index(start)
-        ordered = cycle[at:] + cycle[:at]
-        item = register.records[start]
-        index = item.record.depends_on.index(ordered[1] if len(ordered) > 1 else start)
-        chain = " → ".join([*ordered, start])
-        yield item.document.finding(("depends_on", index), f"dependency cycle: {chain}")
+        for at, member in enumerate(cycle):
+            ordered = cycle[at:] + cycle[:at]
+            item = register.records[member]
+            index = item.record.depends_on.index(ordered[1] if len(ordered) > 1 else member)
+            chain = " → ".join([*ordered, member])
+            yield item.document.finding(("depends_on", index), f"dependency cycle: {chain}")
 
 
 def _cycles(graph: dict[str, list[str]]) -> Iterator[list[str]]:

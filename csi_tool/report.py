@@ -7,6 +7,7 @@ text output is kept to one line per finding and any line that would begin with `
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 
 from csi_tool.errors import Finding
@@ -88,12 +89,14 @@ def escape_property(value: str) -> str:
 
 
 def neutralise_workflow_commands(text: str) -> str:
-    """Break every line that GitHub's runner would read as a workflow command.
+    """Make output safe for CI logs and terminals.
 
-    The runner ignores leading whitespace and then looks for `::`; a zero-width space between
-    the colons keeps the line readable and inert.
+    Control characters other than newline and tab are shown as escapes: a carriage return ends
+    a line for GitHub's runner, and escape sequences drive terminals. Then every line that the
+    runner would read as a workflow command (it skips leading whitespace, then looks for `::`)
+    gets a zero-width space between the colons, which keeps it readable and inert.
     """
-    lines = text.split("\n")
+    lines = _CONTROL.sub(_escape_control, text).split("\n")
     for i, line in enumerate(lines):
         stripped = line.lstrip()
         if stripped.startswith("::"):
@@ -103,7 +106,18 @@ def neutralise_workflow_commands(text: str) -> str:
 
 
 def _single_line(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n")
+    return value.replace("\r", "\\r").replace("\n", "\\n")
+
+
+# C0 and C1 controls except tab and newline, and the Unicode line and paragraph separators.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    char = match.group()
+    if char == "\r":
+        return "\\r"
+    return f"\\x{ord(char):02x}" if ord(char) < 256 else f"\\u{ord(char):04x}"
 
 
 def _file_count(findings: Sequence[Finding]) -> int:

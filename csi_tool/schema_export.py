@@ -71,10 +71,22 @@ def stale_schema_files(root: Path, policies: Policies) -> list[Path]:
 
 
 def _draft07(model: type[BaseModel], title: str) -> dict[str, Any]:
-    schema = model.model_json_schema(ref_template="#/definitions/{model}")
+    schema = _isolate_refs(model.model_json_schema(ref_template="#/definitions/{model}"))
     definitions = schema.pop("$defs", {})
-    result: dict[str, Any] = {"$schema": DRAFT_07, "title": title}
-    result.update(schema)
+    result: dict[str, Any] = {"$schema": DRAFT_07, **schema, "title": title}
     if definitions:
         result["definitions"] = definitions
     return result
+
+
+def _isolate_refs(node: Any) -> Any:
+    """Draft-07 ignores keywords beside `$ref`; wrap the ref so descriptions still count."""
+    if isinstance(node, list):
+        return [_isolate_refs(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _isolate_refs(value) for key, value in node.items()}
+    if "$ref" in node and len(node) > 1:
+        ref = node.pop("$ref")
+        node["allOf"] = [{"$ref": ref}]
+    return node

@@ -6,9 +6,13 @@ findings show, so a finding reads the same whichever source it came from.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
+
+from csi_tool.errors import Finding, YamlError
 
 
 class FileSource(Protocol):
@@ -21,8 +25,13 @@ class FileSource(Protocol):
     def list_files(self, folder: str) -> list[str] | None:
         """Every file under `folder` (recursively, sorted), or None if the folder is absent."""
 
-    def read_bytes(self, relative: str) -> bytes:
-        """The content of one file listed by `list_files`."""
+    def read_bytes(self, relative: str, max_bytes: int) -> bytes:
+        """At most `max_bytes + 1` bytes of a plain file (one more shows it is too big)."""
+
+
+def not_a_plain_file(relative: str, what: str) -> YamlError:
+    """The error for symlinks, pipes and devices: a pull request could point them anywhere."""
+    return YamlError(Finding(relative, 1, 1, "", f"{what}: csi reads only plain files"))
 
 
 @dataclass(frozen=True)
@@ -36,11 +45,24 @@ class WorkTree:
         base = self.root / folder
         if not base.is_dir():
             return None
-        return sorted(
-            path.relative_to(self.root).as_posix()
-            for path in base.rglob("*")
-            if path.is_file() and not any(p.startswith(".") for p in path.relative_to(base).parts)
-        )
+        found = []
+        for directory, dirs, files in os.walk(base):  # lists symlinked folders, never enters them
+            here = Path(directory)
+            linked = [d for d in dirs if (here / d).is_symlink()]  # reported, never followed
+            dirs[:] = [d for d in dirs if not d.startswith(".") and d not in linked]
+            found += [
+                (here / name).relative_to(self.root).as_posix()
+                for name in [*files, *linked]
+                if not name.startswith(".")
+            ]
+        return sorted(found)
 
-    def read_bytes(self, relative: str) -> bytes:
-        return (self.root / relative).read_bytes()
+    def read_bytes(self, relative: str, max_bytes: int) -> bytes:
+        path = self.root / relative
+        mode = path.lstat().st_mode
+        if stat.S_ISLNK(mode):
+            raise not_a_plain_file(relative, "a symbolic link")
+        if not stat.S_ISREG(mode):
+            raise not_a_plain_file(relative, "not a plain file")
+        with path.open("rb") as stream:
+            return stream.read(max_bytes + 1)

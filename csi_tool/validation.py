@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from csi_tool.errors import ConfigError, Finding, display_path
-from csi_tool.register import load_work_tree
+from csi_tool.errors import ConfigError, Finding
+from csi_tool.register import POLICIES_DIR, REGISTER_DIR, load_work_tree
 
 
 @dataclass(frozen=True)
 class ValidationResult:
-    """What `csi validate` found and how many records it read."""
+    """What `csi validate` found and how many record files it read."""
 
     findings: list[Finding]
     records_checked: int
@@ -28,16 +28,20 @@ def validate_paths(root: Path, paths: Sequence[Path]) -> ValidationResult:
     if paths:
         wanted = [_inside_root(path, root) for path in paths]
         findings = [f for f in findings if any(_covers(w, f.path) for w in wanted)]
-    return ValidationResult(findings, len(register.records))
+    return ValidationResult(findings, len(register.records) + len(register.unreadable))
 
 
 def _inside_root(path: Path, root: Path) -> str:
     if not path.exists():
         raise ConfigError(f"{path}: no such file or folder")
-    shown = display_path(path, root)
-    if Path(shown).is_absolute():
-        raise ConfigError(f"{path}: not inside the register at {root}")
-    return shown
+    try:
+        relative = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        raise ConfigError(f"{path}: not inside the register at {root}") from None
+    top = relative.split("/", 1)[0]
+    if relative != "." and top not in (REGISTER_DIR, POLICIES_DIR):
+        raise ConfigError(f"{path}: csi reads only register/ and policies/; nothing to check here")
+    return relative
 
 
 def _covers(wanted: str, finding_path: str) -> bool:

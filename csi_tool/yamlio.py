@@ -1,8 +1,10 @@
 """The only place that configures YAML: strict fast loads, round-trip loads for lines and edits.
 
 Bulk reads go through ruamel.yaml's C parser with a constructor that refuses everything a record
-never needs (aliases, merge keys, non-core tags). The round-trip loader is ~15x slower, so it is
-used only to find the line of a finding and, later, to edit files without losing comments.
+never needs (aliases, merge keys, non-core tags, keys that are not text). Lines of findings come
+from the same C parser's node tree, composed again only for files that have findings, so a
+finding's line is always computed from exactly the YAML that was validated. The round-trip
+(comment-keeping) configuration, several times slower, is kept for writing files.
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.constructor import ConstructorError, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
-from ruamel.yaml.nodes import MappingNode, Node
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
 from csi_tool.errors import Finding, YamlError
@@ -30,9 +32,9 @@ _CORE_TAGS = frozenset(
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 # libyaml's composer recurses in C: nesting far deeper than any record crashes the process,
 # so such input is refused before it reaches the parser.
-MAX_NESTING = 200
-_DIRECTIVE = re.compile(r"^%", re.MULTILINE)
+MAX_NESTING = 1000
 _LEADING_INDICATORS = re.compile(r"^[ \t\-?:]*", re.MULTILINE)
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 class _AliasFound(Exception):
@@ -62,6 +64,16 @@ class _StrictConstructor(SafeConstructor):  # type: ignore[misc]
                 raise ConstructorError(
                     None, None, "merge keys (<<) are not allowed in csi files", key_node.start_mark
                 )
+            if key_node.tag != _STR_TAG or not isinstance(key_node.value, str):
+                shown = (
+                    repr(key_node.value) if isinstance(key_node.value, str) else "a list or mapping"
+                )
+                raise ConstructorError(
+                    None,
+                    None,
+                    f"a key must be text, not {shown}; put it in quotes if it is meant as text",
+                    key_node.start_mark,
+                )
         return super().flatten_mapping(node)
 
 
@@ -85,7 +97,7 @@ def decode(data: bytes, path: str, max_bytes: int) -> str:
     """Bytes of a csi file as text, refusing oversized, empty and non-UTF-8 input."""
     if len(data) > max_bytes:
         raise YamlError(
-            Finding(path, 1, 1, "", f"file is {len(data)} bytes; the limit is {max_bytes} bytes")
+            Finding(path, 1, 1, "", f"file is larger than the limit of {max_bytes} bytes")
         )
     try:
         text = data.decode("utf-8")
@@ -117,12 +129,10 @@ def load_fast(text: str, path: str) -> dict[str, Any]:
     return data
 
 
-def load_roundtrip(text: str) -> CommentedMap:
-    """Parse text that `load_fast` accepted into a tree that remembers lines and comments."""
-    tree = _roundtrip_yaml().load(text)
-    if not isinstance(tree, CommentedMap):
-        raise TypeError("load_roundtrip needs text that load_fast accepted")
-    return tree
+def compose_nodes(text: str) -> Node:
+    """The node tree of text that `load_fast` accepted, with the line of every key and item."""
+    node: Node = _fast_yaml().compose(text)
+    return node
 
 
 def dump_roundtrip(tree: CommentedMap) -> str:
@@ -132,33 +142,38 @@ def dump_roundtrip(tree: CommentedMap) -> str:
     return buffer.getvalue()
 
 
-def locate(tree: Any, loc: Sequence[str | int]) -> tuple[int, int]:
-    """1-based (line, column) of the deepest key or item of `loc` present in a round-trip tree.
+def locate(tree: Node, loc: Sequence[str | int]) -> tuple[int, int]:
+    """1-based (line, column) of the deepest key or item of `loc` present in a node tree.
 
-    Path elements that are not in the tree (a missing field, a Pydantic union branch name) are
-    skipped, so a finding about a missing field points at its parent.
+    Path elements that are not in the tree (a missing field) are skipped, so a finding about a
+    missing field points at its parent.
     """
     line, column = 1, 1
-    node = tree
+    node: Node | None = tree
     for part in loc:
-        if isinstance(node, CommentedMap) and isinstance(part, str) and part in node:
-            line, column = node.lc.key(part)
-            line, column = line + 1, column + 1
-            node = node[part]
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-            line, column = node.lc.item(part)
-            line, column = line + 1, column + 1
-            node = node[part]
+        found: Node | None = None
+        if isinstance(node, MappingNode) and isinstance(part, str):
+            for key_node, value_node in node.value:
+                if key_node.value == part:
+                    line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                    found = value_node
+        elif (
+            isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value)
+        ):
+            found = node.value[part]
+            line, column = found.start_mark.line + 1, found.start_mark.column + 1
+        if found is not None:
+            node = found
     return line, column
 
 
 def _refuse_what_the_parser_would_accept(text: str, path: str) -> None:
-    directive = _DIRECTIVE.search(text)
-    if directive:
-        line = text.count("\n", 0, directive.start()) + 1
-        raise YamlError(
-            Finding(path, line, 1, "", "YAML directives (%YAML, %TAG) are not allowed in csi files")
-        )
+    for number, line_text in enumerate(text.splitlines(), start=1):
+        if line_text.startswith("%"):  # directives come before any content
+            message = "YAML directives (%YAML, %TAG) are not allowed in csi files"
+            raise YamlError(Finding(path, number, 1, "", message))
+        if line_text.strip() and not line_text.lstrip().startswith("#"):
+            break
     for match in _LEADING_INDICATORS.finditer(text):
         if match.end() - match.start() > MAX_NESTING:
             line = text.count("\n", 0, match.start()) + 1
@@ -198,9 +213,14 @@ def _finding_from_yaml_error(error: BaseException, text: str, path: str) -> Find
             problem = f"duplicate key {key}; each key may appear once"
         elif "expected a single document" in problem:
             problem = "a file holds exactly one document; found a second one"
+        if error.context == "while scanning a simple key" and error.context_mark is not None:
+            mark = error.context_mark  # the key that lacks its ": ", not the line after it
+            problem = "a key must be followed by a colon and a space (key: value)"
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         if mark is not None and text[mark.index : mark.index + 1] == "\t":
             problem = "a tab cannot indent YAML; use spaces"
+        else:
+            problem += _hint(text, mark.index if mark is not None else -1, problem)
         return Finding(path, line, column, "", _one_line(problem))
     if isinstance(error, ReaderError):
         line = text.count("\n", 0, error.position) + 1
@@ -210,6 +230,16 @@ def _finding_from_yaml_error(error: BaseException, text: str, path: str) -> Find
             path, line, column, "", f"control character U+{code_point:04X} is not allowed"
         )
     return Finding(path, 1, 1, "", _one_line(str(error)) or "invalid YAML")
+
+
+def _hint(text: str, index: int, problem: str) -> str:
+    """Plain advice for the mistakes people make most when writing YAML by hand."""
+    char = text[index : index + 1] if index >= 0 else ""
+    if "cannot start any token" in problem and char in {"@", "`"}:
+        return f'; a value starting with {char} must be quoted, e.g. "{char}acme/team"'
+    if "mapping values are not allowed" in problem:
+        return "; put text containing ': ' in quotes, or check this line's indentation"
+    return ""
 
 
 def _one_line(message: str) -> str:

@@ -40,7 +40,8 @@ def test_json_format_lists_every_finding(
     result = run_csi(register_root, "validate", "--format", "json")
     payload = json.loads(result.stdout)
     assert result.exit_code == 1
-    assert payload["summary"] == {"files_with_findings": 1, "findings": 2, "records_checked": 1}
+    # both record files were read; the one with findings is counted too
+    assert payload["summary"] == {"files_with_findings": 1, "findings": 2, "records_checked": 2}
     assert {(f["line"], f["field"], f["message"]) for f in payload["findings"]} == {
         (1, "title", "required field 'title' is missing"),
         (1, "created", "required field 'created' is missing"),
@@ -137,8 +138,8 @@ def test_unknown_policy_files_and_stray_yaml_are_reported(
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         "policies/workflows.yaml:1:1: unknown policy file; expected one of: "
-        "register.yaml, scoring.yaml, workflow.yaml",
-        "register/CSI-0002.yml:1:1: not read: record files live with the .yaml suffix",
+        "governance.yaml, register.yaml, scoring.yaml, workflow.yaml",
+        "register/CSI-0002.yml:1:1: not read: record files live as <id>.yaml",
         "register/old/CSI-0003.yaml:1:1: not read: record files live directly in register/",
     ]
 
@@ -185,3 +186,52 @@ def test_help_lists_the_commands(run_csi: Callable[..., Result]) -> None:
     out = run_csi(PROJECT, "--help").stdout
     for command in ("validate", "new", "schema"):
         assert command in out
+
+
+def test_paths_outside_the_register_or_not_read_by_csi_are_usage_errors(
+    register_root: Path,
+    tmp_path: Path,
+    run_csi: Callable[..., Result],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (tmp_path / "base.yaml").write_text("a: 1\n")
+    (register_root / "stray.yaml").write_text("a: 1\n")
+    monkeypatch.chdir(register_root)
+    outside = run_csi(register_root, "validate", "../base.yaml")
+    stray = run_csi(register_root, "validate", "stray.yaml")
+    assert outside.exit_code == 2 and "not inside the register" in outside.stderr
+    assert stray.exit_code == 2 and "csi reads only register/ and policies/" in stray.stderr
+
+
+def test_carriage_returns_in_messages_cannot_start_workflow_commands(
+    register_root: Path, run_csi: Callable[..., Result]
+) -> None:
+    result = run_csi(
+        register_root,
+        "validate",
+        "nope\r::add-mask::leak\r::error::injected",
+        env={"GITHUB_ACTIONS": "true"},
+    )
+    assert result.exit_code == 2
+    assert "\r" not in result.stderr
+    for line in result.stderr.splitlines():
+        assert not line.lstrip().startswith("::")
+
+
+def test_validate_works_without_git_and_history_says_git_is_missing(example_root: Path) -> None:
+    """A slim container without git: files still validate; history explains what is missing."""
+    bin_dir = Path(sys.executable).parent
+    env = {"PATH": str(bin_dir), "HOME": str(example_root)}
+    validate = subprocess.run(
+        [str(bin_dir / "csi"), "validate"],
+        cwd=example_root,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    history = subprocess.run(
+        [str(bin_dir / "csi"), "history"], cwd=example_root, capture_output=True, text=True, env=env
+    )
+    assert validate.returncode == 0, validate.stderr
+    assert history.returncode == 2
+    assert history.stderr.strip() == "csi: git is not installed, and reading the history needs it"

@@ -17,7 +17,7 @@ from tests.records import record_yaml
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    """A register on main (CSI-0001 logged, CSI-0002 assessed, CSI-0003 approved) and a PR branch."""
+    """main: CSI-0001 logged, CSI-0002 assessed, CSI-0003 approved; then a PR branch."""
     root = tmp_path / "repo"
     shutil.copytree(PROJECT / "policies", root / "policies")
     (root / "register").mkdir()
@@ -61,8 +61,13 @@ def test_a_legal_change_passes_and_names_its_approvers(
     assert result.exit_code == 0, payload
     assert payload["passes"] is True
     assert payload["changes"] == [
-        {"id": "CSI-0002", "kind": "modified", "path": "register/CSI-0002.yaml",
-         "status_before": "assessed", "status_after": "approved"}
+        {
+            "id": "CSI-0002",
+            "kind": "modified",
+            "path": "register/CSI-0002.yaml",
+            "status_before": "assessed",
+            "status_after": "approved",
+        }
     ]
     assert payload["approvals"] == [
         {"handle": "@acme/csi-managers", "reasons": ["CSI-0002 modified (no service)"]}
@@ -72,26 +77,39 @@ def test_a_legal_change_passes_and_names_its_approvers(
 def test_a_status_change_the_workflow_does_not_allow_is_refused(
     repo: Path, run_csi: Callable[..., Result]
 ) -> None:
-    _put(repo, "CSI-0001", MINIMAL_RECORD.format(id="CSI-0001", title="First record").replace(
-        "status: logged", "status: assessed"))
+    _put(
+        repo,
+        "CSI-0001",
+        MINIMAL_RECORD.format(id="CSI-0001", title="First record").replace(
+            "status: logged", "status: assessed"
+        ),
+    )
     result, payload = _gate(run_csi, repo)
     assert result.exit_code == 1
-    assert ("register/CSI-0001.yaml", 5, "transition",
-            "logged → assessed is not allowed; from logged a record may move to validated, "
-            "withdrawn") in _refusals(payload)
+    assert (
+        "register/CSI-0001.yaml",
+        5,
+        "transition",
+        "logged → assessed is not allowed; from logged a record may move to validated, withdrawn",
+    ) in _refusals(payload)
 
 
 def test_entering_a_state_without_its_requirements_is_refused(
     repo: Path, run_csi: Callable[..., Result]
 ) -> None:
     text = record_yaml("CSI-0002", "approved").replace(
-        "    baseline: {value: 10, date: 2026-01-31, source: ITSM report}\n", "")
+        "    baseline: {value: 10, date: 2026-01-31, source: ITSM report}\n", ""
+    )
     _put(repo, "CSI-0002", text)
     result, payload = _gate(run_csi, repo)
     assert result.exit_code == 1
     assert _refusals(payload) == [
-        ("register/CSI-0002.yaml", 15, "requirement",
-         "approved needs a baseline for metric 'lead_time'"),
+        (
+            "register/CSI-0002.yaml",
+            15,
+            "requirement",
+            "approved needs a baseline for metric 'lead_time'",
+        ),
     ]
 
 
@@ -105,7 +123,9 @@ def test_a_new_record_must_start_in_the_initial_state(
     ]
 
 
-def test_a_new_record_in_the_initial_state_passes(repo: Path, run_csi: Callable[..., Result]) -> None:
+def test_a_new_record_in_the_initial_state_passes(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
     _put(repo, "CSI-0004", MINIMAL_RECORD.format(id="CSI-0004", title="New idea"))
     result, payload = _gate(run_csi, repo)
     assert result.exit_code == 0
@@ -113,8 +133,13 @@ def test_a_new_record_in_the_initial_state_passes(repo: Path, run_csi: Callable[
 
 
 def test_created_is_fixed_once_set(repo: Path, run_csi: Callable[..., Result]) -> None:
-    _put(repo, "CSI-0001", MINIMAL_RECORD.format(id="CSI-0001", title="First record").replace(
-        "created: 2026-01-05", "created: 2026-01-01"))
+    _put(
+        repo,
+        "CSI-0001",
+        MINIMAL_RECORD.format(id="CSI-0001", title="First record").replace(
+            "created: 2026-01-05", "created: 2026-01-01"
+        ),
+    )
     _, payload = _gate(run_csi, repo)
     assert _refusals(payload) == [
         ("register/CSI-0001.yaml", 4, "fixed", "created is fixed once set (was 2026-01-05)")
@@ -124,8 +149,12 @@ def test_created_is_fixed_once_set(repo: Path, run_csi: Callable[..., Result]) -
 def test_the_id_is_fixed_once_set(repo: Path, run_csi: Callable[..., Result]) -> None:
     _put(repo, "CSI-0001", MINIMAL_RECORD.format(id="CSI-0009", title="First record"))
     _, payload = _gate(run_csi, repo)
-    assert ("register/CSI-0001.yaml", 2, "fixed",
-            "id changed from CSI-0001 to CSI-0009: ids are fixed once set") in _refusals(payload)
+    assert (
+        "register/CSI-0001.yaml",
+        2,
+        "fixed",
+        "id changed from CSI-0001 to CSI-0009: ids are fixed once set",
+    ) in _refusals(payload)
 
 
 def test_moved_goalposts_are_refused_without_a_revision(
@@ -136,9 +165,13 @@ def test_moved_goalposts_are_refused_without_a_revision(
     result, payload = _gate(run_csi, repo)
     assert result.exit_code == 1
     assert _refusals(payload) == [
-        ("register/CSI-0003.yaml", 21, "goalposts",
-         "the target of 'lead_time' changed after approval without a revision (add to "
-         "revisions: date, metric: lead_time, field: target, reason, approved_by)"),
+        (
+            "register/CSI-0003.yaml",
+            21,
+            "goalposts",
+            "the target of 'lead_time' changed after approval without a revision (add to "
+            "revisions: date, metric: lead_time, field: target, reason, approved_by)",
+        ),
     ]
 
     revised = moved + (
@@ -154,15 +187,21 @@ def test_removing_a_metric_after_approval_is_a_moved_goalpost(
     repo: Path, run_csi: Callable[..., Result]
 ) -> None:
     text = record_yaml("CSI-0003", "approved")
-    text = text.replace(text[text.index("metrics:"):text.index("plan:")], "metrics:\n  - key: "
+    text = text.replace(
+        text[text.index("metrics:") : text.index("plan:")],
+        "metrics:\n  - key: "
         "cost\n    name: Cost\n    kind: lagging\n    unit: EUR\n    direction: decrease\n"
         "    baseline: {value: 10, date: 2026-01-31, source: Finance}\n"
-        "    target: {value: 5, by: 2026-12-31}\n")
+        "    target: {value: 5, by: 2026-12-31}\n",
+    )
     _put(repo, "CSI-0003", text)
     _, payload = _gate(run_csi, repo)
     assert [r[2:] for r in _refusals(payload)] == [
-        ("goalposts", "metric 'lead_time' was removed after approval without a revision "
-         "(revisions: date, metric, field: removed, reason, approved_by)")
+        (
+            "goalposts",
+            "metric 'lead_time' was removed after approval without a revision "
+            "(revisions: date, metric, field: removed, reason, approved_by)",
+        )
     ]
 
 
@@ -178,8 +217,13 @@ def test_deleting_a_record_is_refused(repo: Path, run_csi: Callable[..., Result]
     result, payload = _gate(run_csi, repo)
     assert result.exit_code == 1
     assert _refusals(payload) == [
-        ("register/CSI-0001.yaml", 1, "deleted", "records are withdrawn, never deleted: restore "
-         "the file and set its status to withdrawn")
+        (
+            "register/CSI-0001.yaml",
+            1,
+            "deleted",
+            "records are withdrawn, never deleted: restore "
+            "the file and set its status to withdrawn",
+        )
     ]
 
 
@@ -188,22 +232,39 @@ def test_renaming_a_file_while_changing_its_status_cannot_bypass_the_gate(
 ) -> None:
     """Both ways to dress a status jump as a new file are refused."""
     git(repo, "mv", "register/CSI-0001.yaml", "register/CSI-0005.yaml")
-    _put(repo, "CSI-0005", MINIMAL_RECORD.format(id="CSI-0001", title="First record").replace(
-        "status: logged", "status: closed"))
+    _put(
+        repo,
+        "CSI-0005",
+        MINIMAL_RECORD.format(id="CSI-0001", title="First record").replace(
+            "status: logged", "status: closed"
+        ),
+    )
     _, kept_id = _gate(run_csi, repo)
     codes = {r[2] for r in _refusals(kept_id)}
     assert {"renamed", "transition"} <= codes
 
-    _put(repo, "CSI-0005", MINIMAL_RECORD.format(id="CSI-0005", title="First record").replace(
-        "status: logged", "status: closed"))
+    _put(
+        repo,
+        "CSI-0005",
+        MINIMAL_RECORD.format(id="CSI-0005", title="First record").replace(
+            "status: logged", "status: closed"
+        ),
+    )
     result, new_id = _gate(run_csi, repo)
     assert result.exit_code == 1
     refusals = _refusals(new_id)
-    assert ("register/CSI-0001.yaml", 1, "deleted",
-            "records are withdrawn, never deleted: restore the file and set its status to "
-            "withdrawn") in refusals
-    assert ("register/CSI-0005.yaml", 5, "transition",
-            "a new record starts in logged, not closed") in refusals
+    assert (
+        "register/CSI-0001.yaml",
+        1,
+        "deleted",
+        "records are withdrawn, never deleted: restore the file and set its status to withdrawn",
+    ) in refusals
+    assert (
+        "register/CSI-0005.yaml",
+        5,
+        "transition",
+        "a new record starts in logged, not closed",
+    ) in refusals
 
 
 def test_two_branches_that_add_the_same_id(repo: Path, run_csi: Callable[..., Result]) -> None:
@@ -214,16 +275,22 @@ def test_two_branches_that_add_the_same_id(repo: Path, run_csi: Callable[..., Re
     _put(repo, "CSI-0004", MINIMAL_RECORD.format(id="CSI-0004", title="Theirs"))
     _commit(repo, "Add CSI-0004 elsewhere")
     git(repo, "switch", "-q", "main")
-    git(repo, "merge", "-q", "--no-ff", "-m", "Merge pull request #7 from acme/other-pr", "other-pr")
+    git(
+        repo, "merge", "-q", "--no-ff", "-m", "Merge pull request #7 from acme/other-pr", "other-pr"
+    )
     git(repo, "switch", "-q", "pr")
 
     result, payload = _gate(run_csi, repo)
 
     assert result.exit_code == 1
     assert _refusals(payload) == [
-        ("register/CSI-0004.yaml", 2, "duplicate-id",
-         "CSI-0004 was taken at the base by another change since this branch started; rename "
-         "the file and id to the next free id (`csi new` finds one)")
+        (
+            "register/CSI-0004.yaml",
+            2,
+            "duplicate-id",
+            "CSI-0004 was taken at the base by another change since this branch started; rename "
+            "the file and id to the next free id (`csi new` finds one)",
+        )
     ]
 
 
@@ -243,10 +310,18 @@ def test_rules_are_those_of_the_base_not_of_the_pull_request(
 ) -> None:
     """A PR that adds logged → closed to the workflow is still judged by the old workflow."""
     workflow = repo / "policies" / "workflow.yaml"
-    workflow.write_text(workflow.read_text().replace(
-        "logged: [validated, withdrawn]", "logged: [validated, withdrawn, assessed]"))
-    _put(repo, "CSI-0001", MINIMAL_RECORD.format(id="CSI-0001", title="First record").replace(
-        "status: logged", "status: assessed"))
+    workflow.write_text(
+        workflow.read_text().replace(
+            "logged: [validated, withdrawn]", "logged: [validated, withdrawn, assessed]"
+        )
+    )
+    _put(
+        repo,
+        "CSI-0001",
+        MINIMAL_RECORD.format(id="CSI-0001", title="First record").replace(
+            "status: logged", "status: assessed"
+        ),
+    )
     _, payload = _gate(run_csi, repo)
     assert any(r[2] == "transition" for r in _refusals(payload))
 
@@ -255,8 +330,10 @@ def test_role_approvers_are_asked_for_decisions_and_closure(
     repo: Path, run_csi: Callable[..., Result]
 ) -> None:
     text = record_yaml("CSI-0002", "approved").replace(
-        "status: approved\n", "status: approved\nservice: Network\n"
-        "roles: {approver: '@nina', outcome_confirmer: '@omar'}\n")
+        "status: approved\n",
+        "status: approved\nservice: Network\n"
+        "roles: {approver: '@nina', outcome_confirmer: '@omar'}\n",
+    )
     _put(repo, "CSI-0002", text)
     _, payload = _gate(run_csi, repo)
     assert payload["approvals"] == [
@@ -274,16 +351,24 @@ def test_head_can_be_a_committed_revision(repo: Path, run_csi: Callable[..., Res
     assert "register/CSI-0001.yaml:1:1: records are withdrawn, never deleted" in result.stdout
 
 
-def test_summary_and_github_output(repo: Path, run_csi: Callable[..., Result], tmp_path: Path) -> None:
+def test_summary_and_github_output(
+    repo: Path, run_csi: Callable[..., Result], tmp_path: Path
+) -> None:
     hostile = "<img src=x onerror=alert(1)> | ::add-mask::x"
     _put(repo, "CSI-0004", MINIMAL_RECORD.format(id="CSI-0004", title=f"'{hostile}'"))
-    _put(repo, "CSI-0001", MINIMAL_RECORD.format(id="CSI-0001", title="First record").replace(
-        "status: logged", "status: closed"))
+    _put(
+        repo,
+        "CSI-0001",
+        MINIMAL_RECORD.format(id="CSI-0001", title="First record").replace(
+            "status: logged", "status: closed"
+        ),
+    )
     summary = tmp_path / "summary.md"
     summary.write_text("earlier step\n")
 
-    result = run_csi(repo, "gate", "--base", "main", "--summary", str(summary),
-                     env={"GITHUB_ACTIONS": "true"})
+    result = run_csi(
+        repo, "gate", "--base", "main", "--summary", str(summary), env={"GITHUB_ACTIONS": "true"}
+    )
 
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
@@ -291,11 +376,14 @@ def test_summary_and_github_output(repo: Path, run_csi: Callable[..., Result], t
     assert annotations and all("file=register/CSI-0001.yaml" in a for a in annotations)
     plain = [line for line in lines if line.startswith("register/CSI-0001.yaml:")]
     assert len(plain) == len(annotations)  # every refusal is in the log as text too
-    assert not [line for line in lines if line.lstrip().startswith("::") and
-                not line.startswith("::error ")]
+    assert not [
+        line for line in lines if line.lstrip().startswith("::") and not line.startswith("::error ")
+    ]
     text = summary.read_text()
     assert text.startswith("earlier step\n## csi gate: ❌ refused")
-    assert "<img" not in text and "&lt;img src=x onerror=alert\\(1\\)&gt; \\| ::add\\-mask::x" in text
+    assert (
+        "<img" not in text and "&lt;img src=x onerror=alert\\(1\\)&gt; \\| ::add\\-mask::x" in text
+    )
     assert "| `CSI-0001` | First record | modified | logged → closed |" in text
     assert "### Ranking changes since `main`" in text
 
@@ -314,7 +402,9 @@ def test_summary_is_capped_for_huge_pull_requests(
     assert len(re.findall(r"^  CSI-\d{4} added: ", result.stdout, re.M)) == 416  # all in the log
 
 
-def test_unknown_base_and_shallow_clone(repo: Path, tmp_path: Path, run_csi: Callable[..., Result]) -> None:
+def test_unknown_base_and_shallow_clone(
+    repo: Path, tmp_path: Path, run_csi: Callable[..., Result]
+) -> None:
     unknown = run_csi(repo, "gate", "--base", "origin/main")
     assert unknown.exit_code == 2
     assert "unknown revision 'origin/main'" in unknown.stderr

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 
 from csi_tool import yamlio
@@ -101,7 +103,7 @@ def test_new_refuses_bad_values_and_writes_nothing(
     bad_owner = run_csi(register_root, "new", "--title", "Fine title", "--owner", "desk team")
 
     assert two_lines.exit_code == 2
-    assert "--title: must be a single line of text" in two_lines.stderr
+    assert "--title: must be one line of visible text" in two_lines.stderr
     assert bad_owner.exit_code == 2
     assert "--owner: must be a handle such as @alice" in bad_owner.stderr
     assert tree_digest(register_root) == before
@@ -111,3 +113,49 @@ def test_new_works_outside_git(register_root: Path, run_csi: Callable[..., Resul
     result = run_csi(register_root, "new", "--title", "No git here")
     assert result.exit_code == 0
     assert (register_root / "register" / "CSI-0002.yaml").is_file()
+
+
+def test_new_files_get_the_usual_permissions(
+    register_root: Path, run_csi: Callable[..., Result]
+) -> None:
+    old = os.umask(0o022)
+    try:
+        run_csi(register_root, "new", "--title", "Readable by the team")
+    finally:
+        os.umask(old)
+    mode = (register_root / "register" / "CSI-0002.yaml").stat().st_mode & 0o777
+    assert mode == 0o644
+
+
+def test_odd_file_names_do_not_confuse_the_next_id(
+    register_root: Path, run_csi: Callable[..., Result]
+) -> None:
+    (register_root / "register" / "CSI-²⁵.yaml").write_text("x: 1\n")
+    (register_root / "register" / "CSI-12x.yaml").write_text("x: 1\n")
+    result = run_csi(register_root, "new", "--title", "Next one")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "register/CSI-0002.yaml"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="changing a folder's owner needs root")
+def test_environment_problems_are_usage_errors_not_bugs(
+    register_root: Path, run_csi: Callable[..., Result]
+) -> None:
+    """A repository owned by someone else (common in CI containers) and a file where a folder
+    should be are the machine's problems: exit 2 with git's or the system's own words."""
+    repo = _init_repo(register_root)
+    os.chown(repo, 12345, 12345)
+    for path in repo.rglob("*"):
+        os.lchown(path, 12345, 12345)
+    dubious = run_csi(repo, "new", "--title", "Someone else's repo")
+    assert dubious.exit_code == 2
+    assert "git failed" in dubious.stderr and "dubious ownership" in dubious.stderr
+
+
+def test_a_file_where_the_schema_folder_should_be(
+    register_root: Path, run_csi: Callable[..., Result]
+) -> None:
+    (register_root / "schema").write_text("not a folder\n")
+    result = run_csi(register_root, "schema")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("csi: [Errno 17] File exists")
