@@ -28,6 +28,31 @@ def replace_file(path: Path, text: str) -> None:
     _fsync_directory(path.parent)
 
 
+def replace_files(contents: dict[Path, str]) -> None:
+    """Replace several files, all or nothing as far as a file system allows.
+
+    Every new text is written and flushed to a temporary file first; only when all of them
+    are safely on disk are they renamed over the originals, one atomic rename each.
+    """
+    written: dict[Path, Path] = {}
+    try:
+        for path, text in contents.items():
+            written[path] = _write_temporary(path, text)
+    except BaseException:
+        for temporary in written.values():
+            temporary.unlink(missing_ok=True)
+        raise
+    for path, temporary in written.items():
+        try:
+            temporary.replace(path)
+        except BaseException:
+            for left in written.values():
+                left.unlink(missing_ok=True)
+            raise
+    for folder in {path.parent for path in contents}:
+        _fsync_directory(folder)
+
+
 def _write_temporary(path: Path, text: str) -> Path:
     handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

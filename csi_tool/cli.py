@@ -13,18 +13,26 @@ from typing import Any
 import click
 
 from csi_tool import __version__
+from csi_tool.benefits import review_records
 from csi_tool.codeowners import codeowners_is_current, write_codeowners
 from csi_tool.errors import ConfigError, CsiError, FindingsError, display_path
 from csi_tool.gate import run_gate
 from csi_tool.gate_report import render_gate, render_summary
 from csi_tool.history import build_trails, lead_time_stats
 from csi_tool.history_report import render_history
+from csi_tool.measurements import (
+    NewMeasurement,
+    import_measurements,
+    parse_date,
+    parse_value,
+    record_measurement,
+)
 from csi_tool.newrecord import create_record
 from csi_tool.policy_set import Policies
 from csi_tool.prioritization import prioritize as run_prioritize
 from csi_tool.prioritization import ranking_delta
 from csi_tool.priority_report import BACKLOG_FORMATS, render_backlog, render_delta
-from csi_tool.register import find_root, load_policies, load_work_tree
+from csi_tool.register import Register, find_root, load_policies, load_work_tree
 from csi_tool.report import (
     FORMATS,
     neutralise_workflow_commands,
@@ -32,8 +40,16 @@ from csi_tool.report import (
     resolve_format,
     summary_line,
 )
+from csi_tool.review_report import (
+    FAIL_ON_CHOICES,
+    REVIEW_FORMATS,
+    failing_findings,
+    render_review,
+)
 from csi_tool.schema_export import stale_schema_files, write_schema_files
 from csi_tool.sources import WorkTree
+from csi_tool.transitions import TransitionRequest
+from csi_tool.transitions import transition as run_transition
 from csi_tool.validation import validate_paths
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNEXPECTED = 0, 1, 2, 3
@@ -280,6 +296,142 @@ def history(ctx: click.Context, record_id: str | None, fmt: str, ref: str) -> No
         return
     ordered = [trails[rid] for rid in sorted(trails)]
     _say(render_history(ordered, lead_time_stats(trails), fmt))
+
+
+@cli.command()
+@click.argument("record_id", required=False, metavar="[ID]")
+@click.argument("metric", required=False)
+@click.argument("value", required=False)
+@click.option("--date", "on", metavar="YYYY-MM-DD", help="When it was measured. Default: today.")
+@click.option("--source", help="Where the figure comes from.")
+@click.option("--note", help="Anything a reader needs to interpret it.")
+@click.option(
+    "--import",
+    "import_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Add every row of a CSV (id, metric, date, value[, source, note]); all or nothing.",
+)
+@click.pass_context
+def measure(
+    ctx: click.Context,
+    record_id: str | None,
+    metric: str | None,
+    value: str | None,
+    on: str | None,
+    source: str | None,
+    note: str | None,
+    import_file: Path | None,
+) -> None:
+    """Record a measurement: csi measure ID METRIC VALUE, or csi measure --import FILE.csv."""
+    root = _root(ctx)
+    register, policies = _valid_register(root)
+    if import_file is not None:
+        if record_id or metric or value:
+            raise click.UsageError("give either ID METRIC VALUE or --import FILE, not both")
+        count, written = import_measurements(
+            root, register, policies, import_file, str(import_file)
+        )
+        _say(f"imported {count} measurement(s) into {len(written)} record file(s)")
+        return
+    if not (record_id and metric and value):
+        raise click.UsageError("give ID METRIC VALUE, or --import FILE.csv")
+    new = NewMeasurement(
+        record_id, metric, _option_date(on, "--date"), _option_value(value), source, note
+    )
+    written = record_measurement(root, register, policies, new)
+    _say(f"{record_id} {metric}: {new.value} on {new.date}" + ("" if written else " (no change)"))
+
+
+@cli.command("transition")
+@click.argument("record_id", metavar="ID")
+@click.argument("state")
+@click.option(
+    "--rationale", help="Why: the decision's rationale, the review's summary, the reason."
+)
+@click.option("--by", help="Who decided, reviewed or withdrew (a handle such as @alice).")
+@click.option("--date", "on", metavar="YYYY-MM-DD", help="When. Default: today.")
+@click.option("--revisit", metavar="YYYY-MM-DD", help="For a deferral: when to look again.")
+@click.option("--outcome", help="For closing: achieved, partially_achieved or not_achieved.")
+@click.pass_context
+def transition_command(
+    ctx: click.Context,
+    record_id: str,
+    state: str,
+    rationale: str | None,
+    by: str | None,
+    on: str | None,
+    revisit: str | None,
+    outcome: str | None,
+) -> None:
+    """Move a record to STATE if the workflow allows it and the record has what STATE needs."""
+    root = _root(ctx)
+    register, policies = _valid_register(root)
+    request = TransitionRequest(
+        record_id,
+        state,
+        _option_date(on, "--date"),
+        rationale,
+        by,
+        _option_date(revisit, "--revisit") if revisit else None,
+        outcome,
+    )
+    source, _ = run_transition(root, register, policies, request)
+    _say(f"{record_id}: {source} → {state}")
+
+
+@cli.command()
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Review as on this date.")
+@click.option(
+    "--format", "fmt", type=click.Choice(REVIEW_FORMATS), default="text", show_default=True
+)
+@click.option(
+    "--fail-on",
+    metavar="LIST",
+    default="",
+    help="Exit 1 when any of these exist: overdue, breach, regressed (comma-separated).",
+)
+@click.pass_context
+def review(ctx: click.Context, as_of: str | None, fmt: str, fail_on: str) -> None:
+    """Reviews due and overdue, threshold breaches, progress, benefit status and regressions."""
+    names = [name.strip() for name in fail_on.split(",") if name.strip()]
+    unknown = [name for name in names if name not in FAIL_ON_CHOICES]
+    if unknown:
+        raise click.BadParameter(
+            f"{unknown[0]!r}; choose from {', '.join(FAIL_ON_CHOICES)}", param_hint="--fail-on"
+        )
+    root = _root(ctx)
+    register, policies = _valid_register(root)
+    day = _option_date(as_of, "--as-of")
+    reviews = review_records((i.record for i in register.records.values()), policies.review, day)
+    _say(render_review(reviews, day, fmt))
+    failing = failing_findings(reviews, names)
+    if failing:
+        _say("failing: " + ", ".join(f"{n} {c}" for n, c in failing.items()), err=True)
+        ctx.exit(EXIT_FINDINGS)
+
+
+def _valid_register(root: Path) -> tuple[Register, Policies]:
+    """The register, refusing to act on it while policies or records have findings."""
+    register = load_work_tree(root)
+    if register.policies is None or register.findings:
+        raise FindingsError(register.findings)
+    return register, register.policies
+
+
+def _option_date(text: str | None, option: str) -> dt.date:
+    if text is None:
+        return dt.date.today()
+    try:
+        return parse_date(text)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint=option) from e
+
+
+def _option_value(text: str) -> int | float:
+    try:
+        return parse_value(text)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="VALUE") from e
 
 
 def main() -> None:

@@ -103,6 +103,21 @@ class Cadence(StrEnum):
     YEARLY = "yearly"
 
 
+_CADENCE_DAYS = {
+    "weekly": 7,
+    "fortnightly": 14,
+    "monthly": 30,
+    "quarterly": 91,
+    "half_yearly": 182,
+    "yearly": 365,
+}
+
+
+def cadence_days(cadence: Cadence) -> int:
+    """Days between two reviews at this cadence."""
+    return _CADENCE_DAYS[cadence.value]
+
+
 class DecisionOutcome(StrEnum):
     APPROVED = "approved"
     DEFERRED = "deferred"

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from csi_tool.governance_policy import GovernancePolicy, governance_problems
 from csi_tool.policy import PolicyProblem, RegisterPolicy, WorkflowPolicy, workflow_problems
+from csi_tool.review_policy import ReviewPolicy
 from csi_tool.scoring_policy import ScoringPolicy, scoring_problems
 
 
@@ -28,6 +29,7 @@ def _none(_: Any) -> Iterable[PolicyProblem]:
 POLICY_FILES: dict[str, PolicySpec] = {
     "governance.yaml": PolicySpec(GovernancePolicy, governance_problems),
     "register.yaml": PolicySpec(RegisterPolicy, _none),
+    "review.yaml": PolicySpec(ReviewPolicy, _none),
     "scoring.yaml": PolicySpec(ScoringPolicy, scoring_problems),
     "workflow.yaml": PolicySpec(WorkflowPolicy, workflow_problems),
 }
@@ -41,35 +43,33 @@ class Policies:
     register: RegisterPolicy
     scoring: ScoringPolicy
     governance: GovernancePolicy
+    review: ReviewPolicy
 
 
 def assemble_policies(loaded: Mapping[str, BaseModel]) -> Policies:
     """The Policies of files that each validated; call only when all of them did."""
     workflow, register = loaded["workflow.yaml"], loaded["register.yaml"]
     scoring, governance = loaded["scoring.yaml"], loaded["governance.yaml"]
+    review = loaded["review.yaml"]
     assert isinstance(workflow, WorkflowPolicy)
     assert isinstance(register, RegisterPolicy)
     assert isinstance(scoring, ScoringPolicy)
     assert isinstance(governance, GovernancePolicy)
-    return Policies(workflow=workflow, register=register, scoring=scoring, governance=governance)
+    assert isinstance(review, ReviewPolicy)
+    return Policies(workflow, register, scoring, governance, review)
 
 
 def cross_policy_problems(policies: Policies) -> Iterator[tuple[str, PolicyProblem]]:
     """(policy file, problem) for states named in one policy but missing from the workflow."""
-    states = policies.workflow.states
-    scoring = policies.scoring
-    for field in ("ranked_states", "dependencies_done_in"):
-        for i, state in enumerate(getattr(scoring, field)):
-            if state not in states:
-                yield (
-                    "scoring.yaml",
-                    PolicyProblem((field, i), f"{state!r} is not a state of the workflow policy"),
-                )
-    for i, state in enumerate(scoring.capacity.states):
-        if state not in states:
-            yield (
-                "scoring.yaml",
-                PolicyProblem(
-                    ("capacity", "states", i), f"{state!r} is not a state of the workflow policy"
-                ),
-            )
+    named: list[tuple[str, tuple[str, ...], list[str]]] = [
+        ("scoring.yaml", ("ranked_states",), policies.scoring.ranked_states),
+        ("scoring.yaml", ("dependencies_done_in",), policies.scoring.dependencies_done_in),
+        ("scoring.yaml", ("capacity", "states"), policies.scoring.capacity.states),
+        ("review.yaml", ("reviewed_states",), policies.review.reviewed_states),
+        ("review.yaml", ("sustained_states",), policies.review.sustained_states),
+    ]
+    for file, loc, states in named:
+        for i, state in enumerate(states):
+            if state not in policies.workflow.states:
+                message = f"{state!r} is not a state of the workflow policy"
+                yield file, PolicyProblem((*loc, i), message)

@@ -18,6 +18,7 @@ from csi_tool.governance_policy import GovernancePolicy
 from csi_tool.models import Record
 from csi_tool.policy import RegisterPolicy, WorkflowPolicy
 from csi_tool.policy_set import Policies
+from csi_tool.review_policy import ReviewPolicy
 from csi_tool.scoring_policy import ScoringPolicy
 
 SCHEMA_DIR = "schema"
@@ -39,6 +40,7 @@ def build_schemas(policies: Policies) -> dict[str, str]:
         "register.schema.json": _draft07(RegisterPolicy, "csi policies/register.yaml"),
         "scoring.schema.json": _draft07(ScoringPolicy, "csi policies/scoring.yaml"),
         "governance.schema.json": _draft07(GovernancePolicy, "csi policies/governance.yaml"),
+        "review.schema.json": _draft07(ReviewPolicy, "csi policies/review.yaml"),
     }
     return {
         name: json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
