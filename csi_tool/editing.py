@@ -15,7 +15,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from csi_tool import yamlio
 from csi_tool.atomicfile import replace_files
-from csi_tool.documents import parse_document, validate_model
+from csi_tool.documents import Document, parse_document, validate_model
 from csi_tool.errors import ConfigError, Finding, FindingsError, YamlError
 from csi_tool.models import Record
 from csi_tool.policy_set import Policies
@@ -54,13 +54,18 @@ def open_record(root: Path, register: Register, record_id: str) -> RecordEdit:
 
 
 def edit_problems(edit: RecordEdit, policies: Policies) -> list[Finding]:
-    """What `csi validate` would report about the edited record."""
+    """What `csi validate` would report about the edited record.
+
+    Findings point at lines of the file as it is on disk, which is what the user can open:
+    the edited text was never written.
+    """
     try:
-        document, data = parse_document(
+        _, data = parse_document(
             edit.text().encode("utf-8"), edit.relative, policies.register.max_file_bytes
         )
     except YamlError as e:
         return e.findings
+    document = Document(edit.relative, edit.original)
     record, findings = validate_model(Record, data, document)
     if record is None:
         return findings

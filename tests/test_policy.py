@@ -61,4 +61,10 @@ def test_a_shortcut_removes_a_state_from_the_inherited_ones() -> None:
 
 def test_policy_files_in_the_repository_are_the_ones_csi_knows() -> None:
     names = sorted(p.name for p in Path(PROJECT / "policies").iterdir())
-    assert names == ["governance.yaml", "register.yaml", "scoring.yaml", "workflow.yaml"]
+    assert names == [
+        "governance.yaml",
+        "register.yaml",
+        "review.yaml",
+        "scoring.yaml",
+        "workflow.yaml",
+    ]

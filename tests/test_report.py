@@ -48,6 +48,4 @@ def test_text_line_keeps_a_finding_on_one_line() -> None:
 
 
 def test_markdown_text_is_inert() -> None:
-    assert md_inline("<b>|[x](y)</b>\n# h") == (
-        "&lt;b&gt;\\|\\[x\\]\\(y\\)&lt;/b&gt; \\# h"
-    )
+    assert md_inline("<b>|[x](y)</b>\n# h") == ("&lt;b&gt;\\|\\[x\\]\\(y\\)&lt;/b&gt; \\# h")

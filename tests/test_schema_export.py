@@ -38,6 +38,7 @@ def test_every_schema_is_published() -> None:
         "governance.schema.json",
         "record.schema.json",
         "register.schema.json",
+        "review.schema.json",
         "scoring.schema.json",
         "workflow.schema.json",
     ]
