@@ -47,6 +47,7 @@ from csi_tool.review_report import (
     render_review,
 )
 from csi_tool.schema_export import stale_schema_files, write_schema_files
+from csi_tool.site.builder import DEFAULT_OUT, build_site, serve_site
 from csi_tool.sources import WorkTree
 from csi_tool.transitions import TransitionRequest
 from csi_tool.transitions import transition as run_transition
@@ -432,6 +433,43 @@ def _option_value(text: str) -> int | float:
         return parse_value(text)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="VALUE") from e
+
+
+@cli.group()
+def site() -> None:
+    """Build or preview the stakeholder site (MkDocs-material)."""
+
+
+@site.command("build")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Folder for the built site (relative to the register root).",
+)
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Review as on this date.")
+@click.pass_context
+def site_build(ctx: click.Context, out: Path, as_of: str | None) -> None:
+    """Generate the register's pages and build the site in strict mode."""
+    root = _root(ctx)
+    built = build_site(root, out, _option_date(as_of, "--as-of"))
+    _say(
+        f"built {built.pages} pages into {built.out} "
+        f"(generated in {built.generate_seconds:.1f} s, built in {built.build_seconds:.1f} s); "
+        f"open {built.out / 'index.html'}"
+    )
+
+
+@site.command("serve")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Review as on this date.")
+@click.pass_context
+def site_serve(ctx: click.Context, port: int, as_of: str | None) -> None:
+    """Build the site and serve it on http://127.0.0.1:PORT/ for a local preview."""
+    root = _root(ctx)
+    _say(f"building, then serving on http://127.0.0.1:{port}/ (Ctrl-C stops)", err=True)
+    serve_site(root, port, _option_date(as_of, "--as-of"))
 
 
 def main() -> None:

@@ -30,7 +30,7 @@ def prioritize(root: Path, as_of: dt.date) -> Prioritization:
     register = load_work_tree(root)
     policies = _usable_policies(register)
     backlog = rank_records((item.record for item in register.records.values()), policies.scoring)
-    last_changed = _last_changed(root, register)
+    last_changed = last_changed_dates(root, register)
     findings = backlog_findings(register.records, policies, as_of, last_changed)
     return Prioritization(backlog, findings, sorted(register.unreadable), as_of)
 
@@ -54,7 +54,7 @@ def _usable_policies(register: Register) -> Policies:
     return register.policies
 
 
-def _last_changed(root: Path, register: Register) -> dict[str, dt.date]:
+def last_changed_dates(root: Path, register: Register) -> dict[str, dt.date]:
     """Last change per record file: its last commit, or its modification date when uncommitted."""
     dates = last_change_dates(root, REGISTER_DIR)
     for item in register.records.values():

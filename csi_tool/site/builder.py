@@ -1,0 +1,164 @@
+"""`csi site build` and `csi site serve`: generate the pages, then let MkDocs build them.
+
+Pages are generated before the build, into a temporary copy of the hand-written `site/`
+project; no MkDocs plugin generates anything, so the site can move to the theme's successor
+engines without a rewrite. The build runs in strict mode: any warning fails it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import http.server
+import logging
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from csi_tool.errors import ConfigError, CsiError
+from csi_tool.site.dashboard import dashboard_page
+from csi_tool.site.data import SiteData, collect_site_data
+from csi_tool.site.exports import write_exports
+from csi_tool.site.lists import backlog_page, lessons_page, register_page
+from csi_tool.site.record_page import record_page
+from csi_tool.yamlio import load_fast
+
+SITE_PROJECT = "site"
+DEFAULT_OUT = Path("build") / "site"
+_MARKER = ".csi-site"  # marks a folder csi built, so a rebuild may empty it
+
+
+class SiteBuildError(CsiError):
+    """MkDocs refused the generated site; carries its warnings."""
+
+
+@dataclass(frozen=True)
+class SiteBuild:
+    """Where the site went, how many pages it has, and how long each step took."""
+
+    out: Path
+    pages: int
+    generate_seconds: float
+    build_seconds: float
+
+
+def generate_pages(root: Path, docs: Path, data: SiteData) -> int:
+    """Write every generated page (and the JSON exports) into a docs folder."""
+    pull_requests = _pull_request_base(root)
+    (docs / "records").mkdir(parents=True, exist_ok=True)
+    pages = {
+        "index.md": dashboard_page(data),
+        "backlog.md": backlog_page(data),
+        "register.md": register_page(data),
+        "lessons.md": lessons_page(data),
+    }
+    needed_by = data.needed_by()
+    for record_id, item in data.register.records.items():
+        pages[f"records/{record_id}.md"] = record_page(
+            item.record, data, needed_by.get(record_id, []), pull_requests
+        )
+    for name, text in pages.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    write_exports(data, docs / "exports")
+    return len(pages)
+
+
+def build_site(root: Path, out: Path, as_of: dt.date) -> SiteBuild:
+    """Generate the pages and build the site into `out` with MkDocs in strict mode."""
+    out = out if out.is_absolute() else root / out
+    _refuse_dangerous_output(root, out)
+    started = time.perf_counter()
+    data = collect_site_data(root, as_of)
+    with tempfile.TemporaryDirectory(prefix="csi-site-") as workspace:
+        project = Path(workspace) / "project"
+        _copy_project(root, project)
+        pages = generate_pages(root, project / "docs", data)
+        generated = time.perf_counter()
+        _mkdocs_build(project / "mkdocs.yml", out)
+    (out / _MARKER).write_text("built by csi site build\n", encoding="utf-8")
+    return SiteBuild(out, pages, generated - started, time.perf_counter() - generated)
+
+
+def serve_site(root: Path, port: int, as_of: dt.date) -> None:
+    """Build into a temporary folder and serve it on localhost until interrupted."""
+    with tempfile.TemporaryDirectory(prefix="csi-serve-") as folder:
+        built = build_site(root, Path(folder) / "site", as_of)
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built.out))
+        with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+            logging.getLogger(__name__).warning("serving http://127.0.0.1:%d/", port)
+            server.serve_forever()
+
+
+def _copy_project(root: Path, project: Path) -> None:
+    source = root / SITE_PROJECT
+    if not (source / "mkdocs.yml").is_file():
+        raise ConfigError(
+            f"{SITE_PROJECT}/mkdocs.yml is missing (csi init creates the site project)"
+        )
+    shutil.copytree(source, project, ignore=shutil.ignore_patterns(".*"))
+    generated = [
+        p
+        for p in ("index.md", "backlog.md", "register.md", "lessons.md", "records", "exports")
+        if (project / "docs" / p).exists()
+    ]
+    if generated:
+        raise ConfigError(
+            f"{SITE_PROJECT}/docs/{generated[0]} would be overwritten: those pages are generated"
+        )
+
+
+def _mkdocs_build(config_file: Path, out: Path) -> None:
+    from mkdocs.commands.build import build  # MkDocs is heavy: load it on demand
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    warnings = _WarningCollector()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(warnings)
+    try:
+        config = load_config(config_file=str(config_file), site_dir=str(out), strict=True)
+        build(config)
+    except MkDocsException as e:
+        detail = "; ".join(warnings.messages[:10]) or str(e)
+        raise SiteBuildError(f"the site build failed: {detail}") from e
+    finally:
+        logger.removeHandler(warnings)
+
+
+class _WarningCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _refuse_dangerous_output(root: Path, out: Path) -> None:
+    """MkDocs empties its output folder: never let that be the register or anything above it."""
+    resolved, top = out.resolve(), root.resolve()
+    if resolved == top or top.is_relative_to(resolved):
+        raise ConfigError(f"--out {out} would contain the register itself; choose a new folder")
+    for folder in ("register", "policies", "site", "schema", ".git"):
+        if resolved.is_relative_to(top / folder):
+            raise ConfigError(f"--out {out} is inside {folder}/; choose another folder")
+    if resolved.is_dir() and any(resolved.iterdir()) and not (resolved / _MARKER).exists():
+        raise ConfigError(
+            f"--out {out} holds files csi did not build; csi empties its output folder, "
+            "so choose an empty or new folder"
+        )
+
+
+def _pull_request_base(root: Path) -> str | None:
+    """The repository web address set in site/mkdocs.yml's extra.pull_request_base, if any."""
+    try:
+        config = load_fast(
+            (root / SITE_PROJECT / "mkdocs.yml").read_text(encoding="utf-8"),
+            f"{SITE_PROJECT}/mkdocs.yml",
+        )
+    except CsiError:
+        return None
+    base = (config.get("extra") or {}).get("pull_request_base")
+    return base.rstrip("/") if isinstance(base, str) and base.startswith("https://") else None

@@ -1,0 +1,173 @@
+"""Charts as static SVG, made at build time: readable without JavaScript, no request anywhere.
+
+Written here rather than with a charting library: a record page has one small chart per
+metric, and a register of 10,000 records needs tens of thousands of them in a few seconds,
+which no general-purpose library (matplotlib, pygal) comes near. Every chart carries a title
+and description for screen readers; pages also show the numbers as a table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+WIDTH, HEIGHT = 640, 240
+_LEFT, _RIGHT, _TOP, _BOTTOM = 56, 16, 16, 40
+
+
+@dataclass(frozen=True)
+class Line:
+    """A horizontal reference line (baseline, target, action threshold)."""
+
+    label: str
+    value: float
+    css_class: str
+
+
+def metric_chart(
+    key: str,
+    title: str,
+    unit: str,
+    points: Sequence[tuple[dt.date, float]],
+    lines: Sequence[Line],
+    description: str,
+) -> str:
+    """Measurements over time as a line with markers, against labelled reference lines."""
+    values = [v for _, v in points] + [line.value for line in lines]
+    if not values:
+        return ""
+    low, high = min(values), max(values)
+    if low == high:
+        low, high = low - 1, high + 1
+    pad = (high - low) * 0.08
+    low, high = low - pad, high + pad
+    days = [d for d, _ in points] or [dt.date.today()]
+    first, last = min(days), max(days)
+    span = max((last - first).days, 1)
+
+    def x(day: dt.date) -> float:
+        return _LEFT + (day - first).days / span * (WIDTH - _LEFT - _RIGHT)
+
+    def y(value: float) -> float:
+        return _TOP + (high - value) / (high - low) * (HEIGHT - _TOP - _BOTTOM)
+
+    parts = [_open(key, title, description)]
+    parts.append(
+        f'<line class="axis" x1="{_LEFT}" y1="{HEIGHT - _BOTTOM}" '
+        f'x2="{WIDTH - _RIGHT}" y2="{HEIGHT - _BOTTOM}"/>'
+    )
+    for tick in _ticks(low, high):
+        parts.append(
+            f'<text class="tick" x="{_LEFT - 6}" y="{y(tick) + 4:.1f}" '
+            f'text-anchor="end">{_number(tick)}</text>'
+        )
+    for line in lines:
+        parts.append(
+            f'<line class="{line.css_class}" x1="{_LEFT}" y1="{y(line.value):.1f}" '
+            f'x2="{WIDTH - _RIGHT}" y2="{y(line.value):.1f}"/>'
+            f'<text class="ref-label {line.css_class}" x="{WIDTH - _RIGHT - 4}" '
+            f'y="{y(line.value) - 4:.1f}" text-anchor="end">'
+            f"{escape(line.label)} {_number(line.value)}</text>"
+        )
+    if points:
+        path = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in points)
+        parts.append(f'<polyline class="series" points="{path}"/>')
+        for d, v in points:
+            parts.append(
+                f'<circle class="point" cx="{x(d):.1f}" cy="{y(v):.1f}" r="3.5">'
+                f"<title>{d.isoformat()}: {_number(v)} {escape(unit)}</title></circle>"
+            )
+    parts.append(f'<text class="tick" x="{_LEFT}" y="{HEIGHT - 14}">{first.isoformat()}</text>')
+    parts.append(
+        f'<text class="tick" x="{WIDTH - _RIGHT}" y="{HEIGHT - 14}" '
+        f'text-anchor="end">{last.isoformat()}</text>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def bar_chart(key: str, title: str, bars: Sequence[tuple[str, int]], description: str) -> str:
+    """Horizontal bars with their counts: records per state, closed per month."""
+    height = _TOP + 26 * max(len(bars), 1) + 8
+    most = max((count for _, count in bars), default=0) or 1
+    label_width = 150
+    parts = [_open(key, title, description, height)]
+    for i, (label, count) in enumerate(bars):
+        top = _TOP + i * 26
+        length = count / most * (WIDTH - label_width - 60)
+        parts.append(
+            f'<text class="tick" x="{label_width - 8}" y="{top + 15}" text-anchor="end">'
+            f"{escape(label)}</text>"
+            f'<rect class="bar" x="{label_width}" y="{top + 2}" width="{length:.1f}" height="18"/>'
+            f'<text class="tick" x="{label_width + length + 6:.1f}" y="{top + 15}">{count}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def matrix_chart(
+    key: str,
+    title: str,
+    cells: dict[tuple[int, int], list[str]],
+    lanes: dict[tuple[int, int], str],
+    description: str,
+) -> str:
+    """The 5×5 impact-versus-effort matrix: each cell coloured by lane, with its record count."""
+    size, left, top = 64, 70, 20
+    parts = [_open(key, title, description, top + 5 * size + 50)]
+    for impact in range(5, 0, -1):
+        for effort in range(1, 6):
+            cx, cy = left + (effort - 1) * size, top + (5 - impact) * size
+            count = len(cells.get((impact, effort), []))
+            lane = lanes.get((impact, effort), "")
+            parts.append(
+                f'<rect class="cell lane-{escape(lane)}" x="{cx}" y="{cy}" width="{size - 2}" '
+                f'height="{size - 2}"><title>impact {impact}, effort {effort}: {count} '
+                f"record(s), {escape(lane)}</title></rect>"
+            )
+            if count:
+                parts.append(
+                    f'<text class="count" x="{cx + size / 2 - 1}" y="{cy + size / 2 + 5}" '
+                    f'text-anchor="middle">{count}</text>'
+                )
+        parts.append(
+            f'<text class="tick" x="{left - 8}" y="{top + (5 - impact) * size + size / 2 + 4}" '
+            f'text-anchor="end">{impact}</text>'
+        )
+    for effort in range(1, 6):
+        parts.append(
+            f'<text class="tick" x="{left + (effort - 1) * size + size / 2 - 1}" '
+            f'y="{top + 5 * size + 16}" text-anchor="middle">{effort}</text>'
+        )
+    parts.append(
+        f'<text class="tick" x="{left + 5 * size / 2}" y="{top + 5 * size + 38}" '
+        'text-anchor="middle">effort →</text>'
+    )
+    parts.append(
+        f'<text class="tick" x="14" y="{top + 5 * size / 2}" '
+        f'transform="rotate(-90 14 {top + 5 * size / 2})" text-anchor="middle">impact →</text>'
+    )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _open(key: str, title: str, description: str, height: int = HEIGHT) -> str:
+    """The svg element; `key` makes the title and description ids unique on their page."""
+    return (
+        f'<svg class="csi-chart" xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
+        f'aria-labelledby="{key}-t {key}-d">'
+        f'<title id="{key}-t">{escape(title)}</title>'
+        f'<desc id="{key}-d">{escape(description)}</desc>'
+    )
+
+
+def _ticks(low: float, high: float) -> list[float]:
+    step = (high - low) / 4
+    return [low + step * i for i in range(5)]
+
+
+def _number(value: float) -> str:
+    return f"{value:.4g}"

@@ -1,0 +1,68 @@
+"""Everything the site shows, computed once: records, backlog, review, history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from csi_tool.backlog_findings import backlog_findings
+from csi_tool.benefits import MetricReview, review_records
+from csi_tool.errors import ConfigError, Finding, FindingsError
+from csi_tool.history import RecordTrail, build_trails
+from csi_tool.policy_set import Policies
+from csi_tool.prioritization import last_changed_dates
+from csi_tool.priority import Backlog, RankedRecord, rank_records
+from csi_tool.register import Register, load_work_tree
+
+
+@dataclass(frozen=True)
+class SiteData:
+    """The register and what csi computes from it, as of one date."""
+
+    register: Register
+    policies: Policies
+    backlog: Backlog
+    reviews: list[MetricReview]
+    trails: dict[str, RecordTrail]
+    findings: list[Finding]  # capacity, staleness and revisit findings of the backlog
+    as_of: dt.date
+    history_note: str | None  # why there is no history, when there is none
+
+    def ranked(self, record_id: str) -> RankedRecord | None:
+        """The record's place in the backlog, if it is ranked."""
+        return next((item for item in self.backlog.ranked if item.record_id == record_id), None)
+
+    def needed_by(self) -> dict[str, list[str]]:
+        """For each record, the records that depend on it."""
+        dependents: dict[str, list[str]] = defaultdict(list)
+        for rid, item in sorted(self.register.records.items()):
+            for dependency in item.record.depends_on:
+                dependents[dependency].append(rid)
+        return dependents
+
+
+def collect_site_data(root: Path, as_of: dt.date) -> SiteData:
+    """Load the register (which must validate) and compute what every page needs."""
+    register = load_work_tree(root)
+    if register.policies is None or register.findings:
+        raise FindingsError(register.findings)
+    policies = register.policies
+    records = [item.record for item in register.records.values()]
+    try:
+        trails, note = build_trails(root), None
+    except ConfigError as e:  # outside git, or without git: the site still builds
+        trails, note = {}, str(e)
+    return SiteData(
+        register=register,
+        policies=policies,
+        backlog=rank_records(records, policies.scoring),
+        reviews=review_records(records, policies.review, as_of),
+        trails=trails,
+        findings=backlog_findings(
+            register.records, policies, as_of, last_changed_dates(root, register)
+        ),
+        as_of=as_of,
+        history_note=note,
+    )
