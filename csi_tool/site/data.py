@@ -52,8 +52,8 @@ def collect_site_data(root: Path, as_of: dt.date) -> SiteData:
     records = [item.record for item in register.records.values()]
     try:
         trails, note = build_trails(root), None
-    except ConfigError as e:  # outside git, or without git: the site still builds
-        trails, note = {}, str(e)
+    except ConfigError:  # outside git, or without git: the site still builds
+        trails, note = {}, "No git history was available when this site was built."
     return SiteData(
         register=register,
         policies=policies,
