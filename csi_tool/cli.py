@@ -20,6 +20,7 @@ from csi_tool.gate import run_gate
 from csi_tool.gate_report import render_gate, render_summary
 from csi_tool.history import build_trails, lead_time_stats
 from csi_tool.history_report import render_history
+from csi_tool.init import init_repository
 from csi_tool.measurements import (
     NewMeasurement,
     import_measurements,
@@ -470,6 +471,28 @@ def site_serve(ctx: click.Context, port: int, as_of: str | None) -> None:
     root = _root(ctx)
     _say(f"building, then serving on http://127.0.0.1:{port}/ (Ctrl-C stops)", err=True)
     serve_site(root, port, _option_date(as_of, "--as-of"))
+
+
+@cli.command("init")
+@click.argument(
+    "directory", required=False, default=".", type=click.Path(file_okay=False, path_type=Path)
+)
+def init_command(directory: Path) -> None:
+    """Add a register to a repository: records, policies, site, workflows, templates, hooks.
+
+    Existing files are never overwritten; they are listed as skipped.
+    """
+    result = init_repository(directory)
+    for relative in result.written:
+        _say(f"wrote   {relative}")
+    for relative in result.skipped:
+        _say(f"skipped {relative} (exists)")
+    _say(
+        f"{len(result.written)} file(s) written, {len(result.skipped)} skipped. Next: edit "
+        "policies/governance.yaml (your approvers) and .github/csi-requirements.txt, then "
+        "run `csi validate` and `csi codeowners`.",
+        err=True,
+    )
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import http.server
 import threading
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
 
-CHROMIUM = Path("/usr/bin/chromium")  # Debian's package, installed by .ci/run
+CHROMIUM = Path(os.environ.get("CSI_CHROMIUM", "/usr/bin/chromium"))  # Debian's, from .ci/run
 # Without these, Chromium tries to reach Google's services at start; the network here is closed.
 CHROMIUM_ARGS = [
     "--headless=new",

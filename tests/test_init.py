@@ -1,0 +1,133 @@
+"""`csi init`: a working register in any repository, without ever overwriting a file."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from tests.conftest import PROJECT, git, tree_digest
+
+TEMPLATES = PROJECT / "csi_tool" / "templates"
+EXPECTED = {
+    ".github/CODEOWNERS",
+    ".github/csi-requirements.txt",
+    ".github/dependabot.yml",
+    ".github/PULL_REQUEST_TEMPLATE/approve.md",
+    ".github/PULL_REQUEST_TEMPLATE/close.md",
+    ".github/PULL_REQUEST_TEMPLATE/propose.md",
+    ".github/workflows/register-pr.yml",
+    ".github/workflows/register-publish.yml",
+    ".gitignore",
+    ".pre-commit-config.yaml",
+    "policies/governance.yaml",
+    "policies/register.yaml",
+    "policies/review.yaml",
+    "policies/scoring.yaml",
+    "policies/workflow.yaml",
+    "register/CSI-0001.yaml",
+    "schema/governance.schema.json",
+    "schema/record.schema.json",
+    "schema/register.schema.json",
+    "schema/review.schema.json",
+    "schema/scoring.schema.json",
+    "schema/workflow.schema.json",
+    "site/docs/about.md",
+    "site/docs/assets/csi.css",
+    "site/docs/assets/csi.js",
+    "site/mkdocs.yml",
+    "site/overrides/main.html",
+}
+
+
+def test_init_writes_a_register_that_passes_its_own_checks(
+    tmp_path: Path, run_csi: Callable[..., Result]
+) -> None:
+    repo = tmp_path / "service-desk"
+    result = run_csi(tmp_path, "init", str(repo))
+    assert result.exit_code == 0, result.output
+    written = {line.split()[1] for line in result.stdout.splitlines() if line.startswith("wrote")}
+    assert written == EXPECTED
+    for args in (["validate"], ["schema", "--check"], ["codeowners", "--check"], ["prioritize"]):
+        assert run_csi(repo, *args).exit_code == 0, args
+
+
+def test_init_never_overwrites_and_says_what_it_skipped(
+    tmp_path: Path, run_csi: Callable[..., Result]
+) -> None:
+    repo = tmp_path / "existing"
+    (repo / "policies").mkdir(parents=True)
+    (repo / "README.md").write_text("# Our repository\n")
+    (repo / ".gitignore").write_text("node_modules/\n")
+    workflow = (
+        (TEMPLATES / "policies" / "workflow.yaml")
+        .read_text()
+        .replace("# The workflow", "# Our own workflow")
+    )
+    (repo / "policies" / "workflow.yaml").write_text(workflow)
+    before = tree_digest(repo)
+
+    first = run_csi(tmp_path, "init", str(repo))
+
+    assert "skipped .gitignore (exists)" in first.stdout
+    assert "skipped policies/workflow.yaml (exists)" in first.stdout
+    assert all(tree_digest(repo)[name] == digest for name, digest in before.items())
+    after_first = tree_digest(repo)
+    second = run_csi(tmp_path, "init", str(repo))
+    assert [line for line in second.stdout.splitlines() if line.startswith("wrote")] == []
+    assert tree_digest(repo) == after_first
+
+
+def test_this_repository_is_a_register_made_from_the_templates() -> None:
+    """Drift between the templates and this repository's own files would go unnoticed."""
+    for folder in ("policies", "site"):
+        comparison = filecmp.dircmp(PROJECT / folder, TEMPLATES / folder)
+        assert _differences(comparison) == [], folder
+
+
+def _differences(comparison: filecmp.dircmp[str]) -> list[str]:
+    found = [*comparison.left_only, *comparison.right_only, *comparison.diff_files]
+    for sub in comparison.subdirs.values():
+        found += _differences(sub)
+    return [name for name in found if name != "__pycache__"]
+
+
+@pytest.mark.skipif(os.environ.get("CSI_SKIP_NETWORK_TESTS") == "1", reason="needs PyPI")
+def test_the_pre_commit_hook_works_through_pre_commit(
+    tmp_path: Path, run_csi: Callable[..., Result]
+) -> None:
+    """pre-commit installs this repository's hook (from PyPI's packages) and runs it."""
+    repo = tmp_path / "adopter"
+    assert run_csi(tmp_path, "init", str(repo)).exit_code == 0
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-cache")}
+    pre_commit = str(Path(sys.executable).parent / "pre-commit")
+
+    def try_repo() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [pre_commit, "try-repo", str(PROJECT), "csi-validate", "--all-files"],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=900,
+        )
+
+    clean = try_repo()
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "csi validate" in clean.stdout and "Passed" in clean.stdout
+
+    record = repo / "register" / "CSI-0001.yaml"
+    record.write_text(record.read_text().replace("status: logged", "status: closed"))
+    git(repo, "add", "-A")
+    broken = try_repo()
+    assert broken.returncode == 1
+    assert "register/CSI-0001.yaml" in broken.stdout and "closed needs" in broken.stdout

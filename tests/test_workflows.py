@@ -1,0 +1,190 @@
+"""The workflows themselves: linted by actionlint and zizmor, and run step by step."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from tests.conftest import MINIMAL_RECORD, PROJECT, git
+from tests.workflow_runner import StepRun, load_workflow, run_job
+
+BIN = Path(sys.executable).parent
+WORKFLOWS = sorted((PROJECT / ".github" / "workflows").glob("*.yml"))
+TEMPLATE_WORKFLOWS = sorted(
+    (PROJECT / "csi_tool" / "templates" / ".github" / "workflows").glob("*.yml")
+)
+PINNED = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+(\.\d+)*$")
+
+
+@pytest.mark.parametrize("tool", ["actionlint", "zizmor"])
+def test_linters_find_nothing(tool: str) -> None:
+    files = [str(p) for p in [*WORKFLOWS, *TEMPLATE_WORKFLOWS]]
+    command = (
+        [str(BIN / "actionlint"), *files]
+        if tool == "actionlint"
+        else [str(BIN / "zizmor"), "--offline", "--persona", "pedantic", *files]
+    )
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("path", [*WORKFLOWS, *TEMPLATE_WORKFLOWS], ids=lambda p: p.name)
+def test_workflows_are_secure_by_construction(path: Path) -> None:
+    text = path.read_text()
+    workflow = load_workflow(path)
+    assert workflow["permissions"] == {}
+    assert "pull_request_target" not in text
+    assert "concurrency" in workflow
+    for job in workflow["jobs"].values():
+        assert "permissions" in job
+        for step in job["steps"]:
+            if "uses" in step:
+                line = next(x for x in text.splitlines() if f"uses: {step['uses']}" in x)
+                assert PINNED.match(line.split("uses: ", 1)[1]), line
+            if str(step.get("uses", "")).startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False
+            # PR-controlled values reach scripts only through env:, never inside run:
+            assert "${{" not in step.get("run", "")
+
+
+def test_this_repository_runs_the_workflows_it_gives_others() -> None:
+    for template in TEMPLATE_WORKFLOWS:
+        assert (
+            PROJECT / ".github" / "workflows" / template.name
+        ).read_text() == template.read_text()
+
+
+def test_dependabot_keeps_actions_current() -> None:
+    for path in (
+        PROJECT / ".github" / "dependabot.yml",
+        PROJECT / "csi_tool" / "templates" / ".github" / "dependabot.yml",
+    ):
+        config = load_workflow(path)
+        assert "github-actions" in {u["package-ecosystem"] for u in config["updates"]}
+
+
+def _register_repo(tmp_path: Path, source: Callable[[Path], None]) -> Path:
+    """An 'origin' repository with a register on main, cloned as a runner's checkout."""
+    origin = tmp_path / "origin"
+    origin.mkdir()
+    source(origin)
+    git(origin, "init", "-q")
+    git(origin, "add", "-A")
+    git(origin, "commit", "-qm", "Register")
+    checkout = tmp_path / "checkout"
+    git(tmp_path, "clone", "-q", str(origin), str(checkout))
+    git(checkout, "switch", "-qc", "pr")
+    return checkout
+
+
+def _from_this_repository(target: Path) -> None:
+    for name in ("policies", "register", "schema", "site", ".github"):
+        shutil.copytree(PROJECT / name, target / name)
+
+
+def _from_csi_init(run_csi: Callable[..., Result]) -> Callable[[Path], None]:
+    def make(target: Path) -> None:
+        result = run_csi(target, "init", str(target))
+        assert result.exit_code == 0, result.output
+
+    return make
+
+
+def _pr(checkout: Path, record: str, text: str) -> None:
+    (checkout / "register" / f"{record}.yaml").write_text(text)
+    git(checkout, "add", "-A")
+    git(checkout, "commit", "-qm", "Change the register")
+
+
+def _run_pr(checkout: Path, tmp_path: Path) -> tuple[list[StepRun], str]:
+    temp = tmp_path / "runner"
+    temp.mkdir()
+    context = {
+        "github.event_name": "pull_request",
+        "github.base_ref": "main",
+        "github.head_ref": "pr",
+    }
+    steps = run_job(
+        checkout / ".github" / "workflows" / "register-pr.yml", "gate", checkout, context, temp
+    )
+    summary = (temp / "step_summary.md").read_text() if (temp / "step_summary.md").exists() else ""
+    return steps, summary
+
+
+NEW_RECORD = MINIMAL_RECORD.format(id="CSI-0100", title="A new improvement")
+SKIPPING = MINIMAL_RECORD.format(id="CSI-0100", title="A new improvement").replace(
+    "status: logged", "status: closed"
+)
+
+
+@pytest.mark.parametrize("origin", ["this repository", "csi init"])
+def test_a_legal_pull_request_passes_every_step(
+    origin: str, tmp_path: Path, run_csi: Callable[..., Result]
+) -> None:
+    source = _from_this_repository if origin == "this repository" else _from_csi_init(run_csi)
+    checkout = _register_repo(tmp_path, source)
+    _pr(checkout, "CSI-0100", NEW_RECORD)
+    run_csi(checkout, "codeowners")  # a new record needs its CODEOWNERS line
+    git(checkout, "commit", "-qam", "Regenerate CODEOWNERS")
+
+    steps, summary = _run_pr(checkout, tmp_path)
+
+    assert [(s.name, s.exit_code) for s in steps if s.exit_code] == [], steps
+    assert all(s.ran for s in steps if s.name != "Install csi"), steps
+    assert summary.startswith("## csi gate: ✅ passes")
+    assert "| `CSI-0100` | A new improvement | added | logged |" in summary
+    assert (checkout / "build" / "site" / "records" / "CSI-0100.html").is_file()
+
+
+@pytest.mark.parametrize("origin", ["this repository", "csi init"])
+def test_an_illegal_pull_request_fails_with_annotations_and_a_summary(
+    origin: str, tmp_path: Path, run_csi: Callable[..., Result]
+) -> None:
+    source = _from_this_repository if origin == "this repository" else _from_csi_init(run_csi)
+    checkout = _register_repo(tmp_path, source)
+    _pr(checkout, "CSI-0100", SKIPPING.replace("A new improvement", "::add-mask::secret"))
+
+    steps, summary = _run_pr(checkout, tmp_path)
+
+    by_name = {s.name: s for s in steps}
+    assert by_name["Validate records and policies"].exit_code == 1
+    gate = by_name["Gate the change against its base"]
+    assert gate.ran and gate.exit_code == 1  # still runs after validate failed: !cancelled()
+    assert (
+        "::error file=register/CSI-0100.yaml,line=5,col=1,title=status::a new record starts"
+        in gate.output
+    )
+    assert by_name["CODEOWNERS is current (fix with `csi codeowners`)"].exit_code == 1
+    assert (
+        "stale; run `csi codeowners`"
+        in by_name["CODEOWNERS is current (fix with `csi codeowners`)"].output
+    )
+    assert summary.startswith("## csi gate: ❌ refused")
+    for step in steps:  # record text never becomes a workflow command
+        for line in step.output.splitlines():
+            assert not line.lstrip().startswith("::") or line.startswith("::error file="), line
+
+
+def test_publishing_and_the_scheduled_watch(tmp_path: Path) -> None:
+    checkout = _register_repo(tmp_path, _from_this_repository)
+    temp = tmp_path / "runner"
+    temp.mkdir()
+    workflow = checkout / ".github" / "workflows" / "register-publish.yml"
+    context = {"github.event_name": "schedule"}
+
+    build = run_job(workflow, "build", checkout, context, temp)
+    watch = run_job(workflow, "watch", checkout, context, temp)
+
+    assert [s.exit_code for s in build] == [0] * len(build), build
+    summary = (temp / "step_summary.md").read_text()
+    assert "## Ranked backlog" in summary and "## Benefit review" in summary
+    assert (checkout / "build" / "site" / "index.html").is_file()
+    assert watch[-1].ran and watch[-1].exit_code == 1  # the example register has overdue reviews
+    assert "failing: overdue" in watch[-1].output
