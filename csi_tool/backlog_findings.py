@@ -23,6 +23,7 @@ def backlog_findings(
         *_over_capacity(records, policies),
         *_stale(records, policies, as_of, last_changed),
         *_revisits_due(records, as_of),
+        *_dead_dependencies(records, policies),
     ]
     return sorted(findings)
 
@@ -70,6 +71,26 @@ def _stale(
                 f"(since {changed.isoformat()}; limit {limit})",
                 "stale",
             )
+
+
+def _dead_dependencies(
+    records: Mapping[str, LoadedRecord], policies: Policies
+) -> Iterator[Finding]:
+    """An open record that waits on one that ended without being done waits forever."""
+    terminal = set(policies.workflow.terminal)
+    done = set(policies.scoring.dependencies_done_in)
+    for item in records.values():
+        if item.record.status in terminal:
+            continue
+        for i, dependency in enumerate(item.record.depends_on):
+            other = records.get(dependency)
+            if other and other.record.status in terminal - done:
+                yield item.document.finding(
+                    ("depends_on", i),
+                    f"depends on {dependency}, which is {other.record.status} and will never be "
+                    "done: drop the dependency, or withdraw this record",
+                    "dead-dependency",
+                )
 
 
 def _revisits_due(records: Mapping[str, LoadedRecord], as_of: dt.date) -> Iterator[Finding]:

@@ -33,7 +33,14 @@ from csi_tool.policy_set import Policies
 from csi_tool.prioritization import prioritize as run_prioritize
 from csi_tool.prioritization import ranking_delta
 from csi_tool.priority_report import BACKLOG_FORMATS, render_backlog, render_delta
-from csi_tool.register import Register, find_root, load_policies, load_work_tree
+from csi_tool.register import (
+    RECORD_SUFFIX,
+    REGISTER_DIR,
+    Register,
+    find_root,
+    load_policies,
+    load_work_tree,
+)
 from csi_tool.report import (
     FORMATS,
     neutralise_workflow_commands,
@@ -326,7 +333,7 @@ def measure(
 ) -> None:
     """Record a measurement: csi measure ID METRIC VALUE, or csi measure --import FILE.csv."""
     root = _root(ctx)
-    register, policies = _valid_register(root)
+    register, policies = _valid_register(root, record_id)
     if import_file is not None:
         if record_id or metric or value:
             raise click.UsageError("give either ID METRIC VALUE or --import FILE, not both")
@@ -367,7 +374,7 @@ def transition_command(
 ) -> None:
     """Move a record to STATE if the workflow allows it and the record has what STATE needs."""
     root = _root(ctx)
-    register, policies = _valid_register(root)
+    register, policies = _valid_register(root, record_id)
     request = TransitionRequest(
         record_id,
         state,
@@ -382,7 +389,12 @@ def transition_command(
 
 
 @cli.command()
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Review as on this date.")
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="YYYY-MM-DD",
+    help="Judge due and target dates as on this day (records are read as they are now).",
+)
 @click.option(
     "--format", "fmt", type=click.Choice(REVIEW_FORMATS), default="text", show_default=True
 )
@@ -412,11 +424,23 @@ def review(ctx: click.Context, as_of: str | None, fmt: str, fail_on: str) -> Non
         ctx.exit(EXIT_FINDINGS)
 
 
-def _valid_register(root: Path) -> tuple[Register, Policies]:
-    """The register, refusing to act on it while policies or records have findings."""
+def _valid_register(root: Path, record_id: str | None = None) -> tuple[Register, Policies]:
+    """The register; refused while its policies, or the record to be edited, have findings.
+
+    Findings in other records do not stop an edit: they are printed as a warning.
+    """
     register = load_work_tree(root)
-    if register.policies is None or register.findings:
+    if register.policies is None:
         raise FindingsError(register.findings)
+    item = register.records.get(record_id or "")
+    path = item.document.path if item else f"{REGISTER_DIR}/{record_id}{RECORD_SUFFIX}"
+    own = [f for f in register.findings if record_id and f.path == path]
+    if own:
+        raise FindingsError(own)
+    others = [f for f in register.findings if f not in own]
+    if others:
+        _say(render_findings(others, "text", 0), err=True)
+        _say(f"csi: warning: {len(others)} finding(s) elsewhere in the register", err=True)
     return register, register.policies
 
 
@@ -449,7 +473,12 @@ def site() -> None:
     show_default=True,
     help="Folder for the built site (relative to the register root).",
 )
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Review as on this date.")
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="YYYY-MM-DD",
+    help="Judge due and target dates as on this day (records are read as they are now).",
+)
 @click.pass_context
 def site_build(ctx: click.Context, out: Path, as_of: str | None) -> None:
     """Generate the register's pages and build the site in strict mode."""
@@ -464,7 +493,12 @@ def site_build(ctx: click.Context, out: Path, as_of: str | None) -> None:
 
 @site.command("serve")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Review as on this date.")
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="YYYY-MM-DD",
+    help="Judge due and target dates as on this day (records are read as they are now).",
+)
 @click.pass_context
 def site_serve(ctx: click.Context, port: int, as_of: str | None) -> None:
     """Build the site and serve it on http://127.0.0.1:PORT/ for a local preview."""

@@ -6,7 +6,6 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -61,7 +60,7 @@ class Document:
     def locate(self, loc: Sequence[str | int]) -> tuple[int, int]:
         """1-based (line, column) of a field path in this file."""
         if self._tree is None:
-            self._tree = yamlio.compose_nodes(self.text)
+            self._tree = yamlio.compose_nodes(self.text, self.path)
         return yamlio.locate(self._tree, loc)
 
     def finding(self, loc: Sequence[str | int], message: str, code: str = "invalid") -> Finding:
@@ -72,7 +71,8 @@ class Document:
     @property
     def stem(self) -> str:
         """The file name without its suffix: a record's id."""
-        return PurePosixPath(self.path).stem
+        name = self.path.rpartition("/")[2]
+        return name.rpartition(".")[0] or name
 
 
 def parse_document(data: bytes, path: str, max_bytes: int) -> tuple[Document, dict[str, Any]]:

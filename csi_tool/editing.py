@@ -36,8 +36,9 @@ class RecordEdit:
     indent: tuple[int, int, int]
 
     def text(self) -> str:
-        """The file's text with the edits made so far."""
-        return yamlio.dump_roundtrip(self.tree, self.indent)
+        """The file's text with the edits made so far, with the file's own line endings."""
+        text = yamlio.dump_roundtrip(self.tree, self.indent)
+        return text.replace("\n", "\r\n") if "\r\n" in self.original else text
 
 
 def open_record(root: Path, register: Register, record_id: str) -> RecordEdit:
@@ -46,8 +47,8 @@ def open_record(root: Path, register: Register, record_id: str) -> RecordEdit:
     if item is None:
         raise ConfigError(f"no valid record {record_id} in the register (see `csi validate`)")
     path = root / item.document.path
-    original = path.read_text(encoding="utf-8")
-    tree = yamlio.load_roundtrip(original)
+    original = path.read_bytes().decode("utf-8")  # as on disk: CRLF files stay CRLF
+    tree = yamlio.load_roundtrip(original.replace("\r\n", "\n"))
     return RecordEdit(
         record_id, path, item.document.path, original, tree, yamlio.guess_indent(original)
     )

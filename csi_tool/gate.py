@@ -155,7 +155,8 @@ def _transition_refusal(change: RecordChange, policies: Policies) -> Iterator[Fi
         options = ", ".join(allowed) if allowed else "nothing (it is terminal)"
         yield change.after.document.finding(
             ("status",),
-            f"{source} → {target} is not allowed; from {source} a record may move to {options}",
+            f"{source} → {target} is not allowed in one pull request; from {source} a record "
+            f"may move to {options} (one step per pull request, each reviewed)",
             "transition",
         )
 

@@ -204,6 +204,11 @@ class RegisterHistory:
     @_git_errors
     def __init__(self, root: Path) -> None:
         repo = require_repo(root, "reading the history")
+        if Path(repo.git_dir, "shallow").exists():
+            raise ConfigError(
+                "this is a shallow clone, so the history would be wrong: fetch the full "
+                "history (actions/checkout with `fetch-depth: 0`, or `git fetch --unshallow`)"
+            )
         self._repo = repo
         self._prefix = _prefix(repo, root)
 

@@ -1,4 +1,5 @@
-"""Moved goalposts: a baseline or target changed after approval needs a recorded revision.
+"""Moved goalposts: changing a baseline, target or action threshold after approval, or
+correcting a past measurement, needs a recorded revision.
 
 A record's goalposts are locked once it is in a state whose requirements (its own or
 inherited from the states every path to it passes) include baselines or targets: with the
@@ -45,21 +46,43 @@ def goalpost_refusals(
                 )
             continue
         index, current = after_metrics[metric.key]
-        for field in (RevisedField.BASELINE, RevisedField.TARGET):
-            if _value(metric, field) != _value(current, field) and not _revised(
-                new_revisions, metric.key, field
-            ):
+        for field in (
+            RevisedField.BASELINE,
+            RevisedField.TARGET,
+            RevisedField.ACTION_THRESHOLD,
+            RevisedField.MEASUREMENTS,
+        ):
+            if _moved(metric, current, field) and not _revised(new_revisions, metric.key, field):
                 yield after.document.finding(
                     ("metrics", index, field.value),
-                    f"the {field.value} of {metric.key!r} changed after approval without a "
+                    f"the {_WHAT[field]} of {metric.key!r} changed after approval without a "
                     f"revision (add to revisions: date, metric: {metric.key}, "
                     f"field: {field.value}, reason, approved_by)",
                     "goalposts",
                 )
 
 
+_WHAT = {
+    RevisedField.BASELINE: "baseline",
+    RevisedField.TARGET: "target",
+    RevisedField.ACTION_THRESHOLD: "action threshold",
+    RevisedField.MEASUREMENTS: "earlier measurements",
+}
+
+
 def _value(metric: Metric, field: RevisedField) -> object:
-    return metric.baseline if field is RevisedField.BASELINE else metric.target
+    if field is RevisedField.MEASUREMENTS:
+        # adding measurements is the normal course; changing or dropping earlier ones is not
+        return [(m.date, m.value) for m in metric.measurements]
+    return getattr(metric, field.value)
+
+
+def _moved(before: Metric, after: Metric, field: RevisedField) -> bool:
+    old, new = _value(before, field), _value(after, field)
+    if field is RevisedField.MEASUREMENTS:
+        assert isinstance(old, list) and isinstance(new, list)
+        return not set(old) <= set(new)
+    return old != new
 
 
 def _revised(revisions: list[Revision], key: str, field: RevisedField) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!|~-])")  # < > & are escaped as HTML
 
 
 def md_inline(value: str) -> str:
@@ -15,12 +15,14 @@ def md_inline(value: str) -> str:
     character is backslash-escaped, and line breaks become spaces so a table row stays one row.
     """
     one_line = " ".join(value.split())
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(one_line, quote=True))
+    # Markdown first, then HTML: escaping in the other order would break `&#x27;` entities.
+    return html.escape(_MARKDOWN_SPECIALS.sub(r"\\\1", one_line), quote=False)
 
 
 def md_code(value: str) -> str:
     """An identifier such as a record id shown as inline code, safely."""
-    return f"`{value.replace('`', 'ˋ')}`"
+    one_line = " ".join(value.split())  # a newline would end the table row, or start a heading
+    return "`" + one_line.replace("`", "ˋ").replace("|", "\\|") + "`"
 
 
 def md_block(value: str) -> str:

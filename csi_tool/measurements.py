@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from csi_tool.editing import RecordEdit, open_record, save_edits
 from csi_tool.errors import ConfigError, Finding, FindingsError
@@ -20,6 +21,7 @@ from csi_tool.register import Register
 CSV_COLUMNS = ("id", "metric", "date", "value")
 OPTIONAL_CSV_COLUMNS = ("source", "note")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_DECIMAL = re.compile(r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
@@ -40,10 +42,11 @@ def parse_value(text: str) -> int | float:
     cleaned = text.strip()
     if _INTEGER.match(cleaned):
         return int(cleaned)
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a number") from None
+    if cleaned.lower() in {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity"}:
+        raise ValueError(f"{text!r} is not a finite number")
+    if not _DECIMAL.match(cleaned):  # no 1_000, no 0x1F: a measurement is a plain number
+        raise ValueError(f"{text!r} is not a number")
+    value = float(cleaned)
     if not math.isfinite(value):
         raise ValueError(f"{text!r} is not a finite number")
     return value
@@ -97,21 +100,48 @@ def add_to_tree(edit: RecordEdit, new: NewMeasurement) -> str | None:
     if "measurements" not in metric or metric["measurements"] is None:
         metric["measurements"] = CommentedSeq()
     measurements = metric["measurements"]
-    dates = [item.get("date") for item in measurements]
+    if new.date > dt.date.today():
+        return f"{new.date} is in the future: record measurements once they are taken"
+    baseline = metric.get("baseline") or {}
+    baseline_date = _as_date(baseline.get("date"))
+    if baseline_date and new.date < baseline_date:
+        return f"{new.date} is before the baseline of {new.metric} ({baseline_date})"
+    dates = [_as_date(item.get("date")) for item in measurements]
     if new.date in dates:
         return f"{new.record_id} {new.metric} already has a measurement dated {new.date}"
     item = CommentedMap()
     item["date"] = new.date
     item["value"] = new.value
     if new.source:
-        item["source"] = new.source
+        item["source"] = _text(new.source)
     if new.note:
-        item["note"] = new.note
+        item["note"] = _text(new.note)
     if measurements and measurements[-1].fa.flow_style():
         item.fa.set_flow_style()  # match the one-line style of the measurements above
     position = sum(1 for existing in dates if existing is not None and existing < new.date)
     measurements.insert(position, item)
     return None
+
+
+def _as_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _text(value: str) -> str:
+    """Quote text the emitter might leave plain where a parser would stumble (`a:b` in a
+    one-line mapping, a leading `@`): quoted, any text reads back exactly as given."""
+    if _PLAIN_SAFE.match(value):
+        return value
+    quoted: str = DoubleQuotedScalarString(value)
+    return quoted
+
+
+_PLAIN_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/()%+=-]*$")
 
 
 def _read_rows(

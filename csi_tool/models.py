@@ -245,6 +245,8 @@ class Withdrawal(_Model):
 class RevisedField(StrEnum):
     BASELINE = "baseline"
     TARGET = "target"
+    ACTION_THRESHOLD = "action_threshold"
+    MEASUREMENTS = "measurements"  # a past measurement corrected or removed
     REMOVED = "removed"
 
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -89,8 +90,13 @@ class WorkflowPolicy(PolicyModel):
         approved, so it still needs its baselines; a withdrawn one may have left from anywhere,
         so it needs only what the initial state needs.
         """
-        dominators = _dominators(self.initial, self.transitions, list(self.states))
-        return [s for s in self.states if s in dominators.get(state, set()) and s != state]
+        dominators = self._dominator_sets.get(state, set())
+        return [s for s in self.states if s in dominators and s != state]
+
+    @cached_property
+    def _dominator_sets(self) -> dict[str, set[str]]:
+        # computed once per policy: every record of the register asks
+        return _dominators(self.initial, self.transitions, list(self.states))
 
 
 class IdFormat(PolicyModel):

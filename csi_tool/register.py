@@ -106,13 +106,14 @@ def load_policies(source: FileSource) -> tuple[Policies | None, list[Finding]]:
             document, data = parse_document(
                 source.read_bytes(path, DEFAULT_MAX_BYTES), path, DEFAULT_MAX_BYTES
             )
-        except YamlError as e:
+            policy, problems = validate_model(spec.model, data, document)
+            if policy is not None:
+                problems += [document.finding(p.loc, p.message) for p in spec.problems(policy)]
+        except YamlError as e:  # unreadable, or refused by the reference parser while placing
             findings.extend(e.findings)
             continue
-        policy, problems = validate_model(spec.model, data, document)
         findings.extend(problems)
         if policy is not None:
-            findings.extend(document.finding(p.loc, p.message) for p in spec.problems(policy))
             loaded[name] = policy
             documents[name] = document
     if findings:
@@ -137,11 +138,11 @@ def _record_files(source: FileSource, findings: list[Finding]) -> list[str]:
     """Record files; every other file in register/ is reported, so none is silently skipped."""
     files: list[str] = []
     for path in source.list_files(REGISTER_DIR) or []:
-        pure = PurePosixPath(path)
-        directly_inside = pure.parent == PurePosixPath(REGISTER_DIR)
-        if directly_inside and pure.suffix == RECORD_SUFFIX:
+        folder, _, name = path.rpartition("/")
+        directly_inside = folder == REGISTER_DIR
+        if directly_inside and name.endswith(RECORD_SUFFIX) and name != RECORD_SUFFIX:
             files.append(path)
-        elif not (directly_inside and pure.name in _NOT_RECORDS):
+        elif not (directly_inside and name in _NOT_RECORDS):
             where = "directly in register/" if not directly_inside else "as <id>.yaml"
             message = f"not read: record files live {where}"
             findings.append(Finding(path, 1, 1, "", message, "layout"))
@@ -153,15 +154,14 @@ def _load_record(
 ) -> LoadedRecord | None:
     try:
         document, data = parse_document(source.read_bytes(path, max_bytes), path, max_bytes)
-    except YamlError as e:
+        record, problems = validate_model(Record, data, document)
+        if record is not None:
+            problems += [document.finding(loc, msg) for loc, msg in record_problems(record)]
+    except YamlError as e:  # unreadable, or refused by the reference parser while placing
         findings.extend(e.findings)
         return None
-    record, problems = validate_model(Record, data, document)
     findings.extend(problems)
-    if record is None:
-        return None
-    findings.extend(document.finding(loc, message) for loc, message in record_problems(record))
-    return LoadedRecord(record, document)
+    return None if record is None else LoadedRecord(record, document)
 
 
 def _register_problems(

@@ -46,15 +46,12 @@ class WorkTree:
         if not base.is_dir():
             return None
         found = []
+        skip = len(str(self.root)) + 1  # plain string slicing: pathlib is slow for 10,000 files
         for directory, dirs, files in os.walk(base):  # lists symlinked folders, never enters them
-            here = Path(directory)
-            linked = [d for d in dirs if (here / d).is_symlink()]  # reported, never followed
+            linked = [d for d in dirs if Path(directory, d).is_symlink()]
             dirs[:] = [d for d in dirs if not d.startswith(".") and d not in linked]
-            found += [
-                (here / name).relative_to(self.root).as_posix()
-                for name in [*files, *linked]
-                if not name.startswith(".")
-            ]
+            prefix = directory[skip:].replace(os.sep, "/")
+            found += [f"{prefix}/{name}" for name in [*files, *linked] if not name.startswith(".")]
         return sorted(found)
 
     def read_bytes(self, relative: str, max_bytes: int) -> bytes:

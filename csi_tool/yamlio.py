@@ -1,10 +1,17 @@
 """The only place that configures YAML: strict fast loads, round-trip loads for lines and edits.
 
-Bulk reads go through ruamel.yaml's C parser with a constructor that refuses everything a record
-never needs (aliases, merge keys, non-core tags, keys that are not text). Lines of findings come
-from the same C parser's node tree, composed again only for files that have findings, so a
-finding's line is always computed from exactly the YAML that was validated. The round-trip
-(comment-keeping) configuration, several times slower, is kept for writing files.
+The dialect is YAML 1.2's core schema: `on`/`yes` stay text, and so do dates (records' date
+fields turn `2026-01-05` into a date when they are validated).
+
+Two parsers sit behind `load_fast`, one interface:
+- yaml-rs (Rust) reads ordinary files about 30 times faster than ruamel.yaml. It is used only
+  for text without the constructs csi refuses (anchors, aliases, tags, merge keys, control
+  characters), and only when it returns a mapping with text keys;
+- ruamel.yaml's C parser with a strict constructor is the reference: it reads everything else
+  and gives every refusal its line and column. tests/test_loader_differential.py proves the
+  two give identical data.
+Lines of findings come from the C parser's node tree, composed again only for files that
+have findings. The round-trip (comment-keeping) configuration is kept for writing files.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+import yaml_rs
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.constructor import ConstructorError, SafeConstructor
@@ -34,8 +42,14 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 # libyaml's composer recurses in C: nesting far deeper than any record crashes the process,
 # so such input is refused before it reaches the parser.
 MAX_NESTING = 1000
-_LEADING_INDICATORS = re.compile(r"^[ \t\-?:]*", re.MULTILINE)
 _STR_TAG = "tag:yaml.org,2002:str"
+# Text that may hold what only the strict parser refuses: an anchor, alias or tag token, a
+# merge key, or a character YAML forbids. A false alarm only costs speed.
+_SPECIAL_TOKEN = re.compile(r"(?:^|[\s\[\]{},:-])[&*!][^\s\[\]{},]|<<", re.MULTILINE)
+_FORBIDDEN_CHARACTER = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+)
+_DEEP_LINE = re.compile(rf"^[ \t\-?:]{{{MAX_NESTING + 1}}}", re.MULTILINE)
 
 
 class _AliasFound(Exception):
@@ -78,7 +92,13 @@ class _StrictConstructor(SafeConstructor):  # type: ignore[misc]
         return super().flatten_mapping(node)
 
 
-def _fast_yaml() -> YAML:
+# YAML 1.2's core schema has no timestamps: dates stay text, as yaml-rs reads them too.
+_StrictConstructor.add_constructor(
+    "tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str
+)
+
+
+def _strict_yaml() -> YAML:
     yaml = YAML(typ="safe")  # C parser when ruamel.yaml.clib is installed
     yaml.Constructor = _StrictConstructor
     yaml.allow_duplicate_keys = False
@@ -151,8 +171,49 @@ def decode(data: bytes, path: str, max_bytes: int) -> str:
 def load_fast(text: str, path: str) -> dict[str, Any]:
     """Parse one strict YAML 1.2 document whose top level is a mapping, as plain Python data."""
     _refuse_what_the_parser_would_accept(text, path)
+    if not _needs_strict_parser(text):
+        data = _load_with_yaml_rs(text)
+        if data is not None:
+            return data
+    return _load_strict(text, path)
+
+
+def _needs_strict_parser(text: str) -> bool:
+    if ("&" in text or "*" in text or "!" in text or "<<" in text) and _SPECIAL_TOKEN.search(text):
+        return True
+    return _FORBIDDEN_CHARACTER.search(text) is not None
+
+
+def _load_with_yaml_rs(text: str) -> dict[str, Any] | None:
+    """yaml-rs's reading of ordinary text, or None to let the strict parser decide."""
     try:
-        data = _fast_yaml().load(text)
+        data = yaml_rs.loads(
+            text, parse_datetime=False, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error
+        )
+    except (ValueError, RecursionError):  # its refusals are reported by the strict parser
+        return None
+    return data if isinstance(data, dict) and _text_keys_only(data) else None
+
+
+def _text_keys_only(value: Any) -> bool:
+    """Whether every mapping key, at any depth, is text (the strict parser refuses others)."""
+    containers = [value]
+    while containers:
+        item = containers.pop()
+        if isinstance(item, dict):
+            for key, child in item.items():
+                if type(key) is not str:
+                    return False
+                if isinstance(child, dict | list):
+                    containers.append(child)
+        else:
+            containers.extend(child for child in item if isinstance(child, dict | list))
+    return True
+
+
+def _load_strict(text: str, path: str) -> dict[str, Any]:
+    try:
+        data = _strict_yaml().load(text)
     except _AliasFound as e:
         raise YamlError(_alias_finding(text, path)) from e
     except (YAMLError, RecursionError) as e:
@@ -165,9 +226,16 @@ def load_fast(text: str, path: str) -> dict[str, Any]:
     return data
 
 
-def compose_nodes(text: str) -> Node:
-    """The node tree of text that `load_fast` accepted, with the line of every key and item."""
-    node: Node = _fast_yaml().compose(text)
+def compose_nodes(text: str, path: str) -> Node:
+    """The node tree of text that `load_fast` accepted, with the line of every key and item.
+
+    In the rare case where yaml-rs accepted text that the reference parser refuses, the
+    reference wins: the file is refused with the reference parser's finding.
+    """
+    try:
+        node: Node = _strict_yaml().compose(text)
+    except (YAMLError, RecursionError) as e:
+        raise YamlError(_finding_from_yaml_error(e, text, path)) from e
     return node
 
 
@@ -218,12 +286,12 @@ def _refuse_what_the_parser_would_accept(text: str, path: str) -> None:
             raise YamlError(Finding(path, number, 1, "", message))
         if line_text.strip() and not line_text.lstrip().startswith("#"):
             break
-    for match in _LEADING_INDICATORS.finditer(text):
-        if match.end() - match.start() > MAX_NESTING:
-            line = text.count("\n", 0, match.start()) + 1
-            raise YamlError(
-                Finding(path, line, 1, "", f"nesting is deeper than {MAX_NESTING} levels")
-            )
+    deep = _DEEP_LINE.search(text)
+    if deep:
+        line = text.count("\n", 0, deep.start()) + 1
+        raise YamlError(Finding(path, line, 1, "", f"nesting is deeper than {MAX_NESTING} levels"))
+    if text.count("[") + text.count("{") <= MAX_NESTING:
+        return  # too few brackets to nest that deep
     depth = deepest = 0
     for char in text:
         if char in "[{":

@@ -144,13 +144,21 @@ def test_measure_refuses_bad_input_and_writes_nothing(
     assert tree_digest(golden_root) == before
 
 
-def test_edits_refuse_a_register_with_findings(
+def test_other_records_findings_warn_but_the_edited_record_must_be_valid(
     golden_root: Path, run_csi: Callable[..., Result]
 ) -> None:
     (golden_root / "register" / "CSI-0003.yaml").write_text("schema_version: 1\n")
-    result = run_csi(golden_root, "measure", "CSI-0002", "reset_time", "6")
-    assert result.exit_code == 1
+    result = run_csi(golden_root, "measure", "CSI-0002", "reset_time", "6", "--date", "2026-07-31")
+    assert result.exit_code == 0
     assert "register/CSI-0003.yaml:1:1: id: required field 'id' is missing" in result.stderr
+    assert "warning: 4 finding(s) elsewhere in the register" in result.stderr
+
+    (golden_root / "register" / "CSI-0002.yaml").write_text(
+        (GOLDEN / "before.yaml").read_text().replace("owner: '@acme/desk'", "owner: desk")
+    )
+    refused = run_csi(golden_root, "measure", "CSI-0002", "reset_time", "7", "--date", "2026-08-31")
+    assert refused.exit_code == 1
+    assert "register/CSI-0002.yaml:7:1: owner: must be a handle" in refused.stderr
 
 
 def test_a_failing_rename_leaves_the_original_intact(
@@ -191,3 +199,52 @@ def test_a_killed_writer_never_leaves_a_half_written_file(tmp_path: Path) -> Non
         os.kill(writer.pid, signal.SIGKILL)
         writer.join()
         assert target.read_text() in complete
+
+
+def test_text_with_colons_is_quoted_and_crlf_files_stay_crlf(
+    golden_root: Path, run_csi: Callable[..., Result]
+) -> None:
+    record = golden_root / "register" / "CSI-0002.yaml"
+    record.write_bytes((GOLDEN / "before.yaml").read_bytes().replace(b"\n", b"\r\n"))
+    result = run_csi(
+        golden_root,
+        "measure",
+        "CSI-0002",
+        "reset_time",
+        "6",
+        "--date",
+        "2026-07-31",
+        "--source",
+        "https://reports.example/q4",
+        "--note",
+        "Ratio 3:1, ::error::x",
+    )
+    assert result.exit_code == 0, result.output
+    after = record.read_bytes()
+    assert after.count(b"\r\n") == after.count(b"\n")  # every line still ends in CRLF
+    expected = (
+        (GOLDEN / "before.yaml")
+        .read_bytes()
+        .replace(b"\n", b"\r\n")
+        .replace(
+            b"      - {date: 2026-05-31, value: 12}\r\n",
+            b"      - {date: 2026-05-31, value: 12}\r\n      - {date: 2026-07-31, value: 6, source: "
+            b'"https://reports.example/q4", note: "Ratio 3:1, ::error::x"}\r\n',
+        )
+    )
+    assert after == expected
+    assert run_csi(golden_root, "validate").exit_code == 0
+
+
+def test_implausible_measurements_are_refused(
+    golden_root: Path, run_csi: Callable[..., Result]
+) -> None:
+    before = tree_digest(golden_root)
+    for args, fragment in [
+        (["5", "--date", "2999-01-01"], "is in the future"),
+        (["5", "--date", "2025-12-31"], "is before the baseline of reset_time (2026-01-31)"),
+        (["1_000"], "'1_000' is not a number"),
+    ]:
+        result = run_csi(golden_root, "measure", "CSI-0002", "reset_time", *args)
+        assert result.exit_code == 2 and fragment in result.stderr, (args, result.stderr)
+    assert tree_digest(golden_root) == before

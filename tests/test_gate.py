@@ -70,7 +70,9 @@ def test_a_legal_change_passes_and_names_its_approvers(
         }
     ]
     assert payload["approvals"] == [
-        {"handle": "@acme/csi-managers", "reasons": ["CSI-0002 modified (no service)"]}
+        # the record names no approver role: the governance approvers confirm the decision
+        {"handle": "@acme/csi-board", "reasons": ["CSI-0002 decision: approved (roles.approver)"]},
+        {"handle": "@acme/csi-managers", "reasons": ["CSI-0002 modified (no service)"]},
     ]
 
 
@@ -90,7 +92,8 @@ def test_a_status_change_the_workflow_does_not_allow_is_refused(
         "register/CSI-0001.yaml",
         5,
         "transition",
-        "logged → assessed is not allowed; from logged a record may move to validated, withdrawn",
+        "logged → assessed is not allowed in one pull request; from logged a record may move "
+        "to validated, withdrawn (one step per pull request, each reviewed)",
     ) in _refusals(payload)
 
 
@@ -337,6 +340,7 @@ def test_role_approvers_are_asked_for_decisions_and_closure(
     _put(repo, "CSI-0002", text)
     _, payload = _gate(run_csi, repo)
     assert payload["approvals"] == [
+        {"handle": "@acme/csi-managers", "reasons": ["CSI-0002 leaves no service for Network"]},
         {"handle": "@acme/network-leads", "reasons": ["CSI-0002 modified (Network)"]},
         {"handle": "@nina", "reasons": ["CSI-0002 decision: approved (roles.approver)"]},
     ]
@@ -416,3 +420,58 @@ def test_unknown_base_and_shallow_clone(
     result = run_csi(shallow, "gate", "--base", base)
     assert result.exit_code == 2
     assert "fetch-depth: 0" in result.stderr
+
+
+def test_thresholds_and_past_measurements_are_goalposts_too(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    text = record_yaml("CSI-0003", "approved").replace(
+        "    target: {value: 5, by: 2026-12-31}\n",
+        "    target: {value: 5, by: 2026-12-31}\n    action_threshold: 12\n"
+        "    measurements: [{date: 2026-03-31, value: 9}]\n",
+    )
+    _put(repo, "CSI-0003", text)
+    _commit(repo, "Measure CSI-0003")
+    git(repo, "switch", "-q", "main")
+    git(repo, "merge", "-q", "pr")
+    git(repo, "switch", "-qc", "rewrite")
+    _put(
+        repo,
+        "CSI-0003",
+        text.replace("action_threshold: 12", "action_threshold: 20").replace(
+            "value: 9}]", "value: 6}, {date: 2026-04-30, value: 5}]"
+        ),
+    )
+    result = run_csi(repo, "gate", "--base", "main", "--format", "json")
+    messages = [r["message"] for r in json.loads(result.stdout)["refusals"]]
+    assert result.exit_code == 1
+    assert any("the action threshold of 'lead_time' changed after approval" in m for m in messages)
+    assert any(
+        "the earlier measurements of 'lead_time' changed after approval" in m for m in messages
+    )
+
+
+def test_a_revision_and_a_rewritten_review_need_the_records_roles(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    roles = "roles: {approver: '@nina', outcome_confirmer: '@omar'}\n"
+    base = record_yaml("CSI-0003", "approved") + roles
+    _put(repo, "CSI-0003", base)
+    _commit(repo, "Name the roles")
+    git(repo, "switch", "-q", "main")
+    git(repo, "merge", "-q", "pr")
+    git(repo, "switch", "-qc", "revise")
+    _put(
+        repo,
+        "CSI-0003",
+        base.replace("target: {value: 5,", "target: {value: 7,")
+        + (
+            "revisions:\n  - {date: 2026-03-01, metric: lead_time, field: target,"
+            " reason: Supplier delay, approved_by: '@me'}\n"
+        ),
+    )
+    _, payload = _gate(run_csi, repo)
+    assert {
+        "handle": "@nina",
+        "reasons": ["CSI-0003 revises baselines or targets (roles.approver)"],
+    } in payload["approvals"]

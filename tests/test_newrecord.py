@@ -90,7 +90,7 @@ def test_new_record_is_valid_and_keeps_awkward_text_literally(
     assert data["title"] == title
     assert data["status"] == "logged"
     assert data["owner"] == "@acme/desk"
-    assert data["created"] == dt.date.today()
+    assert data["created"] == dt.date.today().isoformat()
     assert run_csi(register_root, "validate").exit_code == 0
 
 

@@ -9,6 +9,7 @@ and description for screen readers; pages also show the numbers as a table.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -165,8 +166,13 @@ def _open(key: str, title: str, description: str, height: int = HEIGHT) -> str:
 
 
 def _ticks(low: float, high: float) -> list[float]:
-    step = (high - low) / 4
-    return [low + step * i for i in range(5)]
+    """About five ticks on round numbers (1, 2 or 5 times a power of ten) within the range."""
+    raw = (high - low) / 4
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    first = math.ceil(low / step) * step
+    count = int((high - first) / step + 1e-9) + 1
+    return [round(first + i * step, 10) for i in range(count)]
 
 
 def _number(value: float) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 
@@ -19,7 +19,8 @@ def backlog_page(data: SiteData) -> str:
         "---\ntitle: Backlog\n---\n",
         "# Ranked backlog\n",
         f"{len(backlog.ranked)} ranked improvements, computed on every build from "
-        "`policies/scoring.yaml`; ranks are never stored in records.\n",
+        "`policies/scoring.yaml`; ranks are never stored in records. Blocked records rank after "
+        "every unblocked one, whatever their score.\n",
     ]
     for lane in backlog.lanes:
         items = backlog.lane_records(lane.key)
@@ -32,8 +33,13 @@ def backlog_page(data: SiteData) -> str:
         )
         parts += [
             f"| {i.rank} | [{i.record_id}](records/{i.record_id}.md) {md_inline(i.title)} "
-            f"| {i.score.value:.2f} | {md_inline(i.score.breakdown)} | {md_inline(i.status)} "
-            f"| {md_inline(i.owner or '—')} |"
+            f"| {i.score.value:.2f} | {md_inline(i.score.breakdown)} | {md_inline(i.status)}"
+            + (
+                f" — **blocked** by {md_inline(blockers_text(i.blocked_by))}"
+                if i.blocked_by
+                else ""
+            )
+            + f" | {md_inline(i.owner or '—')} |"
             for i in items
         ]
         parts.append("")
@@ -61,15 +67,16 @@ def backlog_page(data: SiteData) -> str:
 
 def register_page(data: SiteData) -> str:
     """register.md: every record in one table, filterable by state, service and owner."""
-    benefits: dict[str, set[str]] = defaultdict(set)
+    benefits: dict[str, Counter[str]] = defaultdict(Counter)
     for review in data.reviews:
-        benefits[review.record_id].add(review.benefit)
+        benefits[review.record_id][review.benefit] += 1
     rows = []
     items = sorted(data.register.records.values(), key=lambda i: i.record.id)
     for item in items:
         r = item.record
         ranked = data.ranked(r.id)
-        benefit = ", ".join(sorted(benefits.get(r.id, set()))) or "—"
+        counts = benefits.get(r.id, Counter())
+        benefit = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "—"
         rows.append(
             f'<tr data-state="{html_text(r.status)}" data-service="{html_text(r.service or "")}" '
             f'data-owner="{html_text(r.owner or "")}">'
