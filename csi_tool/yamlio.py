@@ -45,10 +45,17 @@ MAX_NESTING = 1000
 _STR_TAG = "tag:yaml.org,2002:str"
 # Text that may hold what only the strict parser refuses: an anchor, alias or tag token, a
 # merge key, or a character YAML forbids. A false alarm only costs speed.
-_SPECIAL_TOKEN = re.compile(r"(?:^|[\s\[\]{},:-])[&*!][^\s\[\]{},]|<<", re.MULTILINE)
-_FORBIDDEN_CHARACTER = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+# Also `?` as an explicit key, where the two parsers disagree (and `?` near flow collections,
+# checked in `_needs_strict_parser`).
+_SPECIAL_TOKEN = re.compile(
+    r"(?:^|[\s\[\]{},:-])[&*!][^\s\[\]{},]|<<|(?:^|[\s\[{,])\?(?:\s|$)", re.MULTILINE
 )
+# Characters YAML forbids, and the line breaks beyond LF and CR (NEL, LS, PS), which the two
+# parsers fold differently.
+_FORBIDDEN_CHARACTER = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]"
+)
+_FLOW_RISK = re.compile(r"\?|:[^\s]")
 _DEEP_LINE = re.compile(rf"^[ \t\-?:]{{{MAX_NESTING + 1}}}", re.MULTILINE)
 
 
@@ -179,7 +186,12 @@ def load_fast(text: str, path: str) -> dict[str, Any]:
 
 
 def _needs_strict_parser(text: str) -> bool:
-    if ("&" in text or "*" in text or "!" in text or "<<" in text) and _SPECIAL_TOKEN.search(text):
+    if any(c in text for c in "&*!?<") and _SPECIAL_TOKEN.search(text):
+        return True
+    if "\t" in text:  # the parsers accept tabs in different places
+        return True
+    if ("{" in text or "[" in text) and _FLOW_RISK.search(text):
+        # a flow collection may span lines; in one, libyaml refuses `?` keys and `a:b` scalars
         return True
     return _FORBIDDEN_CHARACTER.search(text) is not None
 

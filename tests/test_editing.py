@@ -228,7 +228,8 @@ def test_text_with_colons_is_quoted_and_crlf_files_stay_crlf(
         .replace(b"\n", b"\r\n")
         .replace(
             b"      - {date: 2026-05-31, value: 12}\r\n",
-            b"      - {date: 2026-05-31, value: 12}\r\n      - {date: 2026-07-31, value: 6, source: "
+            b"      - {date: 2026-05-31, value: 12}\r\n"
+            b"      - {date: 2026-07-31, value: 6, source: "
             b'"https://reports.example/q4", note: "Ratio 3:1, ::error::x"}\r\n',
         )
     )
