@@ -42,7 +42,7 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 # libyaml's composer recurses in C: nesting far deeper than any record crashes the process,
 # so such input is refused before it reaches the parser.
 MAX_NESTING = 1000
-_STR_TAG = "tag:yaml.org,2002:str"
+_TEXT_TAGS = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp")  # dates are text
 # Text that may hold what only the strict parser refuses: an anchor, alias or tag token, a
 # merge key, or a character YAML forbids. A false alarm only costs speed.
 # Also `?` as an explicit key, where the two parsers disagree (and `?` near flow collections,
@@ -55,7 +55,7 @@ _SPECIAL_TOKEN = re.compile(
 _FORBIDDEN_CHARACTER = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]"
 )
-_FLOW_RISK = re.compile(r"\?|:[^\s]")
+_FLOW_RISK = re.compile(r"\?|:[^ \t\r\n]")  # only ASCII spaces separate in YAML
 _DEEP_LINE = re.compile(rf"^[ \t\-?:]{{{MAX_NESTING + 1}}}", re.MULTILINE)
 
 
@@ -86,7 +86,7 @@ class _StrictConstructor(SafeConstructor):  # type: ignore[misc]
                 raise ConstructorError(
                     None, None, "merge keys (<<) are not allowed in csi files", key_node.start_mark
                 )
-            if key_node.tag != _STR_TAG or not isinstance(key_node.value, str):
+            if key_node.tag not in _TEXT_TAGS or not isinstance(key_node.value, str):
                 shown = (
                     repr(key_node.value) if isinstance(key_node.value, str) else "a list or mapping"
                 )
@@ -191,9 +191,21 @@ def _needs_strict_parser(text: str) -> bool:
     if "\t" in text:  # the parsers accept tabs in different places
         return True
     if ("{" in text or "[" in text) and _FLOW_RISK.search(text):
-        # a flow collection may span lines; in one, libyaml refuses `?` keys and `a:b` scalars
-        return True
+        return _risky_flow(text)
     return _FORBIDDEN_CHARACTER.search(text) is not None
+
+
+def _risky_flow(text: str) -> bool:
+    """A flow collection (`[...]`, `{...}`) spanning lines, or holding `?` or `a:b`, where
+    libyaml refuses what yaml-rs accepts. Text outside flows (a URL in a note) is no risk."""
+    for line in text.splitlines():
+        start = min((i for i in (line.find("["), line.find("{")) if i >= 0), default=-1)
+        if start < 0:
+            continue
+        opened = line.count("[") + line.count("{")
+        if opened != line.count("]") + line.count("}") or _FLOW_RISK.search(line, start):
+            return True
+    return False
 
 
 def _load_with_yaml_rs(text: str) -> dict[str, Any] | None:
