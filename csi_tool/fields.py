@@ -35,7 +35,7 @@ Tag = Annotated[
 ]
 Url = Annotated[
     str,
-    StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=2000),
+    StringConstraints(pattern="^https?://[^\\s<>\"']+$", max_length=2000),
     Field(description="An http or https link."),
 ]
 Reference = Annotated[
@@ -66,7 +66,7 @@ Date = Annotated[dt.date, BeforeValidator(_date_only)]
 KnowledgeRef = Annotated[
     str,
     StringConstraints(
-        pattern=r"^(?:https?://[^\s<>\"']+|[A-Za-z0-9][A-Za-z0-9._:/#-]*)$", max_length=2000
+        pattern="^(?:https?://[^\\s<>\"']+|[A-Za-z0-9][A-Za-z0-9._:/#-]*)$", max_length=2000
     ),
     Field(description="A knowledge article id such as `KB0010042`, or an http(s) link to it."),
 ]

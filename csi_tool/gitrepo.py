@@ -239,12 +239,13 @@ class RegisterHistory:
     @_git_errors
     def file_at(self, sha: str, relative: str) -> bytes | None:
         """A root-relative file's bytes at a commit, or None where it does not exist."""
+        # `sha:path` through git's own persistent cat-file process: walking GitPython's tree
+        # objects instead parses the whole register folder again for every file read.
         try:
-            blob = self._repo.commit(sha).tree / self._inside(relative)
-        except KeyError:
+            _, kind, _, data = self._repo.git.get_object_data(f"{sha}:{self._inside(relative)}")
+        except ValueError:  # git answered "missing": the file is not in that commit
             return None
-        data: bytes = blob.data_stream.read()
-        return data
+        return data if "blob" in str(kind) else None  # GitPython gives bytes, typed as str
 
     def _commit_info(self, entry: str) -> CommitInfo:
         header, *names = entry.strip("\n").splitlines()

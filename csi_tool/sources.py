@@ -46,11 +46,11 @@ class WorkTree:
         if not base.is_dir():
             return None
         found = []
-        skip = len(str(self.root)) + 1  # plain string slicing: pathlib is slow for 10,000 files
         for directory, dirs, files in os.walk(base):  # lists symlinked folders, never enters them
             linked = [d for d in dirs if Path(directory, d).is_symlink()]
             dirs[:] = [d for d in dirs if not d.startswith(".") and d not in linked]
-            prefix = directory[skip:].replace(os.sep, "/")
+            # one relpath per folder, plain strings per file: pathlib is slow for 10,000 files
+            prefix = os.path.relpath(directory, self.root).replace(os.sep, "/")
             found += [f"{prefix}/{name}" for name in [*files, *linked] if not name.startswith(".")]
         return sorted(found)
 

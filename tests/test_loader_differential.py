@@ -69,7 +69,7 @@ def test_generated_registers_read_the_same() -> None:
 
 
 TEXT = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), max_codepoint=0x2FFF), max_size=25
+    alphabet=st.characters(exclude_categories=["Cs"], max_codepoint=0x2FFF), max_size=25
 )
 SCALARS = st.one_of(
     st.none(),

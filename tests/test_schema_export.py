@@ -116,3 +116,23 @@ def test_check_fails_when_a_policy_changes_and_schema_rewrites(
     assert "on_hold" in (example_root / "schema" / "record.schema.json").read_text()
     assert run_csi(example_root, "schema", "--check").exit_code == 0
     assert run_csi(example_root, "schema").stdout == ""
+
+
+def test_check_jsonschema_accepts_the_schema_and_every_example() -> None:
+    """check-jsonschema checks patterns as ECMAScript regexes, as editors do."""
+    import subprocess
+    import sys
+
+    records = sorted(str(p) for p in (PROJECT / "register").glob("*.yaml"))
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "check-jsonschema"),
+            "--schemafile",
+            str(PROJECT / "schema" / "record.schema.json"),
+            *records,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

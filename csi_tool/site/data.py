@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from csi_tool.backlog_findings import backlog_findings
@@ -18,7 +19,7 @@ from csi_tool.register import Register, load_work_tree
 
 
 @dataclass(frozen=True)
-class SiteData:
+class SiteData:  # frozen, yet cached_property works: it writes to the instance __dict__
     """The register and what csi computes from it, as of one date."""
 
     register: Register
@@ -32,7 +33,22 @@ class SiteData:
 
     def ranked(self, record_id: str) -> RankedRecord | None:
         """The record's place in the backlog, if it is ranked."""
-        return next((item for item in self.backlog.ranked if item.record_id == record_id), None)
+        return self._ranked_by_id.get(record_id)
+
+    def reviews_of(self, record_id: str) -> list[MetricReview]:
+        """The review of each metric of one record."""
+        return self._reviews_by_id.get(record_id, [])
+
+    @cached_property
+    def _ranked_by_id(self) -> dict[str, RankedRecord]:
+        return {item.record_id: item for item in self.backlog.ranked}
+
+    @cached_property
+    def _reviews_by_id(self) -> dict[str, list[MetricReview]]:
+        grouped: dict[str, list[MetricReview]] = defaultdict(list)
+        for review in self.reviews:
+            grouped[review.record_id].append(review)
+        return grouped
 
     def needed_by(self) -> dict[str, list[str]]:
         """For each record, the records that depend on it."""

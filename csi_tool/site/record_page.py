@@ -24,7 +24,7 @@ def record_page(record: Record, data: SiteData, needed_by: list[str], pr_url: st
         *_source(record),
         *_vision(record),
         *_current_state(record),
-        *_metrics(record, [r for r in data.reviews if r.record_id == record.id]),
+        *_metrics(record, data.reviews_of(record.id)),
         *_options_and_assessment(record, data),
         *_dependencies(record, data, needed_by),
         *_root_cause(record),

@@ -1,0 +1,233 @@
+"""Benchmarks: every csi command on one synthetic register, side by side with its peer.
+
+    python -m benchmarks.run --records 10000
+
+Peers are measured in the same run on the same files: check-jsonschema validating the
+records against csi's exported JSON Schema, and a bare MkDocs-material build of as many
+pages. Each command runs in its own process; its wall time and peak memory (max RSS) are
+reported, with ratios to peers and the targets of the performance issue. Results go to
+benchmarks/RESULTS.md (or --out) with a description of the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.generate_register import generate_register
+
+BIN = Path(sys.executable).parent
+_MEASURE = (
+    "import resource, subprocess, sys, time\n"
+    "start = time.perf_counter()\n"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)"
+    ".returncode\n"
+    "seconds = time.perf_counter() - start\n"
+    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+    "print(f'{seconds:.3f} {peak:.1f} {code}')\n"
+)
+_GENERATE_PAGES = (
+    "import datetime, sys, tempfile, time\n"
+    "from pathlib import Path\n"
+    "from csi_tool.site.builder import generate_pages\n"
+    "from csi_tool.site.data import collect_site_data\n"
+    "root = Path(sys.argv[1])\n"
+    "data = collect_site_data(root, datetime.date(2026, 11, 25))\n"
+    "with tempfile.TemporaryDirectory() as docs:\n"
+    "    generate_pages(root, Path(docs), data)\n"
+)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One command's wall time, peak memory and exit code."""
+
+    name: str
+    seconds: float
+    peak_mb: float
+    exit_code: int
+
+
+def measure(name: str, command: list[str], cwd: Path) -> Measurement:
+    """Run a command in its own process and measure it from a tiny parent process."""
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    seconds, peak, code = done.stdout.split()
+    return Measurement(name, float(seconds), float(peak), int(code))
+
+
+def prepare(work: Path, records: int) -> Path:
+    """A git repository holding the register on main, and a PR branch changing 5 records."""
+    root = generate_register(work / "register-repo", records)
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Bench",
+        "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+        "GIT_COMMITTER_NAME": "Bench",
+        "GIT_COMMITTER_EMAIL": "bench@example.invalid",
+    }
+    for command in (
+        ["git", "init", "-q", "-b", "main"],
+        ["git", "add", "-A"],
+        ["git", "commit", "-qm", "Register"],
+        ["git", "switch", "-qc", "pr"],
+    ):
+        subprocess.run(command, cwd=root, env=env, check=True)
+    for number in sorted({max(1, records * k // 6) for k in range(1, 6)}):
+        path = root / "register" / f"CSI-{number:05d}.yaml"
+        path.write_text(path.read_text().replace("title: Reduce", "title: Cut"), encoding="utf-8")
+    subprocess.run([str(BIN / "csi"), "schema"], cwd=root, check=True, capture_output=True)
+    subprocess.run(["git", "commit", "-qam", "Retitle five records"], cwd=root, env=env, check=True)
+    return root
+
+
+def bare_mkdocs_project(work: Path, pages: int) -> Path:
+    """MkDocs-material with as many small pages as the site has, kept out of the navigation."""
+    project = work / "bare-mkdocs"
+    docs = project / "docs" / "records"
+    docs.mkdir(parents=True)
+    (project / "docs" / "index.md").write_text("# Index\n\nA bare site.\n")
+    for number in range(pages):
+        (docs / f"page-{number:05d}.md").write_text(
+            f"# Page {number}\n\n" + "Some text about an improvement. " * 40 + "\n"
+        )
+    (project / "mkdocs.yml").write_text(
+        "site_name: Bare\nuse_directory_urls: false\ntheme:\n  name: material\n  font: false\n"
+        "nav:\n  - Home: index.md\nnot_in_nav: |\n  /records/*.md\nplugins:\n  - search\n"
+    )
+    return project
+
+
+def run(records: int, work: Path) -> list[tuple[Measurement, str, str]]:
+    """(measurement, peer or target, verdict) for every benchmark, in a fixed order."""
+    root = prepare(work, records)
+    csi = str(BIN / "csi")
+    files = sorted(str(p) for p in (root / "register").glob("*.yaml"))
+    peer_schema = measure(
+        "check-jsonschema (peer)",
+        [str(BIN / "check-jsonschema"), "--schemafile", "schema/record.schema.json", *files],
+        root,
+    )
+    cold = measure("csi validate (cold)", [csi, "validate"], root)
+    warm = measure("csi validate (warm)", [csi, "validate"], root)
+    prioritize = measure("csi prioritize", [csi, "prioritize", "--as-of", "2026-11-25"], root)
+    gate = measure("csi gate (5 records changed)", [csi, "gate", "--base", "main"], root)
+    review = measure("csi review", [csi, "review", "--as-of", "2026-11-25"], root)
+    generate = measure(
+        "site page generation", [sys.executable, "-c", _GENERATE_PAGES, str(root)], root
+    )
+    site = measure(
+        "csi site build (whole)",
+        [csi, "site", "build", "--out", str(work / "site"), "--as-of", "2026-11-25"],
+        root,
+    )
+    bare = bare_mkdocs_project(work, records)
+    peer_mkdocs = measure("bare MkDocs build (peer)", [str(BIN / "mkdocs"), "build", "-q"], bare)
+    rows = [
+        (peer_schema, "peer of csi validate", ""),
+        (
+            cold,
+            f"{cold.seconds / peer_schema.seconds:.3f}× check-jsonschema",
+            _verdict(cold.seconds <= 0.15 * peer_schema.seconds, "≤ 0.15×"),
+        ),
+        (warm, "absolute", _verdict(warm.seconds <= 0.5, "≤ 0.5 s")),
+        (prioritize, "absolute", ""),
+        (gate, "absolute", _verdict(gate.seconds <= 2.0, "≤ 2 s")),
+        (review, "absolute", ""),
+        (generate, "absolute", _verdict(generate.seconds <= 3.0, "≤ 3 s")),
+        (
+            site,
+            f"{site.seconds / peer_mkdocs.seconds:.3f}× bare MkDocs",
+            _verdict(site.seconds <= 1.15 * peer_mkdocs.seconds, "≤ 1.15×"),
+        ),
+        (peer_mkdocs, "peer of csi site build", ""),
+    ]
+    return rows
+
+
+def _verdict(met: bool, target: str) -> str:
+    return f"{target}: {'met' if met else 'NOT met'}"
+
+
+def machine() -> str:
+    """What the numbers were measured on."""
+    cpu = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        cpu = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in cpuinfo.read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            cpu,
+        )
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kb = int(meminfo.read_text().split()[1])
+        memory = f", {kb / 1024 / 1024:.0f} GiB memory"
+    return (
+        f"{os.cpu_count()} cores ({cpu}){memory}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}"
+    )
+
+
+def report(rows: list[tuple[Measurement, str, str]], records: int) -> str:
+    """RESULTS.md: the table, the memory check, the machine and how to reproduce."""
+    lines = [
+        "# Benchmark results",
+        "",
+        f"{records} synthetic records (benchmarks/generate_register.py), measured on "
+        f"{dt.date.today()} with `python -m benchmarks.run --records {records}`.",
+        "",
+        f"Machine: {machine()}. Shared and noisy: compare ratios measured in the same run.",
+        "",
+        "| Command | Seconds | Peak memory (MB) | Compared with | Target |",
+        "|---|---:|---:|---|---|",
+    ]
+    for measurement, peer, verdict in rows:
+        failed = "" if measurement.exit_code == 0 else f" (exit {measurement.exit_code})"
+        lines.append(
+            f"| {measurement.name}{failed} | {measurement.seconds:.2f} | "
+            f"{measurement.peak_mb:.0f} | {peer} | {verdict} |"
+        )
+    worst = max(rows, key=lambda row: row[0].peak_mb if "peer" not in row[1] else 0)[0]
+    lines += [
+        "",
+        f"Peak memory of csi commands: at most {worst.peak_mb:.0f} MB ({worst.name}); "
+        f"target under 500 MB: {'met' if worst.peak_mb < 500 else 'NOT met'}.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "RESULTS.md")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="csi-bench-"))
+    try:
+        rows = run(args.records, work)
+        text = report(rows, args.records)
+        args.out.write_text(text, encoding="utf-8")
+        print(text)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
