@@ -70,7 +70,7 @@ def record_text(number: int, rng: random.Random) -> str:
         f"created: {created}",
         f"service: {SERVICES[number % len(SERVICES)]}",
         f"practices: [{PRACTICES[number % len(PRACTICES)]}]",
-        f"owner: '@acme/team-{number % 40}'",
+        f"owner: '@acme/team-{number % 500}'",
         f"tags: [{subject.lower().replace(' ', '-')}]",
         f"status: {state}",
     ]

@@ -76,11 +76,12 @@ def build_trails(root: Path, ref: str = "HEAD") -> dict[str, RecordTrail]:
     history = RegisterHistory(root)
     trails: dict[str, RecordTrail] = {}
     for commit in history.commits(REGISTER_DIR, ref):
-        for path in commit.paths:
-            if not path.endswith(RECORD_SUFFIX):
-                continue
-            before = _record_at(history, commit.parent, path)
-            after = _record_at(history, commit.sha, path)
+        paths = [path for path in commit.paths if path.endswith(RECORD_SUFFIX)]
+        old_files = history.files_at(commit.parent, paths)
+        new_files = history.files_at(commit.sha, paths)
+        for path in paths:
+            before = _parse(old_files[path], path)
+            after = _parse(new_files[path], path)
             known = after or before
             record_id = known.id if known else PurePosixPath(path).stem
             trail = trails.setdefault(record_id, RecordTrail(record_id))
@@ -114,10 +115,7 @@ def _percentile(values: list[int], percent: int) -> float | None:
     return float(values[rank - 1])
 
 
-def _record_at(history: RegisterHistory, sha: str | None, path: str) -> Record | None:
-    if sha is None:
-        return None
-    data = history.file_at(sha, path)
+def _parse(data: bytes | None, path: str) -> Record | None:
     if data is None:
         return None
     try:

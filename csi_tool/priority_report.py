@@ -19,7 +19,7 @@ def render_backlog(result: Prioritization, fmt: str, lanes: Sequence[str]) -> st
     """The backlog per lane (all lanes, or those named), blocked records and findings."""
     shown = [lane for lane in result.backlog.lanes if not lanes or lane.key in lanes]
     if fmt == "json":
-        return json.dumps(_backlog_json(result, [lane.key for lane in shown]), indent=2)
+        return json.dumps(backlog_payload(result, [lane.key for lane in shown]), indent=2)
     if fmt == "markdown":
         return _backlog_markdown(result, shown)
     return _backlog_table(result, shown)
@@ -118,7 +118,8 @@ def _markdown_row(item: RankedRecord) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def _backlog_json(result: Prioritization, lanes: Sequence[str]) -> dict[str, Any]:
+def backlog_payload(result: Prioritization, lanes: Sequence[str]) -> dict[str, Any]:
+    """The backlog as plain data for JSON."""
     ranked = [i for i in result.backlog.ranked if i.lane in lanes]
     return {
         "as_of": result.as_of.isoformat(),

@@ -30,15 +30,20 @@ def failing_findings(reviews: Sequence[MetricReview], fail_on: Sequence[str]) ->
 def render_review(reviews: Sequence[MetricReview], as_of: dt.date, fmt: str) -> str:
     """Every reviewed metric, grouped by record, with a closing tally."""
     if fmt == "json":
-        payload = {
-            "as_of": as_of.isoformat(),
-            "metrics": [_json(r) for r in reviews],
-            "summary": _tally(reviews),
-        }
+        payload = review_payload(reviews, as_of)
         return neutralise_workflow_commands(json.dumps(payload, indent=2, ensure_ascii=False))
     if fmt == "markdown":
         return _markdown(reviews, as_of)
     return neutralise_workflow_commands(_text(reviews, as_of))
+
+
+def review_payload(reviews: Sequence[MetricReview], as_of: dt.date) -> dict[str, Any]:
+    """The review as plain data for JSON."""
+    return {
+        "as_of": as_of.isoformat(),
+        "metrics": [_json(r) for r in reviews],
+        "summary": _tally(reviews),
+    }
 
 
 def _text(reviews: Sequence[MetricReview], as_of: dt.date) -> str:

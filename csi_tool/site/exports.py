@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from csi_tool.benefits import MetricReview
 from csi_tool.prioritization import Prioritization
-from csi_tool.priority_report import render_backlog
-from csi_tool.review_report import render_review
+from csi_tool.priority_report import backlog_payload
+from csi_tool.review_report import review_payload
 from csi_tool.site.data import SiteData
 
 
@@ -19,18 +18,14 @@ def write_exports(data: SiteData, folder: Path) -> None:
         item.record.model_dump(mode="json", exclude_defaults=True)
         for _, item in sorted(data.register.records.items())
     ]
-    _write(
-        folder / "register.json",
-        json.dumps({"as_of": data.as_of.isoformat(), "records": records}, indent=1),
-    )
+    _write(folder / "register.json", {"as_of": data.as_of.isoformat(), "records": records})
     result = Prioritization(data.backlog, data.findings, [], data.as_of)
-    _write(folder / "priorities.json", render_backlog(result, "json", []))
-    _write(folder / "review.json", _review_json(data.reviews, data))
+    lanes = [lane.key for lane in data.backlog.lanes]
+    _write(folder / "priorities.json", backlog_payload(result, lanes))
+    _write(folder / "review.json", review_payload(data.reviews, data.as_of))
 
 
-def _review_json(reviews: list[MetricReview], data: SiteData) -> str:
-    return render_review(reviews, data.as_of, "json")
-
-
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, payload: object) -> None:
+    # compact: Python's JSON encoder is many times slower when it indents, and tools read these
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     path.write_text(text + "\n", encoding="utf-8")
