@@ -68,9 +68,7 @@ def test_generated_registers_read_the_same() -> None:
         _check(record_text(number, rng))
 
 
-TEXT = st.text(
-    alphabet=st.characters(exclude_categories=["Cs"], max_codepoint=0x2FFF), max_size=25
-)
+TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"], max_codepoint=0x2FFF), max_size=25)
 SCALARS = st.one_of(
     st.none(),
     st.booleans(),
