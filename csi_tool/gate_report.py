@@ -9,7 +9,12 @@ from csi_tool.changes import RecordChange
 from csi_tool.gate import GateResult
 from csi_tool.markdown import md_code, md_inline
 from csi_tool.priority_report import render_delta
-from csi_tool.report import github_annotation, neutralise_workflow_commands, text_line
+from csi_tool.report import (
+    finding_payload,
+    github_annotation,
+    neutralise_workflow_commands,
+    text_line,
+)
 
 # GitHub refuses job summaries over 1 MiB; stay well below it and say what was left out.
 SUMMARY_LIMIT_BYTES = 900_000
@@ -124,17 +129,7 @@ def _as_json(result: GateResult) -> dict[str, Any]:
             }
             for c in result.changes
         ],
-        "refusals": [
-            {
-                "path": f.path,
-                "line": f.line,
-                "column": f.column,
-                "field": f.field,
-                "code": f.code,
-                "message": f.message,
-            }
-            for f in result.refusals
-        ],
+        "refusals": [finding_payload(f) for f in result.refusals],
         "approvals": [{"handle": a.handle, "reasons": list(a.reasons)} for a in result.approvals],
         "governance_files": result.governance_files,
         "ranking_delta": json.loads(render_delta(result.delta, "json")),

@@ -10,7 +10,7 @@ from csi_tool.markdown import md_code, md_inline
 from csi_tool.prioritization import Prioritization
 from csi_tool.priority import Blocker, RankedRecord
 from csi_tool.priority_delta import RankingDelta
-from csi_tool.report import text_line
+from csi_tool.report import finding_payload, text_line
 
 BACKLOG_FORMATS = ("table", "json", "markdown")
 
@@ -143,17 +143,7 @@ def backlog_payload(result: Prioritization, lanes: Sequence[str]) -> dict[str, A
             {"id": u.record_id, "title": u.title, "status": u.status}
             for u in result.backlog.unassessed
         ],
-        "findings": [
-            {
-                "path": f.path,
-                "line": f.line,
-                "column": f.column,
-                "field": f.field,
-                "code": f.code,
-                "message": f.message,
-            }
-            for f in result.findings
-        ],
+        "findings": [finding_payload(f) for f in result.findings],
         "left_out": result.left_out,
     }
 

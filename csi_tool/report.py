@@ -27,17 +27,7 @@ def render_findings(findings: Sequence[Finding], fmt: str, checked: int) -> str:
     """All findings in one of the concrete formats (text, json, github)."""
     if fmt == "json":
         payload = {
-            "findings": [
-                {
-                    "path": f.path,
-                    "line": f.line,
-                    "column": f.column,
-                    "field": f.field,
-                    "code": f.code,
-                    "message": f.message,
-                }
-                for f in findings
-            ],
+            "findings": [finding_payload(f) for f in findings],
             "summary": {
                 "files_with_findings": _file_count(findings),
                 "findings": len(findings),
@@ -48,6 +38,18 @@ def render_findings(findings: Sequence[Finding], fmt: str, checked: int) -> str:
     if fmt == "github":
         return "\n".join(github_annotation(f) for f in findings)
     return neutralise_workflow_commands("\n".join(text_line(f) for f in findings))
+
+
+def finding_payload(finding: Finding) -> dict[str, str | int]:
+    """A finding as plain data for JSON output."""
+    return {
+        "path": finding.path,
+        "line": finding.line,
+        "column": finding.column,
+        "field": finding.field,
+        "code": finding.code,
+        "message": finding.message,
+    }
 
 
 def summary_line(findings: Sequence[Finding], checked: int) -> str:
