@@ -33,6 +33,7 @@ from csi_tool.policy_set import Policies
 from csi_tool.prioritization import prioritize as run_prioritize
 from csi_tool.prioritization import ranking_delta
 from csi_tool.priority_report import BACKLOG_FORMATS, render_backlog, render_delta
+from csi_tool.progress import silence
 from csi_tool.register import (
     RECORD_SUFFIX,
     REGISTER_DIR,
@@ -68,6 +69,7 @@ class _CsiGroup(click.Group):
     """Turns every error into a message and an exit code; bad input never shows a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        silence(False)  # each command decides afresh whether to show progress
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
@@ -90,6 +92,8 @@ class _CsiGroup(click.Group):
                 err=True,
             )
             raise click.exceptions.Exit(EXIT_UNEXPECTED) from e
+        finally:
+            silence(False)
 
 
 def _say(text: str, err: bool = False) -> None:
@@ -150,8 +154,10 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
     still read, since dependencies and ids span files).
     """
     root = _root(ctx)
-    result = validate_paths(root, paths)
     concrete = resolve_format(fmt, os.environ)
+    if concrete != "text":
+        silence()
+    result = validate_paths(root, paths)
     output = render_findings(result.findings, concrete, result.records_checked)
     _emit(output, concrete)
     if concrete != "json":
@@ -218,6 +224,8 @@ def prioritize(
     Ranks are computed on every run and never written into records.
     """
     root = _root(ctx)
+    if fmt == "json":
+        silence()
     if base is not None:
         _say(render_delta(ranking_delta(root, base), "markdown" if fmt == "markdown" else fmt))
         return
@@ -256,8 +264,10 @@ def gate(ctx: click.Context, base: str, head: str | None, fmt: str, summary: Pat
     Exits 1 when anything is refused.
     """
     root = _root(ctx)
-    result = run_gate(root, base, head)
     concrete = resolve_format(fmt, os.environ)
+    if concrete != "text":
+        silence()
+    result = run_gate(root, base, head)
     output = render_gate(result, concrete)
     _emit(output, concrete)
     if summary is not None:

@@ -10,6 +10,7 @@ from csi_tool.documents import Document, parse_document, validate_model
 from csi_tool.errors import ConfigError, Finding, YamlError
 from csi_tool.models import Record
 from csi_tool.policy_set import POLICY_FILES, Policies, assemble_policies, cross_policy_problems
+from csi_tool.progress import Progress
 from csi_tool.readiness import gaps_for_state
 from csi_tool.record_checks import record_problems
 from csi_tool.sources import FileSource, WorkTree
@@ -66,12 +67,16 @@ def load_register(source: FileSource, require_policies: bool = True) -> Register
     register = Register(policies=policies, findings=findings)
     max_bytes = policies.register.max_file_bytes if policies else DEFAULT_MAX_BYTES
     by_file: list[LoadedRecord] = []
-    for path in _record_files(source, register.findings):
+    files = _record_files(source, register.findings)
+    progress = Progress(f"reading records ({source.label})", len(files))
+    for path in files:
         loaded = _load_record(source, path, max_bytes, register.findings)
         if loaded is None:
             register.unreadable.append(path)
         else:
             by_file.append(loaded)
+        progress.advance()
+    progress.finish()
     register.findings.extend(_register_problems(by_file, policies, register))
     register.findings.sort()
     return register

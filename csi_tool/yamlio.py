@@ -190,8 +190,8 @@ def _needs_strict_parser(text: str) -> bool:
         return True
     if "\t" in text:  # the parsers accept tabs in different places
         return True
-    if ("{" in text or "[" in text) and _FLOW_RISK.search(text):
-        return _risky_flow(text)
+    if ("{" in text or "[" in text) and _FLOW_RISK.search(text) and _risky_flow(text):
+        return True
     return _FORBIDDEN_CHARACTER.search(text) is not None
 
 
