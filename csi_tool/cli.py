@@ -8,59 +8,31 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from csi_tool import __version__
-from csi_tool.benefits import review_records
-from csi_tool.codeowners import codeowners_is_current, write_codeowners
 from csi_tool.errors import ConfigError, CsiError, FindingsError, display_path
-from csi_tool.gate import run_gate
-from csi_tool.gate_report import render_gate, render_summary
-from csi_tool.history import build_trails, lead_time_stats
-from csi_tool.history_report import render_history
-from csi_tool.init import init_repository
-from csi_tool.measurements import (
-    NewMeasurement,
-    import_measurements,
-    parse_date,
-    parse_value,
-    record_measurement,
-)
-from csi_tool.newrecord import create_record
-from csi_tool.policy_set import Policies
-from csi_tool.prioritization import prioritize as run_prioritize
-from csi_tool.prioritization import ranking_delta
-from csi_tool.priority_report import BACKLOG_FORMATS, render_backlog, render_delta
 from csi_tool.progress import silence
-from csi_tool.register import (
-    RECORD_SUFFIX,
-    REGISTER_DIR,
-    Register,
-    find_root,
-    load_policies,
-    load_work_tree,
-)
 from csi_tool.report import (
+    BACKLOG_FORMATS,
+    FAIL_ON_CHOICES,
     FORMATS,
+    REVIEW_FORMATS,
     neutralise_workflow_commands,
     render_findings,
     resolve_format,
     summary_line,
 )
-from csi_tool.review_report import (
-    FAIL_ON_CHOICES,
-    REVIEW_FORMATS,
-    failing_findings,
-    render_review,
-)
-from csi_tool.schema_export import stale_schema_files, write_schema_files
-from csi_tool.site.builder import DEFAULT_OUT, build_site, serve_site
-from csi_tool.sources import WorkTree
-from csi_tool.transitions import TransitionRequest
-from csi_tool.transitions import transition as run_transition
-from csi_tool.validation import validate_paths
+from csi_tool.site import DEFAULT_OUT
+
+if TYPE_CHECKING:
+    from csi_tool.policy_set import Policies
+    from csi_tool.register import Register
+
+# Commands import what they use when they run: `csi validate` answering from its cache should
+# not pay for loading the site builder, git and the record models.
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNEXPECTED = 0, 1, 2, 3
 
@@ -110,6 +82,9 @@ def _emit(output: str, fmt: str) -> None:
 
 
 def _policies(root: Path) -> Policies:
+    from csi_tool.register import load_policies
+    from csi_tool.sources import WorkTree
+
     policies, findings = load_policies(WorkTree(root))
     if policies is None:
         raise FindingsError(findings)
@@ -117,6 +92,8 @@ def _policies(root: Path) -> Policies:
 
 
 def _root(ctx: click.Context) -> Path:
+    from csi_tool.register import find_root
+
     given: Path | None = ctx.obj
     return given.resolve() if given is not None else find_root(Path.cwd())
 
@@ -153,6 +130,8 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
     With PATHS, only findings in those files or folders are reported (the whole register is
     still read, since dependencies and ids span files).
     """
+    from csi_tool.validation import validate_paths
+
     root = _root(ctx)
     concrete = resolve_format(fmt, os.environ)
     if concrete != "text":
@@ -172,6 +151,8 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
 @click.pass_context
 def new(ctx: click.Context, title: str, service: str | None, owner: str | None) -> None:
     """Write a new record in the initial state with the next id free on every branch."""
+    from csi_tool.newrecord import create_record
+
     root = _root(ctx)
     policies = _policies(root)
     path = create_record(root, policies, title, service, owner, dt.date.today())
@@ -185,6 +166,8 @@ def new(ctx: click.Context, title: str, service: str | None, owner: str | None) 
 @click.pass_context
 def schema(ctx: click.Context, check: bool) -> None:
     """Write the JSON Schemas of records and policies to schema/."""
+    from csi_tool.schema_export import stale_schema_files, write_schema_files
+
     root = _root(ctx)
     policies = _policies(root)
     if check:
@@ -223,6 +206,10 @@ def prioritize(
 
     Ranks are computed on every run and never written into records.
     """
+    from csi_tool.prioritization import prioritize as run_prioritize
+    from csi_tool.prioritization import ranking_delta
+    from csi_tool.priority_report import render_backlog, render_delta
+
     root = _root(ctx)
     if fmt == "json":
         silence()
@@ -263,6 +250,9 @@ def gate(ctx: click.Context, base: str, head: str | None, fmt: str, summary: Pat
 
     Exits 1 when anything is refused.
     """
+    from csi_tool.gate import run_gate
+    from csi_tool.gate_report import render_gate, render_summary
+
     root = _root(ctx)
     concrete = resolve_format(fmt, os.environ)
     if concrete != "text":
@@ -281,6 +271,9 @@ def gate(ctx: click.Context, base: str, head: str | None, fmt: str, summary: Pat
 @click.pass_context
 def codeowners(ctx: click.Context, check: bool) -> None:
     """Write .github/CODEOWNERS from policies/governance.yaml."""
+    from csi_tool.codeowners import codeowners_is_current, write_codeowners
+    from csi_tool.register import load_work_tree
+
     root = _root(ctx)
     register = load_work_tree(root)
     if register.policies is None:
@@ -306,6 +299,9 @@ def codeowners(ctx: click.Context, check: bool) -> None:
 def history(ctx: click.Context, record_id: str | None, fmt: str, ref: str) -> None:
     """The audit trail from git: status, decision, baseline, target and review changes,
     with commit, author, date and pull request; lead times per record and for the register."""
+    from csi_tool.history import build_trails, lead_time_stats
+    from csi_tool.history_report import render_history
+
     root = _root(ctx)
     trails = build_trails(root, ref)
     if record_id is not None:
@@ -342,6 +338,8 @@ def measure(
     import_file: Path | None,
 ) -> None:
     """Record a measurement: csi measure ID METRIC VALUE, or csi measure --import FILE.csv."""
+    from csi_tool.measurements import NewMeasurement, import_measurements, record_measurement
+
     root = _root(ctx)
     register, policies = _valid_register(root, record_id)
     if import_file is not None:
@@ -383,6 +381,9 @@ def transition_command(
     outcome: str | None,
 ) -> None:
     """Move a record to STATE if the workflow allows it and the record has what STATE needs."""
+    from csi_tool.transitions import TransitionRequest
+    from csi_tool.transitions import transition as run_transition
+
     root = _root(ctx)
     register, policies = _valid_register(root, record_id)
     request = TransitionRequest(
@@ -417,6 +418,9 @@ def transition_command(
 @click.pass_context
 def review(ctx: click.Context, as_of: str | None, fmt: str, fail_on: str) -> None:
     """Reviews due and overdue, threshold breaches, progress, benefit status and regressions."""
+    from csi_tool.benefits import review_records
+    from csi_tool.review_report import failing_findings, render_review
+
     names = [name.strip() for name in fail_on.split(",") if name.strip()]
     unknown = [name for name in names if name not in FAIL_ON_CHOICES]
     if unknown:
@@ -439,6 +443,9 @@ def _valid_register(root: Path, record_id: str | None = None) -> tuple[Register,
 
     Findings in other records do not stop an edit: they are printed as a warning.
     """
+    from csi_tool.layout import RECORD_SUFFIX, REGISTER_DIR
+    from csi_tool.register import load_work_tree
+
     register = load_work_tree(root)
     if register.policies is None:
         raise FindingsError(register.findings)
@@ -455,6 +462,8 @@ def _valid_register(root: Path, record_id: str | None = None) -> tuple[Register,
 
 
 def _option_date(text: str | None, option: str) -> dt.date:
+    from csi_tool.measurements import parse_date
+
     if text is None:
         return dt.date.today()
     try:
@@ -464,6 +473,8 @@ def _option_date(text: str | None, option: str) -> dt.date:
 
 
 def _option_value(text: str) -> int | float:
+    from csi_tool.measurements import parse_value
+
     try:
         return parse_value(text)
     except ValueError as e:
@@ -492,6 +503,8 @@ def site() -> None:
 @click.pass_context
 def site_build(ctx: click.Context, out: Path, as_of: str | None) -> None:
     """Generate the register's pages and build the site in strict mode."""
+    from csi_tool.site.builder import build_site
+
     root = _root(ctx)
     built = build_site(root, out, _option_date(as_of, "--as-of"))
     _say(
@@ -512,6 +525,8 @@ def site_build(ctx: click.Context, out: Path, as_of: str | None) -> None:
 @click.pass_context
 def site_serve(ctx: click.Context, port: int, as_of: str | None) -> None:
     """Build the site and serve it on http://127.0.0.1:PORT/ for a local preview."""
+    from csi_tool.site.builder import serve_site
+
     root = _root(ctx)
     _say(f"building, then serving on http://127.0.0.1:{port}/ (Ctrl-C stops)", err=True)
     serve_site(root, port, _option_date(as_of, "--as-of"))
@@ -526,6 +541,8 @@ def init_command(directory: Path) -> None:
 
     Existing files are never overwritten; they are listed as skipped.
     """
+    from csi_tool.init import init_repository
+
     result = init_repository(directory)
     for relative in result.written:
         _say(f"wrote   {relative}")

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from csi_tool.atomicfile import replace_file
-from csi_tool.register import POLICIES_DIR, Register
+from csi_tool.layout import POLICIES_DIR
+from csi_tool.register import Register
 from csi_tool.schema_export import SCHEMA_DIR
 
 CODEOWNERS_PATH = Path(".github") / "CODEOWNERS"

@@ -17,10 +17,11 @@ from csi_tool.changes import ChangeKind, RecordChange, changed_files, record_cha
 from csi_tool.errors import Finding, FindingsError
 from csi_tool.gitrepo import GitRevision, fork_point
 from csi_tool.goalposts import goalpost_refusals
+from csi_tool.layout import POLICIES_DIR, REGISTER_DIR
 from csi_tool.policy_set import Policies
 from csi_tool.priority import Backlog, rank_records
 from csi_tool.priority_delta import RankingDelta, compare_backlogs
-from csi_tool.register import POLICIES_DIR, REGISTER_DIR, Register, load_register
+from csi_tool.register import Register, load_register
 from csi_tool.schema_export import SCHEMA_DIR
 from csi_tool.sources import FileSource, WorkTree
 

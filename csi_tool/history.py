@@ -12,8 +12,9 @@ from pathlib import Path, PurePosixPath
 from csi_tool.documents import parse_document, validate_model
 from csi_tool.errors import CsiError
 from csi_tool.gitrepo import CommitInfo, RegisterHistory
+from csi_tool.layout import RECORD_SUFFIX, REGISTER_DIR
 from csi_tool.models import Record
-from csi_tool.register import DEFAULT_MAX_BYTES, RECORD_SUFFIX, REGISTER_DIR
+from csi_tool.register import DEFAULT_MAX_BYTES
 
 _PR_PATTERNS = (
     re.compile(r"^Merge pull request #(\d+)"),  # GitHub merge commits

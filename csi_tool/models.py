@@ -35,7 +35,6 @@ from csi_tool.fields import (
     Url,
 )
 
-SCHEMA_VERSION = 1
 TITLE_MAX_LENGTH = 120
 
 

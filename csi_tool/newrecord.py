@@ -12,10 +12,11 @@ from csi_tool.atomicfile import write_new_file
 from csi_tool.documents import Document, validate_model
 from csi_tool.errors import ConfigError
 from csi_tool.gitrepo import file_stems_on_all_branches
-from csi_tool.models import SCHEMA_VERSION, Record
+from csi_tool.layout import RECORD_SUFFIX, REGISTER_DIR, SCHEMA_VERSION
+from csi_tool.models import Record
 from csi_tool.policy import IdFormat
 from csi_tool.policy_set import Policies
-from csi_tool.register import RECORD_SUFFIX, REGISTER_DIR, record_path
+from csi_tool.register import record_path
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../schema/record.schema.json\n"
 

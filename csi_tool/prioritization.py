@@ -9,10 +9,11 @@ from pathlib import Path
 from csi_tool.backlog_findings import backlog_findings
 from csi_tool.errors import Finding, FindingsError
 from csi_tool.gitrepo import GitRevision, last_change_dates
+from csi_tool.layout import POLICIES_DIR, REGISTER_DIR
 from csi_tool.policy_set import Policies
 from csi_tool.priority import Backlog, rank_records
 from csi_tool.priority_delta import RankingDelta, compare_backlogs
-from csi_tool.register import POLICIES_DIR, REGISTER_DIR, Register, load_register, load_work_tree
+from csi_tool.register import Register, load_register, load_work_tree
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,6 @@ from csi_tool.priority import Blocker, RankedRecord
 from csi_tool.priority_delta import RankingDelta
 from csi_tool.report import finding_payload, text_line
 
-BACKLOG_FORMATS = ("table", "json", "markdown")
-
 
 def render_backlog(result: Prioritization, fmt: str, lanes: Sequence[str]) -> str:
     """The backlog per lane (all lanes, or those named), blocked records and findings."""

@@ -8,6 +8,7 @@ from pathlib import Path, PurePosixPath
 
 from csi_tool.documents import Document, parse_document, validate_model
 from csi_tool.errors import ConfigError, Finding, YamlError
+from csi_tool.layout import POLICIES_DIR, RECORD_SUFFIX, REGISTER_DIR
 from csi_tool.models import Record
 from csi_tool.policy_set import POLICY_FILES, Policies, assemble_policies, cross_policy_problems
 from csi_tool.progress import Progress
@@ -15,9 +16,6 @@ from csi_tool.readiness import gaps_for_state
 from csi_tool.record_checks import record_problems
 from csi_tool.sources import FileSource, WorkTree
 
-REGISTER_DIR = "register"
-POLICIES_DIR = "policies"
-RECORD_SUFFIX = ".yaml"
 # Before register.yaml is read, this caps the size of the policy files themselves.
 DEFAULT_MAX_BYTES = 262_144
 

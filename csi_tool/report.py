@@ -13,6 +13,10 @@ from collections.abc import Mapping, Sequence
 from csi_tool.errors import Finding
 
 FORMATS = ("text", "json", "github", "auto")
+# Choices of the other commands, kept here (a light module) so the CLI can offer them cheaply.
+BACKLOG_FORMATS = ("table", "json", "markdown")
+REVIEW_FORMATS = ("text", "json", "markdown")
+FAIL_ON_CHOICES = ("overdue", "breach", "regressed")
 _ZERO_WIDTH_SPACE = "\u200b"
 
 

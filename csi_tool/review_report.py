@@ -13,9 +13,6 @@ from csi_tool.benefits import MetricReview
 from csi_tool.markdown import md_code, md_inline
 from csi_tool.report import neutralise_workflow_commands
 
-REVIEW_FORMATS = ("text", "json", "markdown")
-FAIL_ON_CHOICES = ("overdue", "breach", "regressed")
-
 
 def failing_findings(reviews: Sequence[MetricReview], fail_on: Sequence[str]) -> dict[str, int]:
     """How many of each named finding exist (only those present)."""

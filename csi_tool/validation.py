@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from csi_tool.cache import content_key, load_cached, store
 from csi_tool.errors import ConfigError, Finding
-from csi_tool.register import POLICIES_DIR, REGISTER_DIR, load_work_tree
+from csi_tool.layout import POLICIES_DIR, REGISTER_DIR
 
 
 @dataclass(frozen=True)
@@ -22,13 +23,24 @@ def validate_paths(root: Path, paths: Sequence[Path]) -> ValidationResult:
     """Validate the whole register; with paths, report only findings in those files or folders.
 
     The whole register is always read because dependencies and duplicate ids span files.
+    When no file changed since the last run (same bytes, same policies, same csi), the
+    result comes from the cache.
     """
-    register = load_work_tree(root)
-    findings = register.findings
-    if paths:
-        wanted = [_inside_root(path, root) for path in paths]
+    wanted = [_inside_root(path, root) for path in paths]
+    key = content_key(root, (POLICIES_DIR, REGISTER_DIR))
+    cached = load_cached(key) if key else None
+    if cached is not None:
+        findings, checked = cached
+    else:
+        from csi_tool.register import load_work_tree  # the record models: only on a miss
+
+        register = load_work_tree(root)
+        findings, checked = register.findings, len(register.records) + len(register.unreadable)
+        if key:
+            store(key, findings, checked)
+    if wanted:
         findings = [f for f in findings if any(_covers(w, f.path) for w in wanted)]
-    return ValidationResult(findings, len(register.records) + len(register.unreadable))
+    return ValidationResult(findings, checked)
 
 
 def _inside_root(path: Path, root: Path) -> str:

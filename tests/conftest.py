@@ -34,6 +34,7 @@ def _git_identity(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     monkeypatch.delenv("CSI_ROOT", raising=False)
+    monkeypatch.setenv("CSI_CACHE_DIR", str(tmp_path / "csi-cache"))  # hermetic: no shared cache
     (tmp_path / "gitconfig").write_text("[init]\n\tdefaultBranch = main\n")
 
 

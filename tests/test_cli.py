@@ -235,3 +235,37 @@ def test_validate_works_without_git_and_history_says_git_is_missing(example_root
     assert validate.returncode == 0, validate.stderr
     assert history.returncode == 2
     assert history.stderr.strip() == "csi: git is not installed, and reading the history needs it"
+
+
+def test_validate_caches_its_result_outside_the_tree_and_never_serves_it_stale(
+    register_root: Path,
+    tmp_path: Path,
+    run_csi: Callable[..., Result],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("CSI_CACHE_DIR", str(cache))
+    assert run_csi(register_root, "validate").exit_code == 0
+    entries = list(cache.glob("validate-*.json"))
+    assert len(entries) == 1  # written in the user's cache folder, not the repository
+    assert not list(register_root.rglob("validate-*.json"))
+    assert run_csi(register_root, "validate").exit_code == 0  # served from the cache
+
+    record = register_root / "register" / "CSI-0001.yaml"
+    record.write_text(record.read_text().replace("status: logged", "status: closed"))
+    assert run_csi(register_root, "validate").exit_code == 1  # new content, new key
+
+    record.write_text(record.read_text().replace("status: closed", "status: logged"))
+    workflow = register_root / "policies" / "workflow.yaml"
+    workflow.write_text(
+        workflow.read_text().replace(
+            "  logged:\n    description:", "  logged:\n    requires: [owner]\n    description:"
+        )
+    )
+    changed_policy = run_csi(register_root, "validate")
+    assert changed_policy.exit_code == 1  # a changed policy invalidates the cached result
+    assert "logged needs an owner" in changed_policy.stdout
+
+    entry = sorted(cache.glob("validate-*.json"))[0]
+    entry.write_text("{damaged")
+    assert run_csi(register_root, "validate").exit_code in (0, 1)  # a damaged entry is a miss

@@ -26,7 +26,6 @@ from csi_tool.site.record_page import record_page
 from csi_tool.yamlio import load_fast
 
 SITE_PROJECT = "site"
-DEFAULT_OUT = Path("build") / "site"
 _MARKER = ".csi-site"  # marks a folder csi built, so a rebuild may empty it
 
 

@@ -1,0 +1,70 @@
+"""A cache of `csi validate`'s result, outside the tree, keyed by the content of every file.
+
+The key hashes csi's version, the record schema version, and the path and bytes of every
+file csi reads (policies and records); any change to any of them is a different key, so a
+stale result is never served. Entries live in the user's cache folder ($CSI_CACHE_DIR, else
+$XDG_CACHE_HOME/csi, else ~/.cache/csi), never in the repository.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from csi_tool import __version__
+from csi_tool.atomicfile import replace_file
+from csi_tool.errors import Finding
+from csi_tool.layout import SCHEMA_VERSION
+from csi_tool.sources import WorkTree
+
+_READ_LIMIT = 10_485_760  # more than any accepted file; larger ones are refused when read
+
+
+def cache_folder() -> Path:
+    """Where csi keeps cached results."""
+    if os.environ.get("CSI_CACHE_DIR"):
+        return Path(os.environ["CSI_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "csi"
+
+
+def content_key(root: Path, folders: tuple[str, ...]) -> str | None:
+    """A hash of everything a result depends on, or None if a file cannot be read plainly."""
+    digest = hashlib.sha256(f"csi {__version__} schema {SCHEMA_VERSION}\n".encode())
+    source = WorkTree(root)
+    for folder in folders:
+        for path in source.list_files(folder) or []:
+            try:
+                data = source.read_bytes(path, _READ_LIMIT)
+            except Exception:  # noqa: BLE001 - links and pipes: no caching, the checks report them
+                return None
+            digest.update(f"{path}\0{len(data)}\0".encode())
+            digest.update(data)
+    return digest.hexdigest()
+
+
+def load_cached(key: str) -> tuple[list[Finding], int] | None:
+    """The findings and record count stored under `key`, if any (a damaged entry is a miss)."""
+    path = cache_folder() / f"validate-{key}.json"
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+        findings = [Finding(*item) for item in payload["findings"]]
+        return findings, int(payload["records_checked"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def store(key: str, findings: list[Finding], records_checked: int) -> None:
+    """Keep a result; a cache that cannot be written is simply not used."""
+    folder = cache_folder()
+    payload = {
+        "findings": [[f.path, f.line, f.column, f.field, f.message, f.code] for f in findings],
+        "records_checked": records_checked,
+    }
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        replace_file(folder / f"validate-{key}.json", json.dumps(payload))
+    except OSError:
+        return
