@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from csi_tool import __version__
@@ -30,19 +31,55 @@ def cache_folder() -> Path:
     return Path(base) / "csi"
 
 
-def content_key(root: Path, folders: tuple[str, ...]) -> str | None:
-    """A hash of everything a result depends on, or None if a file cannot be read plainly."""
+@dataclass(frozen=True)
+class Snapshot:
+    """Every file a check reads, read once: hashed for the key, then parsed on a miss."""
+
+    key: str
+    files: dict[str, list[str] | bytes]
+
+    def source(self, root: Path) -> MemoryTree:
+        """The snapshot as a file source, so a miss does not read the disk again."""
+        return MemoryTree(root, self.files)
+
+
+@dataclass(frozen=True)
+class MemoryTree:
+    """A FileSource over files already read from the work tree."""
+
+    root: Path
+    files: dict[str, list[str] | bytes]
+    label: str = "work tree"
+
+    def list_files(self, folder: str) -> list[str] | None:
+        listing = self.files.get(f"{folder}/")
+        return list(listing) if isinstance(listing, list) else None
+
+    def read_bytes(self, relative: str, max_bytes: int) -> bytes:
+        data = self.files[relative]
+        assert isinstance(data, bytes)
+        return data[: max_bytes + 1]
+
+
+def snapshot(root: Path, folders: tuple[str, ...]) -> Snapshot | None:
+    """Read every file once and hash it all; None if a file cannot be read plainly."""
     digest = hashlib.sha256(f"csi {__version__} schema {SCHEMA_VERSION}\n".encode())
     source = WorkTree(root)
+    files: dict[str, list[str] | bytes] = {}
     for folder in folders:
-        for path in source.list_files(folder) or []:
+        listing = source.list_files(folder)
+        if listing is None:
+            continue
+        files[f"{folder}/"] = listing
+        for path in listing:
             try:
                 data = source.read_bytes(path, _READ_LIMIT)
             except Exception:  # noqa: BLE001 - links and pipes: no caching, the checks report them
                 return None
+            files[path] = data
             digest.update(f"{path}\0{len(data)}\0".encode())
             digest.update(data)
-    return digest.hexdigest()
+    return Snapshot(digest.hexdigest(), files)
 
 
 def load_cached(key: str) -> tuple[list[Finding], int] | None:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from csi_tool.cache import content_key, load_cached, store
+from csi_tool.cache import load_cached, snapshot, store
 from csi_tool.errors import ConfigError, Finding
 from csi_tool.layout import POLICIES_DIR, REGISTER_DIR
 
@@ -27,17 +27,17 @@ def validate_paths(root: Path, paths: Sequence[Path]) -> ValidationResult:
     result comes from the cache.
     """
     wanted = [_inside_root(path, root) for path in paths]
-    key = content_key(root, (POLICIES_DIR, REGISTER_DIR))
-    cached = load_cached(key) if key else None
+    files = snapshot(root, (POLICIES_DIR, REGISTER_DIR))
+    cached = load_cached(files.key) if files else None
     if cached is not None:
         findings, checked = cached
     else:
-        from csi_tool.register import load_work_tree  # the record models: only on a miss
+        from csi_tool.register import load_register, load_work_tree  # the models: on a miss
 
-        register = load_work_tree(root)
+        register = load_register(files.source(root)) if files else load_work_tree(root)
         findings, checked = register.findings, len(register.records) + len(register.unreadable)
-        if key:
-            store(key, findings, checked)
+        if files:
+            store(files.key, findings, checked)
     if wanted:
         findings = [f for f in findings if any(_covers(w, f.path) for w in wanted)]
     return ValidationResult(findings, checked)
