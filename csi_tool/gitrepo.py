@@ -88,6 +88,7 @@ class GitRevision:
         self._commit = resolve_commit(repo, ref)
         self._prefix = _prefix(repo, root)
         self._blobs: dict[str, git.Blob] = {}
+        self._contents: dict[str, bytes] = {}
         self.ref = ref
 
     @property
@@ -116,8 +117,30 @@ class GitRevision:
         blob = self._blobs[relative]
         if blob.mode == _SYMLINK_MODE:
             raise not_a_plain_file(relative, "a symbolic link")
-        data: bytes = blob.data_stream.read(max_bytes + 1)
-        return data
+        if relative not in self._contents:
+            self._read_listed_blobs()
+        return self._contents[relative][: max_bytes + 1]
+
+    def _read_listed_blobs(self) -> None:
+        """Every listed file in one `git cat-file --batch`: a round trip per file would cost
+        a millisecond each, ten seconds for a register of 10,000 records."""
+        wanted = [path for path, blob in self._blobs.items() if path not in self._contents]
+        specs = "".join(f"{self._blobs[path].hexsha}\n" for path in wanted).encode("ascii")
+        done = subprocess.run(
+            ["git", "cat-file", "--batch"],
+            input=specs,
+            capture_output=True,
+            check=False,
+            cwd=self._repo.working_tree_dir,
+        )
+        if done.returncode != 0:
+            raise ConfigError(f"git failed: {done.stderr.decode(errors='replace').strip()}")
+        out, position = done.stdout, 0
+        for path in wanted:
+            end = out.index(b"\n", position)
+            size = int(out[position:end].split()[2])
+            self._contents[path] = out[end + 1 : end + 1 + size]
+            position = end + 1 + size + 1  # each object is followed by a newline
 
 
 _SYMLINK_MODE = 0o120000
