@@ -122,28 +122,39 @@ class GitRevision:
         return self._contents[relative][: max_bytes + 1]
 
     def _read_listed_blobs(self) -> None:
-        """Every listed file in one `git cat-file --batch`: a round trip per file would cost
-        a millisecond each, ten seconds for a register of 10,000 records."""
-        wanted = [path for path, blob in self._blobs.items() if path not in self._contents]
-        specs = "".join(f"{self._blobs[path].hexsha}\n" for path in wanted).encode("ascii")
-        done = subprocess.run(
-            ["git", "cat-file", "--batch"],
-            input=specs,
-            capture_output=True,
-            check=False,
-            cwd=self._repo.working_tree_dir,
-        )
-        if done.returncode != 0:
-            raise ConfigError(f"git failed: {done.stderr.decode(errors='replace').strip()}")
-        out, position = done.stdout, 0
-        for path in wanted:
-            end = out.index(b"\n", position)
-            size = int(out[position:end].split()[2])
-            self._contents[path] = out[end + 1 : end + 1 + size]
-            position = end + 1 + size + 1  # each object is followed by a newline
+        """Every listed file in one batch (see `read_blobs`)."""
+        wanted = [path for path in self._blobs if path not in self._contents]
+        contents = read_blobs(self._repo, [self._blobs[path].hexsha for path in wanted])
+        self._contents.update(zip(wanted, contents, strict=True))
 
 
 _SYMLINK_MODE = 0o120000
+
+
+def read_blobs(repo: git.Repo, blob_ids: Sequence[str]) -> list[bytes]:
+    """The content of many blobs through one `git cat-file --batch`.
+
+    A round trip per blob costs about a millisecond: ten seconds for a register of 10,000
+    records, where one batch takes a fraction of a second.
+    """
+    if not blob_ids:
+        return []
+    done = subprocess.run(
+        ["git", "cat-file", "--batch"],
+        input="".join(f"{blob}\n" for blob in blob_ids).encode("ascii"),
+        capture_output=True,
+        check=False,
+        cwd=repo.working_tree_dir,
+    )
+    if done.returncode != 0:
+        raise ConfigError(f"git failed: {done.stderr.decode(errors='replace').strip()}")
+    out, position, contents = done.stdout, 0, []
+    for _ in blob_ids:
+        end = out.index(b"\n", position)  # "<id> blob <size>", then the bytes and a newline
+        size = int(out[position:end].split()[2])
+        contents.append(out[end + 1 : end + 1 + size])
+        position = end + 1 + size + 1
+    return contents
 
 
 def resolve_commit(repo: git.Repo, ref: str) -> git.Commit:
@@ -272,22 +283,7 @@ class RegisterHistory:
             return found
         blobs = self._blob_ids(sha, paths)
         wanted = [path for path in paths if path in blobs]
-        specs = "".join(f"{blobs[path]}\n" for path in wanted).encode("ascii")
-        done = subprocess.run(
-            ["git", "cat-file", "--batch"],
-            input=specs,
-            capture_output=True,
-            check=False,
-            cwd=self._repo.working_tree_dir,
-        )
-        if done.returncode != 0:
-            raise ConfigError(f"git failed: {done.stderr.decode(errors='replace').strip()}")
-        out, position = done.stdout, 0
-        for path in wanted:
-            end = out.index(b"\n", position)
-            size = int(out[position:end].split()[2])
-            found[path] = out[end + 1 : end + 1 + size]
-            position = end + 1 + size + 1  # each object is followed by a newline
+        found.update(zip(wanted, read_blobs(self._repo, [blobs[p] for p in wanted]), strict=True))
         return found
 
     def _blob_ids(self, sha: str, paths: Sequence[str]) -> dict[str, str]:
