@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from csi_tool.cli import _CsiGroup
+from csi_tool.cli_support import CsiGroup
 from tests.conftest import MINIMAL_RECORD, PROJECT, write_record
 
 HOSTILE_KEY = '"x\\n::add-mask::leaked\\r\\n::error::fake": 1\n'
@@ -153,7 +153,7 @@ def test_no_root_found_is_a_configuration_error(tmp_path: Path) -> None:
 
 
 def test_unexpected_errors_exit_3_without_a_traceback() -> None:
-    group = _CsiGroup(name="csi")
+    group = CsiGroup(name="csi")
 
     @group.command()
     def explode() -> None:
