@@ -34,15 +34,18 @@ _MEASURE = (
     "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
     "print(f'{seconds:.3f} {peak:.1f} {code}')\n"
 )
+# csi's own work in `csi site build`, without MkDocs: read the register and render every page.
 _GENERATE_PAGES = (
-    "import datetime, sys, tempfile, time\n"
+    "import datetime, sys\n"
     "from pathlib import Path\n"
-    "from csi_tool.site.builder import generate_pages\n"
+    "from csi_tool.cli_support import tune_garbage_collector\n"
+    "from csi_tool.site.builder import navigation_pages, record_pages\n"
     "from csi_tool.site.data import collect_site_data\n"
+    "tune_garbage_collector()  # as the csi command does\n"
     "root = Path(sys.argv[1])\n"
     "data = collect_site_data(root, datetime.date(2026, 11, 25))\n"
-    "with tempfile.TemporaryDirectory() as docs:\n"
-    "    generate_pages(root, Path(docs), data)\n"
+    "size = sum(len(s.content) for page in navigation_pages(data) for s in page.sections)\n"
+    "size += sum(len(page.body) for page in record_pages(root, data))\n"
 )
 
 

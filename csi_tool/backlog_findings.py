@@ -38,7 +38,7 @@ def _over_capacity(records: Mapping[str, LoadedRecord], policies: Policies) -> I
     for owner, items in sorted(by_owner.items()):
         if len(items) <= capacity.max_per_owner:
             continue
-        ids = ", ".join(sorted(i.record.id for i in items))
+        ids = _some(sorted(i.record.id for i in items))
         states = "/".join(capacity.states)
         for item in items:
             yield item.document.finding(
@@ -47,6 +47,16 @@ def _over_capacity(records: Mapping[str, LoadedRecord], policies: Policies) -> I
                 f"{ids}; improvement fatigue risk",
                 "capacity",
             )
+
+
+# Each of an owner's records gets the finding: naming every other one in each would make the
+# output grow with the square of the owner's load.
+_NAMED_IDS = 10
+
+
+def _some(ids: list[str]) -> str:
+    shown = ", ".join(ids[:_NAMED_IDS])
+    return shown if len(ids) <= _NAMED_IDS else f"{shown} and {len(ids) - _NAMED_IDS} more"
 
 
 def _stale(

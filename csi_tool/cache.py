@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from csi_tool import __version__
 from csi_tool.atomicfile import replace_file
 from csi_tool.errors import Finding
 from csi_tool.layout import SCHEMA_VERSION
-from csi_tool.sources import WorkTree
+from csi_tool.sources import WorkTree, content_ids
 
 _READ_LIMIT = 10_485_760  # more than any accepted file; larger ones are refused when read
 
@@ -54,6 +55,12 @@ class MemoryTree:
     def list_files(self, folder: str) -> list[str] | None:
         listing = self.files.get(f"{folder}/")
         return list(listing) if isinstance(listing, list) else None
+
+    def prefetch(self, paths: Sequence[str]) -> None:
+        return  # already in memory
+
+    def fingerprints(self, folder: str) -> dict[str, str]:
+        return content_ids(self, folder)
 
     def read_bytes(self, relative: str, max_bytes: int) -> bytes:
         data = self.files[relative]

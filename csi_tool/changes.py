@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -59,6 +60,12 @@ def record_changes(before: Register, after: Register) -> list[RecordChange]:
     return changes
 
 
-def changed_files(before: dict[str, bytes], after: dict[str, bytes]) -> list[str]:
-    """Paths added, removed or modified between two file maps, sorted."""
-    return sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
+def changed_files(
+    before: Mapping[str, str], after: Mapping[str, str], folders: tuple[str, ...]
+) -> list[str]:
+    """Paths in `folders` added, removed or modified between two maps of content ids, sorted."""
+    return sorted(
+        path
+        for path in set(before) | set(after)
+        if before.get(path) != after.get(path) and path.split("/", 1)[0] in folders
+    )

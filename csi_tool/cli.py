@@ -24,6 +24,7 @@ from csi_tool.cli_support import (
     register_policies,
     register_root,
     say,
+    tune_garbage_collector,
 )
 from csi_tool.errors import ConfigError, FindingsError, display_path
 from csi_tool.progress import silence
@@ -333,4 +334,5 @@ for _command in (measure, transition_command, review):
 
 def main() -> None:
     """Console-script entry point."""
+    tune_garbage_collector()
     cli(prog_name="csi")

@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 findings, 2 usage or configuration error, 3 unexpected error
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,17 @@ if TYPE_CHECKING:
 
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNEXPECTED = 0, 1, 2, 3
+
+
+def tune_garbage_collector() -> None:
+    """Collect reference cycles rarely: a command builds one large structure and exits.
+
+    With Python's defaults, every 700 allocations start a collection, and the older
+    generations are rescanned as the register grows: at 10,000 records that was a third of
+    loading it and most of placing 2,000 findings on their lines. Records hold no cycles,
+    so there is little to collect; young cycles are still collected every 50,000 allocations.
+    """
+    gc.set_threshold(50_000, 1_000, 1_000)
 
 
 class CsiGroup(click.Group):

@@ -48,17 +48,19 @@ _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 def _date_only(value: Any) -> Any:
     """Accept a calendar date written as YYYY-MM-DD, nothing else (no numbers, no times)."""
+    if isinstance(value, str):  # first: read from YAML 1.2, every date arrives as text
+        if not _ISO_DATE.match(value):
+            raise PydanticCustomError("date_format", "must be a date written as YYYY-MM-DD")
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError as e:
+            raise PydanticCustomError("date_value", f"{value!r} is not a real date") from e
     if isinstance(value, dt.datetime):
         raise PydanticCustomError(
             "date_with_time", "must be a date (YYYY-MM-DD) without a time of day"
         )
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str) and _ISO_DATE.match(value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError as e:
-            raise PydanticCustomError("date_value", f"{value!r} is not a real date") from e
     raise PydanticCustomError("date_format", "must be a date written as YYYY-MM-DD")
 
 

@@ -26,7 +26,6 @@ from csi_tool.schema_export import SCHEMA_DIR
 from csi_tool.sources import FileSource, WorkTree
 
 GOVERNED_DIRS = (POLICIES_DIR, SCHEMA_DIR)
-_COMPARE_LIMIT = 10_485_760  # larger files are refused when validated; here they only differ
 
 
 @dataclass(frozen=True)
@@ -48,13 +47,22 @@ def run_gate(root: Path, base_ref: str, head_ref: str | None) -> GateResult:
     tip = GitRevision(root, base_ref)
     fork = fork_point(root, base_ref, head_ref or "HEAD")
     start = GitRevision(root, fork) if fork else tip
-    before, after = _load(start), load_register(head)
+    after = load_register(head)
+    old_files, new_files = _fingerprints(start), _fingerprints(head)
+    by_path = {item.document.path: item for item in after.records.values()}
+    unchanged = {
+        path: by_path[path]
+        for path, content in new_files.items()
+        if path in by_path and old_files.get(path) == content
+    }
+    # The base shares all but a few files with the head: only those are read again.
+    before = load_register(start, require_policies=False, reuse=unchanged)
     policies = before.policies or after.policies
     if policies is None:
         raise FindingsError([f for f in after.findings if f.path.startswith(POLICIES_DIR)])
     changes = record_changes(before, after)
-    governance = changed_files(_files(start, GOVERNED_DIRS), _files(head, GOVERNED_DIRS))
-    touched = changed_files(_files(start, (REGISTER_DIR,)), _files(head, (REGISTER_DIR,)))
+    governance = changed_files(old_files, new_files, GOVERNED_DIRS)
+    touched = changed_files(old_files, new_files, (REGISTER_DIR,))
     refusals = sorted(
         {
             *_refusals(changes, policies, after),
@@ -74,16 +82,12 @@ def run_gate(root: Path, base_ref: str, head_ref: str | None) -> GateResult:
     return GateResult(base_ref, label, changes, refusals, approvals, governance, delta)
 
 
-def _load(source: FileSource) -> Register:
-    # The base may predate the register or some of its policy files: judge by the head's.
-    return load_register(source, require_policies=False)
-
-
-def _files(source: FileSource, folders: tuple[str, ...]) -> dict[str, bytes]:
+def _fingerprints(source: FileSource) -> dict[str, str]:
+    """Path → content id of every record and governance file."""
     return {
-        path: source.read_bytes(path, _COMPARE_LIMIT)
-        for folder in folders
-        for path in source.list_files(folder) or []
+        path: content
+        for folder in (REGISTER_DIR, *GOVERNED_DIRS)
+        for path, content in source.fingerprints(folder).items()
     }
 
 
@@ -184,7 +188,7 @@ def _ids_taken_at_base(
     """A new record whose id another pull request has merged into the base since."""
     if tip is start:
         return
-    at_tip = {Path(p).stem for p in tip.list_files(REGISTER_DIR) or []}
+    at_tip = {p.rpartition("/")[2].rpartition(".")[0] for p in tip.list_files(REGISTER_DIR) or []}
     for change in changes:
         if change.kind is ChangeKind.ADDED and change.record_id in at_tip:
             assert change.after is not None

@@ -87,7 +87,8 @@ class GitRevision:
         self._repo = repo
         self._commit = resolve_commit(repo, ref)
         self._prefix = _prefix(repo, root)
-        self._blobs: dict[str, git.Blob] = {}
+        self._folders: dict[str, list[str] | None] = {}
+        self._listed: dict[str, tuple[str, str]] = {}  # path → (mode, blob id)
         self._contents: dict[str, bytes] = {}
         self.ref = ref
 
@@ -97,35 +98,48 @@ class GitRevision:
 
     @_git_errors
     def list_files(self, folder: str) -> list[str] | None:
+        """One `git ls-tree` per folder: walking tree objects from Python takes seconds."""
+        if folder in self._folders:
+            listed = self._folders[folder]
+            return None if listed is None else list(listed)
         inside = f"{self._prefix}/{folder}" if self._prefix else folder
-        try:
-            tree = self._commit.tree / inside
-        except KeyError:
-            return None
-        if not isinstance(tree, git.Tree):
-            return None
+        listing = self._repo.git.ls_tree(
+            "-r", "-z", "--full-tree", self._commit.hexsha, "--", inside
+        )
         files = []
-        for item in tree.traverse():
-            if isinstance(item, git.Blob):
-                relative = str(PurePosixPath(item.path).relative_to(self._prefix or "."))
-                self._blobs[relative] = item
-                files.append(relative)
-        return sorted(files)
+        for entry in listing.split("\0"):
+            meta, _, name = entry.partition("\t")
+            if not name.startswith(f"{inside}/"):
+                continue
+            mode, kind, blob = meta.split()
+            if kind != "blob":  # a submodule: not a file csi could read
+                continue
+            relative = name[len(self._prefix) + 1 :] if self._prefix else name
+            self._listed[relative] = (mode, blob)
+            files.append(relative)
+        self._folders[folder] = sorted(files) if files else None  # git keeps no empty folders
+        return self._folders[folder]
+
+    def fingerprints(self, folder: str) -> dict[str, str]:
+        """Path → blob id of every file in `folder`, from the listing alone."""
+        files = self.list_files(folder) or []
+        return {path: self._listed[path][1] for path in files}
+
+    @_git_errors
+    def prefetch(self, paths: Sequence[str]) -> None:
+        """Read these files in one `cat-file --batch` (see `read_blobs`)."""
+        wanted = [p for p in paths if p in self._listed and p not in self._contents]
+        contents = read_blobs(self._repo, [self._listed[path][1] for path in wanted])
+        self._contents.update(zip(wanted, contents, strict=True))
 
     @_git_errors
     def read_bytes(self, relative: str, max_bytes: int) -> bytes:
-        blob = self._blobs[relative]
-        if blob.mode == _SYMLINK_MODE:
+        mode, _ = self._listed[relative]
+        if int(mode, 8) == _SYMLINK_MODE:
             raise not_a_plain_file(relative, "a symbolic link")
         if relative not in self._contents:
-            self._read_listed_blobs()
+            self.prefetch([relative])
         return self._contents[relative][: max_bytes + 1]
-
-    def _read_listed_blobs(self) -> None:
-        """Every listed file in one batch (see `read_blobs`)."""
-        wanted = [path for path in self._blobs if path not in self._contents]
-        contents = read_blobs(self._repo, [self._blobs[path].hexsha for path in wanted])
-        self._contents.update(zip(wanted, contents, strict=True))
 
 
 _SYMLINK_MODE = 0o120000
@@ -272,35 +286,30 @@ class RegisterHistory:
         return [self._commit_info(entry) for entry in log.split("\x00")[1:]]
 
     @_git_errors
-    def files_at(self, sha: str | None, paths: Sequence[str]) -> dict[str, bytes | None]:
-        """Many root-relative files at one commit: one listing, then one `cat-file --batch`.
-
-        A round trip per file costs a millisecond, and `sha:path` lookups scan the folder
-        each time: both make a register of 10,000 records take minutes instead of a second.
-        """
-        found: dict[str, bytes | None] = dict.fromkeys(paths)
+    def blob_ids(self, sha: str | None, paths: Sequence[str]) -> dict[str, str | None]:
+        """Root-relative path → blob id of each of `paths` at a commit (None: not a plain file
+        there), from one listing: a lookup per file would scan the folder each time."""
+        found: dict[str, str | None] = dict.fromkeys(paths)
         if sha is None or not paths:
             return found
-        blobs = self._blob_ids(sha, paths)
-        wanted = [path for path in paths if path in blobs]
-        found.update(zip(wanted, read_blobs(self._repo, [blobs[p] for p in wanted]), strict=True))
-        return found
-
-    def _blob_ids(self, sha: str, paths: Sequence[str]) -> dict[str, str]:
-        """Root-relative path → blob id of the plain files among `paths` at a commit."""
         inside = [self._inside(path) for path in paths]
         if len(inside) > 100:  # one listing of the folders beats a very long command line
             inside = sorted({path.rpartition("/")[0] + "/" for path in inside})
         listing = self._repo.git.ls_tree("-z", "--full-tree", sha, "--", *inside)
-        blobs = {}
         for entry in listing.split("\0"):
             if not entry:
                 continue
             meta, _, name = entry.partition("\t")
             mode, kind, blob = meta.split()
-            if kind == "blob" and mode != "120000":
-                blobs[str(PurePosixPath(name).relative_to(self._prefix or "."))] = blob
-        return blobs
+            path = str(PurePosixPath(name).relative_to(self._prefix or "."))
+            if kind == "blob" and mode != "120000" and path in found:
+                found[path] = blob
+        return found
+
+    @_git_errors
+    def read(self, blobs: Sequence[str]) -> list[bytes]:
+        """The content of many blobs, in one `git cat-file --batch`."""
+        return read_blobs(self._repo, blobs)
 
     def _commit_info(self, entry: str) -> CommitInfo:
         header, *names = entry.strip("\n").splitlines()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -72,19 +72,35 @@ def pull_request_number(subject: str) -> int | None:
     return None
 
 
-def build_trails(root: Path, ref: str = "HEAD") -> dict[str, RecordTrail]:
-    """Audit trails of every record ever in the register's mainline history, by id."""
+def build_trails(
+    root: Path, ref: str = "HEAD", known: Mapping[str, Record] | None = None
+) -> dict[str, RecordTrail]:
+    """Audit trails of every record ever in the register's mainline history, by id.
+
+    Each distinct version of a file (a blob) is read and parsed once, though it is the
+    "after" of one commit and the "before" of the next. `known` maps blob ids to records
+    already read, such as the work tree's: the latest version of most records is on disk.
+    """
     history = RegisterHistory(root)
     trails: dict[str, RecordTrail] = {}
+    parsed: dict[str, Record | None] = dict(known or {})
     for commit in history.commits(REGISTER_DIR, ref):
         paths = [path for path in commit.paths if path.endswith(RECORD_SUFFIX)]
-        old_files = history.files_at(commit.parent, paths)
-        new_files = history.files_at(commit.sha, paths)
+        old_blobs = history.blob_ids(commit.parent, paths)
+        new_blobs = history.blob_ids(commit.sha, paths)
+        unread = {
+            blob: path
+            for blobs in (old_blobs, new_blobs)
+            for path, blob in blobs.items()
+            if blob is not None and blob not in parsed
+        }
+        for (blob, path), data in zip(unread.items(), history.read(list(unread)), strict=True):
+            parsed[blob] = _parse(data, path)
         for path in paths:
-            before = _parse(old_files[path], path)
-            after = _parse(new_files[path], path)
-            known = after or before
-            record_id = known.id if known else PurePosixPath(path).stem
+            before = _version(old_blobs[path], parsed)
+            after = _version(new_blobs[path], parsed)
+            either = after or before
+            record_id = either.id if either else PurePosixPath(path).stem
             trail = trails.setdefault(record_id, RecordTrail(record_id))
             if after is not None:
                 trail.title = after.title
@@ -92,6 +108,10 @@ def build_trails(root: Path, ref: str = "HEAD") -> dict[str, RecordTrail]:
                 trail.events.append(_event(record_id, commit, what))
             _note_milestones(trail, before, after, commit.date.date())
     return trails
+
+
+def _version(blob: str | None, parsed: Mapping[str, Record | None]) -> Record | None:
+    return None if blob is None else parsed[blob]
 
 
 def lead_time_stats(trails: dict[str, RecordTrail]) -> list[LeadTimeStats]:
@@ -116,14 +136,12 @@ def _percentile(values: list[int], percent: int) -> float | None:
     return float(values[rank - 1])
 
 
-def _parse(data: bytes | None, path: str) -> Record | None:
-    if data is None:
-        return None
+def _parse(data: bytes, path: str) -> Record | None:
     try:
-        document, parsed = parse_document(data, path, DEFAULT_MAX_BYTES)
+        document, fields = parse_document(data, path, DEFAULT_MAX_BYTES)
+        record, _ = validate_model(Record, fields, document)
     except CsiError:
         return None  # an invalid version is still in the history; it has no fields to compare
-    record, _ = validate_model(Record, parsed, document)
     return record
 
 

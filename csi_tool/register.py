@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -50,12 +50,19 @@ def find_root(start: Path) -> Path:
     )
 
 
-def load_register(source: FileSource, require_policies: bool = True) -> Register:
+def load_register(
+    source: FileSource,
+    require_policies: bool = True,
+    reuse: Mapping[str, LoadedRecord] | None = None,
+) -> Register:
     """Read policies and every record of a source, collecting every finding.
 
     Without `require_policies`, a source whose policy files are missing (an older revision
-    of the repository) still yields its records, with `policies` None.
+    of the repository) still yields its records, with `policies` None. Record files in
+    `reuse` (by path) are known to hold what was read elsewhere: that record is taken
+    instead of reading the file again, and the file's own findings are not repeated.
     """
+    reuse = reuse or {}
     try:
         policies, findings = load_policies(source)
     except ConfigError:
@@ -66,9 +73,10 @@ def load_register(source: FileSource, require_policies: bool = True) -> Register
     max_bytes = policies.register.max_file_bytes if policies else DEFAULT_MAX_BYTES
     by_file: list[LoadedRecord] = []
     files = _record_files(source, register.findings)
+    source.prefetch([path for path in files if path not in reuse])
     progress = Progress(f"reading records ({source.label})", len(files))
     for path in files:
-        loaded = _load_record(source, path, max_bytes, register.findings)
+        loaded = reuse.get(path) or _load_record(source, path, max_bytes, register.findings)
         if loaded is None:
             register.unreadable.append(path)
         else:

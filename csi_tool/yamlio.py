@@ -28,8 +28,9 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.constructor import ConstructorError, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
-from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.resolver import VersionedResolver
 
 from csi_tool.errors import Finding, YamlError
 
@@ -44,17 +45,20 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 MAX_NESTING = 1000
 _TEXT_TAGS = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp")  # dates are text
 # Text that may hold what only the strict parser refuses: an anchor, alias or tag token, a
-# merge key, or a character YAML forbids. A false alarm only costs speed.
-# Also `?` as an explicit key, where the two parsers disagree (and `?` near flow collections,
-# checked in `_needs_strict_parser`).
-_SPECIAL_TOKEN = re.compile(
-    r"(?:^|[\s\[\]{},:-])[&*!][^\s\[\]{},]|<<|(?:^|[\s\[{,])\?(?:\s|$)", re.MULTILINE
-)
+# merge key, or a character YAML forbids. A false alarm only costs speed. Also `?` as an
+# explicit key, where the two parsers disagree (and `?` near flow collections, checked in
+# `_needs_strict_parser`). Tokens are found by `_has_special_token`, which scans for the few
+# characters involved: a regular expression over every file took a tenth of a cold check.
+_SPACE = frozenset(filter(str.isspace, map(chr, range(0x3001))))  # all of regex's \s
+_BEFORE_PROPERTY = _SPACE | frozenset("[]{},:-")  # what may precede & * ! in a token
+_ENDS_PROPERTY = _SPACE | frozenset("[]{},")  # what cannot follow them
+_BEFORE_KEY = _SPACE | frozenset("[{,")  # what may precede an explicit key's ?
 # Characters YAML forbids, and the line breaks beyond LF and CR (NEL, LS, PS), which the two
 # parsers fold differently.
 _FORBIDDEN_CHARACTER = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]"
 )
+_ONLY_TEXT = {str}
 _FLOW_RISK = re.compile(r"\?|:[^ \t\r\n]")  # only ASCII spaces separate in YAML
 _DEEP_LINE = re.compile(rf"^[ \t\-?:]{{{MAX_NESTING + 1}}}", re.MULTILINE)
 
@@ -105,8 +109,30 @@ _StrictConstructor.add_constructor(
 )
 
 
-def _strict_yaml() -> YAML:
+class _Yaml12Resolver(VersionedResolver):  # type: ignore[misc]
+    """ruamel's resolver pinned to YAML 1.2, the only version csi reads (directives are refused).
+
+    With the C parser, ruamel looks the version up on every scalar through two attribute
+    lookups that raise and catch AttributeError: most of a document's composing time.
+    """
+
+    @property
+    def processing_version(self) -> tuple[int, int]:
+        return (1, 2)
+
+
+class _PositionsOnlyResolver(_Yaml12Resolver):
+    """Gives every node its kind's default tag: placing a finding needs positions, not types."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is ScalarNode:
+            return self.DEFAULT_SCALAR_TAG
+        return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG
+
+
+def _strict_yaml(resolver: type[VersionedResolver] = _Yaml12Resolver) -> YAML:
     yaml = YAML(typ="safe")  # C parser when ruamel.yaml.clib is installed
+    yaml.Resolver = resolver
     yaml.Constructor = _StrictConstructor
     yaml.allow_duplicate_keys = False
     return yaml
@@ -186,13 +212,33 @@ def load_fast(text: str, path: str) -> dict[str, Any]:
 
 
 def _needs_strict_parser(text: str) -> bool:
-    if any(c in text for c in "&*!?<") and _SPECIAL_TOKEN.search(text):
+    if _has_special_token(text):
         return True
     if "\t" in text:  # the parsers accept tabs in different places
         return True
     if ("{" in text or "[" in text) and _FLOW_RISK.search(text) and _risky_flow(text):
         return True
     return _FORBIDDEN_CHARACTER.search(text) is not None
+
+
+def _has_special_token(text: str) -> bool:
+    """An anchor, alias or tag (`&a`, `*a`, `!t` at a token's start), a merge key (`<<`),
+    or an explicit key (`?` standing alone)."""
+    if "<<" in text:
+        return True
+    for char in "&*!?":
+        at = text.find(char)
+        while at >= 0:
+            before, after = text[at - 1 : at] if at else "", text[at + 1 : at + 2]
+            if char == "?":
+                if (not before or before in _BEFORE_KEY) and (not after or after in _SPACE):
+                    return True
+            elif (
+                (not before or before in _BEFORE_PROPERTY) and after and after not in _ENDS_PROPERTY
+            ):
+                return True
+            at = text.find(char, at + 1)
+    return False
 
 
 def _risky_flow(text: str) -> bool:
@@ -220,18 +266,21 @@ def _load_with_yaml_rs(text: str) -> dict[str, Any] | None:
 
 
 def _text_keys_only(value: Any) -> bool:
-    """Whether every mapping key, at any depth, is text (the strict parser refuses others)."""
+    """Whether every mapping key, at any depth, is text (the strict parser refuses others).
+
+    yaml-rs gives plain dicts and lists, so exact type checks suffice; this runs on every
+    file, hence the C-level `set(map(type, ...))` for the keys.
+    """
     containers = [value]
     while containers:
         item = containers.pop()
-        if isinstance(item, dict):
-            for key, child in item.items():
-                if type(key) is not str:
-                    return False
-                if isinstance(child, dict | list):
-                    containers.append(child)
+        if type(item) is dict:
+            if item and set(map(type, item)) != _ONLY_TEXT:
+                return False
+            children = item.values()
         else:
-            containers.extend(child for child in item if isinstance(child, dict | list))
+            children = item
+        containers += [c for c in children if type(c) is dict or type(c) is list]
     return True
 
 
@@ -257,7 +306,7 @@ def compose_nodes(text: str, path: str) -> Node:
     reference wins: the file is refused with the reference parser's finding.
     """
     try:
-        node: Node = _strict_yaml().compose(text)
+        node: Node = _strict_yaml(_PositionsOnlyResolver).compose(text)
     except (YAMLError, RecursionError) as e:
         raise YamlError(_finding_from_yaml_error(e, text, path)) from e
     return node

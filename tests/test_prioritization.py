@@ -223,3 +223,19 @@ def test_base_that_does_not_exist_or_is_missing_from_a_shallow_clone(
     assert result.exit_code == 2
     assert "not in this shallow clone" in result.stderr
     assert "fetch-depth: 0" in result.stderr
+
+
+def test_an_overloaded_owner_is_named_with_a_bounded_list(
+    root: Path, run_csi: Callable[..., Result]
+) -> None:
+    for n in range(1, 14):
+        _write(root, f"CSI-{n:04d}", "in_progress", owner="@acme/busy")
+
+    result = run_csi(root, "prioritize", "--as-of", "2026-11-25", "--format", "json")
+    capacity = [f for f in json.loads(result.stdout)["findings"] if f["code"] == "capacity"]
+    assert len(capacity) == 13
+    named = ", ".join(f"CSI-{n:04d}" for n in range(1, 11))
+    assert {f["message"] for f in capacity} == {
+        f"@acme/busy has 13 records in_progress (limit 2): {named} and 3 more; "
+        "improvement fatigue risk"
+    }

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from csi_tool import yamlio
 from csi_tool.errors import YamlError
@@ -116,3 +120,25 @@ def test_locate_walks_keys_and_items() -> None:
     # a missing key points at its parent
     assert yamlio.locate(tree, ("list", 0, "missing")) == (3, 5)
     assert yamlio.locate(tree, ("nothing",)) == (1, 1)
+
+
+# The definition `_has_special_token` implements by scanning: every token the strict parser
+# must see, written as one regular expression (too slow to run on every file).
+_SPECIAL_TOKEN = re.compile(
+    r"(?:^|[\s\[\]{},:-])[&*!][^\s\[\]{},]|<<|(?:^|[\s\[{,])\?(?:\s|$)", re.MULTILINE
+)
+
+
+@settings(max_examples=3000)
+@given(
+    st.text(alphabet=st.sampled_from("&*!?<ab:-,[]{} \t\r\n\x0b\x85\xa0\u2028#'\""), max_size=12)
+)
+def test_special_token_scan_matches_its_definition(text: str) -> None:
+    assert yamlio._has_special_token(text) == bool(_SPECIAL_TOKEN.search(text))
+
+
+def test_special_tokens_route_to_the_strict_parser() -> None:
+    for text in ("a: &x 1\n", "a: *x\n", "a: !!str 1\n", "<<: {}\n", "? a\n: b\n", "!t a: 1\n"):
+        assert yamlio._needs_strict_parser(text), text
+    for text in ("a: Why? Because.\n", "a: b&c, 5*3!\n", "a: <b>\n", "a: x?y\n"):
+        assert not yamlio._needs_strict_parser(text), text

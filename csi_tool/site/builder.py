@@ -1,8 +1,10 @@
-"""`csi site build` and `csi site serve`: generate the pages, then let MkDocs build them.
+"""`csi site build` and `csi site serve`: render the pages, let MkDocs build the theme.
 
-Pages are generated before the build, into a temporary copy of the hand-written `site/`
-project; no MkDocs plugin generates anything, so the site can move to the theme's successor
-engines without a rewrite. The build runs in strict mode: any warning fails it.
+csi renders every generated page's content as HTML. MkDocs, in strict mode, builds a
+temporary copy of the hand-written `site/` project holding placeholders for those pages
+(see shells.py for why); csi then fills the placeholders in and adds its entries to the
+search index. No MkDocs plugin is involved, so the site can move to the theme's successor
+engines without a rewrite.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import logging
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +25,9 @@ from csi_tool.site.dashboard import dashboard_page
 from csi_tool.site.data import SiteData, collect_site_data
 from csi_tool.site.exports import write_exports
 from csi_tool.site.lists import backlog_page, lessons_page, register_page
+from csi_tool.site.pages import Page, RecordPage, SearchEntry
 from csi_tool.site.record_page import record_page
+from csi_tool.site.shells import RecordShell, extend_search_index, fill_pages, write_placeholders
 from csi_tool.yamlio import load_fast
 
 SITE_PROJECT = "site"
@@ -39,45 +44,52 @@ class SiteBuild:
 
     out: Path
     pages: int
-    generate_seconds: float
-    build_seconds: float
+    generate_seconds: float  # csi's own work: reading the register, rendering every page
+    build_seconds: float  # MkDocs
 
 
-def generate_pages(root: Path, docs: Path, data: SiteData) -> int:
-    """Write every generated page (and the JSON exports) into a docs folder."""
+def navigation_pages(data: SiteData) -> list[Page]:
+    """The generated pages of the navigation."""
+    return [dashboard_page(data), backlog_page(data), register_page(data), lessons_page(data)]
+
+
+def record_pages(root: Path, data: SiteData) -> Iterator[RecordPage]:
+    """One page per record, rendered one at a time so the site never holds them all."""
     pull_requests = _pull_request_base(root)
-    (docs / "records").mkdir(parents=True, exist_ok=True)
-    pages = {
-        "index.md": dashboard_page(data),
-        "backlog.md": backlog_page(data),
-        "register.md": register_page(data),
-        "lessons.md": lessons_page(data),
-    }
     needed_by = data.needed_by()
     for record_id, item in data.register.records.items():
-        pages[f"records/{record_id}.md"] = record_page(
-            item.record, data, needed_by.get(record_id, []), pull_requests
-        )
-    for name, text in pages.items():
-        (docs / name).write_text(text, encoding="utf-8")
-    write_exports(data, docs / "exports")
-    return len(pages)
+        yield record_page(item.record, data, needed_by.get(record_id, []), pull_requests)
 
 
 def build_site(root: Path, out: Path, as_of: dt.date) -> SiteBuild:
-    """Generate the pages and build the site into `out` with MkDocs in strict mode."""
+    """Render the pages and build the site into `out` with MkDocs in strict mode."""
     out = out if out.is_absolute() else root / out
     _refuse_dangerous_output(root, out)
     started = time.perf_counter()
     data = collect_site_data(root, as_of)
+    pages = navigation_pages(data)
     with tempfile.TemporaryDirectory(prefix="csi-site-") as workspace:
         project = Path(workspace) / "project"
         _copy_project(root, project)
-        pages = generate_pages(root, project / "docs", data)
-        generated = time.perf_counter()
+        write_placeholders(project / "docs", pages)
+        write_exports(data, project / "docs" / "exports")
+        mkdocs_started = time.perf_counter()
         _mkdocs_build(project / "mkdocs.yml", out)
+        mkdocs_seconds = time.perf_counter() - mkdocs_started
+    fill_pages(out, pages)
+    shell = RecordShell.take(out)
+    search = [SearchEntry(f"{page.name}.html", page.heading, "") for page in pages]
+    for page in pages:
+        search += page.search
+    for record in record_pages(root, data):
+        shell.write(out, record)
+        search.append(record.search)
+    extend_search_index(out, search)
     (out / _MARKER).write_text("built by csi site build\n", encoding="utf-8")
-    return SiteBuild(out, pages, generated - started, time.perf_counter() - generated)
+    total = time.perf_counter() - started
+    return SiteBuild(
+        out, len(pages) + len(data.register.records), total - mkdocs_seconds, mkdocs_seconds
+    )
 
 
 def serve_site(root: Path, port: int, as_of: dt.date) -> None:
@@ -117,7 +129,10 @@ def _mkdocs_build(config_file: Path, out: Path) -> None:
     logger = logging.getLogger("mkdocs")
     logger.addHandler(warnings)
     try:
-        config = load_config(config_file=str(config_file), site_dir=str(out), strict=True)
+        # Plain .html files: the generated links expect them, and the site opens from disk.
+        config = load_config(
+            config_file=str(config_file), site_dir=str(out), strict=True, use_directory_urls=False
+        )
         build(config)
     except MkDocsException as e:
         detail = "; ".join(warnings.messages[:10]) or str(e)

@@ -16,6 +16,7 @@ from csi_tool.policy_set import Policies
 from csi_tool.prioritization import last_changed_dates
 from csi_tool.priority import Backlog, RankedRecord, rank_records
 from csi_tool.register import Register, load_work_tree
+from csi_tool.sources import blob_id
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,8 @@ def collect_site_data(root: Path, as_of: dt.date) -> SiteData:
     policies = register.policies
     records = [item.record for item in register.records.values()]
     try:
-        trails, note = build_trails(root), None
+        on_disk = {blob_id(i.document.text.encode()): i.record for i in register.records.values()}
+        trails, note = build_trails(root, known=on_disk), None
     except ConfigError:  # outside git, or without git: the site still builds
         trails, note = {}, "No git history was available when this site was built."
     return SiteData(

@@ -6,67 +6,84 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 
-from csi_tool.markdown import html_text, md_code, md_inline
 from csi_tool.models import Lesson, Record
 from csi_tool.priority_report import blockers_text
 from csi_tool.site.data import SiteData
+from csi_tool.site.markup import bullets, code, page_link, table, text
+from csi_tool.site.pages import Page, SearchEntry, Section
 
 
-def backlog_page(data: SiteData) -> str:
-    """backlog.md: the ranked list per lane with score breakdowns; blocked records."""
+def _record(record_id: str) -> str:
+    return page_link(f"records/{record_id}.html", record_id)
+
+
+def backlog_page(data: SiteData) -> Page:
+    """backlog.html: the ranked list per lane with score breakdowns; blocked records."""
     backlog = data.backlog
-    parts = [
-        "---\ntitle: Backlog\n---\n",
-        "# Ranked backlog\n",
-        f"{len(backlog.ranked)} ranked improvements, computed on every build from "
-        "`policies/scoring.yaml`; ranks are never stored in records. Blocked records rank after "
-        "every unblocked one, whatever their score.\n",
+    sections = [
+        Section(
+            f"<p>{len(backlog.ranked)} ranked improvements, computed on every build from "
+            "<code>policies/scoring.yaml</code>; ranks are never stored in records. Blocked "
+            "records rank after every unblocked one, whatever their score.</p>"
+        )
     ]
     for lane in backlog.lanes:
         items = backlog.lane_records(lane.key)
-        parts.append(f"## {md_inline(lane.title)} ({len(items)})\n")
-        if not items:
-            parts.append("None.\n")
-            continue
-        parts.append(
-            "| Rank | Record | Score | Why | Status | Owner |\n|---:|---|---:|---|---|---|"
-        )
-        parts += [
-            f"| {i.rank} | [{i.record_id}](records/{i.record_id}.md) {md_inline(i.title)} "
-            f"| {i.score.value:.2f} | {md_inline(i.score.breakdown)} | {md_inline(i.status)}"
-            + (
-                f" — **blocked** by {md_inline(blockers_text(i.blocked_by))}"
-                if i.blocked_by
-                else ""
+        rows = (
+            (
+                str(i.rank),
+                f"{_record(i.record_id)} {text(i.title)}",
+                f"{i.score.value:.2f}",
+                text(i.score.breakdown),
+                text(i.status)
+                + (
+                    f" — <strong>blocked</strong> by {text(blockers_text(i.blocked_by))}"
+                    if i.blocked_by
+                    else ""
+                ),
+                text(i.owner or "—"),
             )
-            + f" | {md_inline(i.owner or '—')} |"
             for i in items
-        ]
-        parts.append("")
+        )
+        headers = ("Rank", "Record", "Score", "Why", "Status", "Owner")
+        content = table(headers, rows, numeric=(0, 2)) if items else "<p>None.</p>"
+        sections.append(Section(content, f"{lane.title} ({len(items)})"))
     blocked = backlog.blocked()
-    parts.append(f"## Blocked ({len(blocked)})\n")
-    parts += [
-        f"- [{i.record_id}](records/{i.record_id}.md) {md_inline(i.title)}: waits for "
-        f"{md_inline(blockers_text(i.blocked_by))}"
-        for i in blocked
-    ] or ["None."]
+    sections.append(
+        Section(
+            _list(
+                f"{_record(i.record_id)} {text(i.title)}: waits for "
+                f"{text(blockers_text(i.blocked_by))}"
+                for i in blocked
+            ),
+            f"Blocked ({len(blocked)})",
+        )
+    )
     if backlog.unassessed:
-        parts.append(f"\n## Not yet assessed ({len(backlog.unassessed)})\n")
-        parts += [
-            f"- [{u.record_id}](records/{u.record_id}.md) {md_inline(u.title)}"
-            for u in backlog.unassessed
-        ]
-    parts.append(f"\n## Findings ({len(data.findings)})\n")
-    parts += [
-        f"- [{PurePosixPath(f.path).stem}](records/{PurePosixPath(f.path).stem}.md) "
-        f"{md_inline(f.message)}"
-        for f in data.findings
-    ] or ["None."]
-    return "\n".join(parts) + "\n"
+        sections.append(
+            Section(
+                _list(f"{_record(u.record_id)} {text(u.title)}" for u in backlog.unassessed),
+                f"Not yet assessed ({len(backlog.unassessed)})",
+            )
+        )
+    sections.append(
+        Section(
+            _list(
+                f"{_record(PurePosixPath(f.path).stem)} {text(f.message)}" for f in data.findings
+            ),
+            f"Findings ({len(data.findings)})",
+        )
+    )
+    return Page("backlog", "Backlog", "Ranked backlog", sections)
 
 
-def register_page(data: SiteData) -> str:
-    """register.md: every record in one table, filterable by state, service and owner."""
+def _list(items: Iterator[str]) -> str:
+    shown = list(items)
+    return bullets(shown) if shown else "<p>None.</p>"
+
+
+def register_page(data: SiteData) -> Page:
+    """register.html: every record in one table, filterable by state, service and owner."""
     benefits: dict[str, Counter[str]] = defaultdict(Counter)
     for review in data.reviews:
         benefits[review.record_id][review.benefit] += 1
@@ -78,72 +95,96 @@ def register_page(data: SiteData) -> str:
         counts = benefits.get(r.id, Counter())
         benefit = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "—"
         rows.append(
-            f'<tr data-state="{html_text(r.status)}" data-service="{html_text(r.service or "")}" '
-            f'data-owner="{html_text(r.owner or "")}">'
-            f'<td><a href="records/{r.id}.html">{r.id}</a></td><td>{html_text(r.title)}</td>'
-            f"<td>{html_text(r.status)}</td><td>{html_text(r.service or '—')}</td>"
-            f"<td>{html_text(r.owner or '—')}</td><td>{ranked.rank if ranked else '—'}</td>"
-            f"<td>{html_text(benefit)}</td></tr>"
+            f'<tr data-state="{text(r.status)}" data-service="{text(r.service or "")}" '
+            f'data-owner="{text(r.owner or "")}">'
+            f"<td>{_record(r.id)}</td><td>{text(r.title)}</td>"
+            f"<td>{text(r.status)}</td><td>{text(r.service or '—')}</td>"
+            f"<td>{text(r.owner or '—')}</td><td>{ranked.rank if ranked else '—'}</td>"
+            f"<td>{text(benefit)}</td></tr>"
         )
     filters = "".join(
         _select(name, label, sorted({getattr(i.record, name) or "" for i in items} - {""}))
         for name, label in (("status", "State"), ("service", "Service"), ("owner", "Owner"))
     )
-    return (
-        "---\ntitle: Register\n---\n\n# Register\n\n"
-        f"All {len(items)} improvements. Choose a state, service or owner to filter the table.\n\n"
+    content = (
+        f"<p>All {len(items)} improvements. Choose a state, service or owner to filter the "
+        "table.</p>"
         f'<form class="csi-filters" id="csi-filters">{filters}'
-        '<output id="csi-count" aria-live="polite"></output></form>\n\n'
+        '<output id="csi-count" aria-live="polite"></output></form>'
         '<table class="csi-register" id="csi-register"><thead><tr><th>Id</th><th>Title</th>'
         "<th>State</th><th>Service</th><th>Owner</th><th>Rank</th><th>Benefit</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>\n"
+        f"<tbody>{''.join(rows)}</tbody></table>"
     )
+    return Page("register", "Register", "Register", [Section(content)])
 
 
 def _select(name: str, label: str, values: list[str]) -> str:
     key = "state" if name == "status" else name
-    options = "".join(f'<option value="{html_text(v)}">{html_text(v)}</option>' for v in values)
+    options = "".join(f'<option value="{text(v)}">{text(v)}</option>' for v in values)
     return (
         f'<label>{label} <select data-filter="{key}"><option value="">all</option>'
         f"{options}</select></label> "
     )
 
 
-def lessons_page(data: SiteData) -> str:
-    """lessons.md: the knowledge base of lessons learned, by service, practice and tag."""
+def lessons_page(data: SiteData) -> Page:
+    """lessons.html: the knowledge base of lessons learned, by service, practice and tag.
+
+    Each lesson is also a search result of its own, leading to its place under its service.
+    """
     lessons = [
-        (item.record, lesson)
+        (item.record, number, lesson)
         for item in sorted(data.register.records.values(), key=lambda i: i.record.id)
-        for lesson in item.record.lessons
+        for number, lesson in enumerate(item.record.lessons, start=1)
     ]
-    parts = [
-        "---\ntitle: Lessons learned\n---\n",
-        "# Lessons learned\n",
-        f"{len(lessons)} lessons from {len({r.id for r, _ in lessons})} improvements, "
-        "grouped by service, practice and tag. Each links back to its improvement.\n",
+    sections = [
+        Section(
+            f"<p>{len(lessons)} lessons from {len({r.id for r, _, _ in lessons})} improvements, "
+            "grouped by service, practice and tag. Each links back to its improvement.</p>"
+        )
     ]
-    parts += _grouped(
-        "By service", lessons, lambda record, lesson: [record.service or "No service"]
+    sections += _grouped(
+        "By service", lessons, lambda record, lesson: [record.service or "No service"], True
     )
-    parts += _grouped("By practice", lessons, lambda record, lesson: record.practices or ["None"])
-    parts += _grouped("By tag", lessons, lambda record, lesson: lesson.tags or ["untagged"])
-    return "\n".join(parts) + "\n"
+    sections += _grouped(
+        "By practice", lessons, lambda record, lesson: record.practices or ["None"], False
+    )
+    sections += _grouped(
+        "By tag", lessons, lambda record, lesson: lesson.tags or ["untagged"], False
+    )
+    search = [
+        SearchEntry(
+            f"lessons.html#{_lesson_anchor(record, number)}",
+            f"Lesson from {record.id}: {record.title}",
+            lesson.text,
+        )
+        for record, number, lesson in lessons
+    ]
+    return Page("lessons", "Lessons learned", "Lessons learned", sections, search)
+
+
+def _lesson_anchor(record: Record, number: int) -> str:
+    return f"lesson-{record.id.lower()}-{number}"
 
 
 def _grouped(
     title: str,
-    lessons: list[tuple[Record, Lesson]],
+    lessons: list[tuple[Record, int, Lesson]],
     keys: Callable[[Record, Lesson], list[str]],
-) -> Iterator[str]:
+    anchored: bool,
+) -> Iterator[Section]:
+    """One section per group; with `anchored`, each lesson carries the id search links to
+    (every lesson appears once in such a grouping, so the ids stay unique)."""
     groups: dict[str, list[str]] = defaultdict(list)
-    for record, lesson in lessons:
+    for record, number, lesson in lessons:
+        anchor = f' id="{_lesson_anchor(record, number)}"' if anchored else ""
         line = (
-            f"- {md_inline(lesson.text)} — [{record.id}](records/{record.id}.md) "
-            f"{md_inline(record.title)}" + (f" ({md_code(lesson.kb_ref)})" if lesson.kb_ref else "")
+            f"<li{anchor}>{text(lesson.text)} — {_record(record.id)} {text(record.title)}"
+            + (f" ({code(lesson.kb_ref)})" if lesson.kb_ref else "")
+            + "</li>"
         )
         for key in keys(record, lesson):
             groups[key].append(line)
-    yield f"## {title}\n"
+    yield Section("", title)
     for key in sorted(groups):
-        yield f"### {md_inline(key)}\n"
-        yield "\n".join(groups[key]) + "\n"
+        yield Section("<ul>" + "".join(groups[key]) + "</ul>", key, level=3)

@@ -1,7 +1,7 @@
 """One page per record: every section, a chart per metric, decisions, history, dependencies.
 
-All record text is untrusted: it goes through `md_inline`/`md_block` (escaped HTML, inert
-Markdown) or `html_text` inside raw HTML; links are made only for http(s) URLs.
+All record text is untrusted: it reaches the page only through `markup` (escaped text,
+links only for http(s) URLs).
 """
 
 from __future__ import annotations
@@ -9,114 +9,152 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from csi_tool.benefits import MetricReview
-from csi_tool.markdown import md_block, md_code, md_inline, safe_link
 from csi_tool.models import Metric, Record
 from csi_tool.site.charts import Line, metric_chart
 from csi_tool.site.data import SiteData
+from csi_tool.site.markup import (
+    bullets,
+    code,
+    heading,
+    link,
+    numbered,
+    page_link,
+    paragraphs,
+    table,
+    text,
+)
+from csi_tool.site.pages import RecordPage, SearchEntry
+
+_SEARCH_TEXT_LIMIT = 1000  # enough words to find a record by; keeps the index small
 
 
-def record_page(record: Record, data: SiteData, needed_by: list[str], pr_url: str | None) -> str:
-    """The Markdown of records/<ID>.md."""
+def record_page(
+    record: Record, data: SiteData, needed_by: list[str], pr_url: str | None
+) -> RecordPage:
+    """The content of records/<ID>.html."""
     sections = [
-        f"---\ntitle: {record.id}\n---\n",  # the id is pattern-checked: safe as the page title
-        f"# {record.id}: {md_inline(record.title)}\n",
-        _facts(record, data),
-        *_source(record),
-        *_vision(record),
-        *_current_state(record),
-        *_metrics(record, data.reviews_of(record.id)),
-        *_options_and_assessment(record, data),
-        *_dependencies(record, data, needed_by),
-        *_root_cause(record),
-        *_plan(record),
-        *_decision(record),
-        *_review_and_lessons(record),
-        *_history(record, data, pr_url),
+        ("source", "Source", _source(record)),
+        ("vision", "Vision", _vision(record)),
+        ("current-state", "Current state", _current_state(record)),
+        ("metrics", "Metrics", _metrics(record, data.reviews_of(record.id))),
+        ("options", "Options considered", _options(record)),
+        ("assessment", "Assessment", _assessment(record, data)),
+        ("dependencies", "Dependencies", _dependencies(record, data, needed_by)),
+        ("root-cause", "Root cause analysis", _root_cause(record)),
+        ("plan", "Plan", _plan(record)),
+        ("decision", "Decision", _decision(record)),
+        ("revisions", "Revisions of baselines and targets", _revisions(record)),
+        ("withdrawn", "Withdrawn", _withdrawal(record)),
+        ("review", "Post-implementation review", _review(record)),
+        ("lessons", "Lessons learned", _lessons(record)),
+        ("history", "History", _history(record, data, pr_url)),
     ]
-    return "\n".join(sections) + "\n"
+    shown = [(anchor, label, "".join(parts)) for anchor, label, parts in sections]
+    shown = [item for item in shown if item[2]]
+    body = _facts(record, data) + "".join(
+        heading(2, anchor, label) + content for anchor, label, content in shown
+    )
+    title = f"{record.id}: {' '.join(record.title.split())}"
+    return RecordPage(
+        record.id,
+        title,
+        [(anchor, label) for anchor, label, _ in shown],
+        body,
+        SearchEntry(f"records/{record.id}.html", title, _search_text(record)),
+    )
+
+
+def _search_text(record: Record) -> str:
+    words = [record.status, record.service or "", record.owner or "", *record.practices]
+    words += record.tags
+    if record.vision:
+        words.append(record.vision.statement)
+    if record.current_state:
+        words.append(record.current_state.summary)
+    words += [lesson.text for lesson in record.lessons]
+    if record.review:
+        words.append(record.review.summary)
+    joined = " ".join(" ".join(words).split())
+    return joined[:_SEARCH_TEXT_LIMIT]
 
 
 def _facts(record: Record, data: SiteData) -> str:
     ranked = data.ranked(record.id)
     rows = [
-        ("Status", md_inline(record.status)),
-        ("Service", md_inline(record.service or "—")),
-        ("Owner", md_inline(record.owner or "—")),
+        ("Status", text(record.status)),
+        ("Service", text(record.service or "—")),
+        ("Owner", text(record.owner or "—")),
         ("Created", record.created.isoformat()),
-        ("Practices", ", ".join(md_inline(p) for p in record.practices) or "—"),
-        ("Tags", ", ".join(md_inline(t) for t in record.tags) or "—"),
+        ("Practices", ", ".join(text(p) for p in record.practices) or "—"),
+        ("Tags", ", ".join(text(t) for t in record.tags) or "—"),
     ]
     if record.roles:
         for role in ("validator", "approver", "outcome_confirmer"):
             handle = getattr(record.roles, role)
             if handle:
-                rows.append((role.replace("_", " ").capitalize(), md_inline(handle)))
+                rows.append((role.replace("_", " ").capitalize(), text(handle)))
     if ranked:
-        rows.append(
-            ("Rank", f"{ranked.rank} ({md_inline(ranked.lane)}, score {ranked.score.value:g})")
-        )
-    lines = ["| About | |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows)]
-    return "\n".join(lines) + "\n"
+        rows.append(("Rank", f"{ranked.rank} ({text(ranked.lane)}, score {ranked.score.value:g})"))
+    return table(("About", ""), rows)
+
+
+def _labelled(label: str, content: str) -> str:
+    return f"<p><strong>{label}:</strong> {content}</p>"
 
 
 def _source(record: Record) -> Iterator[str]:
     if record.source is None:
         return
     refs = record.source.references
-    yield "## Source\n"
-    yield f"**Kind:** {record.source.kind.value.replace('_', ' ')}\n"
+    yield _labelled("Kind", record.source.kind.value.replace("_", " "))
     for label, values in (
         ("Incidents", refs.incidents),
         ("Problems", refs.problems),
         ("Surveys", refs.surveys),
     ):
         if values:
-            yield f"**{label}:** " + ", ".join(md_code(v) for v in values) + "\n"
+            yield _labelled(label, ", ".join(code(v) for v in values))
     if refs.links:
-        yield "**Links:** " + ", ".join(safe_link(url) for url in refs.links) + "\n"
+        yield _labelled("Links", ", ".join(link(url) for url in refs.links))
     if record.source.note:
-        yield md_block(record.source.note) + "\n"
+        yield paragraphs(record.source.note)
 
 
 def _vision(record: Record) -> Iterator[str]:
     if record.vision is None:
         return
-    yield "## Vision\n"
-    yield f"**What should improve:** {md_block(record.vision.statement)}\n"
-    yield f"**Why it matters:** {md_block(record.vision.business_value)}\n"
+    yield _labelled("What should improve", text(record.vision.statement))
+    yield _labelled("Why it matters", text(record.vision.business_value))
 
 
 def _current_state(record: Record) -> Iterator[str]:
     if record.current_state is None:
         return
-    yield "## Current state\n"
-    yield md_block(record.current_state.summary) + "\n"
-    for fact in record.current_state.evidence:
-        yield f"- {md_inline(fact)}"
-    yield ""
+    yield paragraphs(record.current_state.summary)
+    if record.current_state.evidence:
+        yield bullets(text(fact) for fact in record.current_state.evidence)
 
 
 def _metrics(record: Record, reviews: list[MetricReview]) -> Iterator[str]:
-    if not record.metrics:
-        return
-    yield "## Metrics\n"
     by_key = {review.metric: review for review in reviews}
     for index, metric in enumerate(record.metrics):
-        yield f"### {md_inline(metric.name)}\n"
+        yield heading(3, f"metric-{metric.key}", metric.name)
         yield (
-            f"{md_code(metric.key)} · {metric.kind.value} · {md_inline(metric.unit)} · "
+            f"<p>{code(metric.key)} · {metric.kind.value} · {text(metric.unit)} · "
             f"should {metric.direction.value} · "
-            f"reviewed {metric.review_cadence.value.replace('_', ' ')}\n"
+            f"reviewed {metric.review_cadence.value.replace('_', ' ')}</p>"
         )
         review = by_key.get(metric.key)
         if review:
-            alerts = (" · **threshold breached**" if review.breach else "") + (
-                f" · **regressed:** {md_inline(review.regression)}" if review.regression else ""
+            alerts = (" · <strong>threshold breached</strong>" if review.breach else "") + (
+                f" · <strong>regressed:</strong> {text(review.regression)}"
+                if review.regression
+                else ""
             )
             progress = "" if review.progress is None else f" · progress {review.progress:g}%"
             yield (
-                f"**Benefit:** {review.benefit}{progress} · review {review.review} "
-                f"({review.next_review}){alerts}\n"
+                f"<p><strong>Benefit:</strong> {review.benefit}{progress} · "
+                f"review {review.review} ({review.next_review}){alerts}</p>"
             )
         yield _chart(record, index, metric)
         yield _metric_table(metric)
@@ -139,158 +177,158 @@ def _chart(record: Record, index: int, metric: Metric) -> str:
     svg = metric_chart(
         f"m{index}", f"{record.id} {metric.name}", metric.unit, points, lines, description
     )
-    return f'<figure class="csi-figure">{svg}</figure>\n' if svg else ""
+    return f'<figure class="csi-figure">{svg}</figure>' if svg else ""
 
 
 def _metric_table(metric: Metric) -> str:
-    rows = ["| Date | Value | Source | Note |", "|---|---:|---|---|"]
+    rows = []
     if metric.baseline:
         b = metric.baseline
-        rows.append(f"| {b.date} | {b.value:g} | {md_inline(b.source)} | baseline |")
+        rows.append((str(b.date), f"{b.value:g}", text(b.source), "baseline"))
     for m in metric.measurements:
-        rows.append(
-            f"| {m.date} | {m.value:g} | {md_inline(m.source or '')} | {md_inline(m.note or '')} |"
-        )
+        rows.append((str(m.date), f"{m.value:g}", text(m.source or ""), text(m.note or "")))
     if metric.target:
-        rows.append(f"| {metric.target.by} | {metric.target.value:g} | | target |")
-    return "\n".join(rows) + "\n"
+        rows.append((str(metric.target.by), f"{metric.target.value:g}", "", "target"))
+    return table(("Date", "Value", "Source", "Note"), rows, numeric=(1,))
 
 
-def _options_and_assessment(record: Record, data: SiteData) -> Iterator[str]:
+def _options(record: Record) -> Iterator[str]:
     if record.options:
-        yield "## Options considered\n"
-        for option in record.options:
-            chosen = " **(chosen)**" if option.chosen else ""
-            yield f"- {md_inline(option.summary)}{chosen}: {md_inline(option.expected_outcome)}"
-        yield ""
-    if record.assessment:
-        a = record.assessment
-        yield "## Assessment\n"
-        confidence = "" if a.confidence is None else f" · confidence {a.confidence:g}"
-        yield (
-            f"Impact {a.impact} · urgency {a.urgency} · effort {a.effort} · "
-            f"risk {a.risk}{confidence}\n"
+        yield bullets(
+            f"{text(option.summary)}{' <strong>(chosen)</strong>' if option.chosen else ''}: "
+            f"{text(option.expected_outcome)}"
+            for option in record.options
         )
-        ranked = data.ranked(record.id)
-        if ranked:
-            yield f"**Score:** {md_inline(ranked.score.breakdown)}\n"
+
+
+def _assessment(record: Record, data: SiteData) -> Iterator[str]:
+    if record.assessment is None:
+        return
+    a = record.assessment
+    confidence = "" if a.confidence is None else f" · confidence {a.confidence:g}"
+    yield (
+        f"<p>Impact {a.impact} · urgency {a.urgency} · effort {a.effort} · "
+        f"risk {a.risk}{confidence}</p>"
+    )
+    ranked = data.ranked(record.id)
+    if ranked:
+        yield _labelled("Score", text(ranked.score.breakdown))
 
 
 def _dependencies(record: Record, data: SiteData, needed_by: list[str]) -> Iterator[str]:
-    if not (record.depends_on or needed_by):
-        return
-    yield "## Dependencies\n"
     if record.depends_on:
-        yield (
-            "**Depends on:** " + ", ".join(_record_link(d, data) for d in record.depends_on) + "\n"
-        )
+        yield _labelled("Depends on", ", ".join(_record_link(d, data) for d in record.depends_on))
     if needed_by:
-        yield "**Needed by:** " + ", ".join(_record_link(d, data) for d in needed_by) + "\n"
+        yield _labelled("Needed by", ", ".join(_record_link(d, data) for d in needed_by))
 
 
 def _record_link(record_id: str, data: SiteData) -> str:
     item = data.register.records.get(record_id)
     if item is None:
-        return md_code(record_id)
-    return f"[{record_id}]({record_id}.md) ({md_inline(item.record.status)})"
+        return code(record_id)
+    return f"{page_link(f'{record_id}.html', record_id)} ({text(item.record.status)})"
 
 
 def _root_cause(record: Record) -> Iterator[str]:
     if record.root_cause is None:
         return
-    yield "## Root cause analysis\n"
-    for i, why in enumerate(record.root_cause.five_whys, start=1):
-        yield f"{i}. {md_inline(why)}"
-    yield ""
+    if record.root_cause.five_whys:
+        yield numbered(text(why) for why in record.root_cause.five_whys)
     fishbone = record.root_cause.fishbone
     if fishbone:
         for category in ("people", "process", "tools", "environment", "policy"):
             causes = getattr(fishbone, category)
             if causes:
-                yield (
-                    f"**{category.capitalize()}:** "
-                    + "; ".join(md_inline(c) for c in causes)
-                    + "\n"
-                )
+                yield _labelled(category.capitalize(), "; ".join(text(c) for c in causes))
 
 
 def _plan(record: Record) -> Iterator[str]:
     if record.plan is None:
         return
     plan = record.plan
-    yield "## Plan\n"
-    yield f"Start {plan.start or '—'} · due {plan.due or '—'}\n"
-    for milestone in plan.milestones:
-        mark = "x" if milestone.done else " "
-        yield f"- [{mark}] {md_inline(milestone.name)} (due {milestone.due})"
-    yield ""
+    yield f"<p>Start {plan.start or '—'} · due {plan.due or '—'}</p>"
+    if plan.milestones:
+        yield (
+            '<ul class="csi-milestones">'
+            + "".join(
+                f"<li>{'☑' if milestone.done else '☐'} {text(milestone.name)} "
+                f"(due {milestone.due}{', done' if milestone.done else ''})</li>"
+                for milestone in plan.milestones
+            )
+            + "</ul>"
+        )
     for label, values in (
         ("Changes", plan.changes),
         ("Problems", plan.problems),
         ("Releases", plan.releases),
     ):
         if values:
-            yield f"**{label}:** " + ", ".join(md_code(v) for v in values) + "\n"
+            yield _labelled(label, ", ".join(code(v) for v in values))
 
 
 def _decision(record: Record) -> Iterator[str]:
-    if record.decision:
-        d = record.decision
-        yield "## Decision\n"
-        revisit = f" · revisit {d.revisit}" if d.revisit else ""
-        yield f"**{d.outcome.value.capitalize()}** on {d.date} by {md_inline(d.by)}{revisit}\n"
-        if d.rationale:
-            yield md_block(d.rationale) + "\n"
+    if record.decision is None:
+        return
+    d = record.decision
+    revisit = f" · revisit {d.revisit}" if d.revisit else ""
+    yield (
+        f"<p><strong>{d.outcome.value.capitalize()}</strong> on {d.date} "
+        f"by {text(d.by)}{revisit}</p>"
+    )
+    if d.rationale:
+        yield paragraphs(d.rationale)
+
+
+def _revisions(record: Record) -> Iterator[str]:
     if record.revisions:
-        yield "## Revisions of baselines and targets\n"
-        yield "| Date | Metric | Changed | Reason | Approved by |\n|---|---|---|---|---|"
-        for r in record.revisions:
-            yield (
-                f"| {r.date} | {md_code(r.metric)} | {r.field.value} | {md_inline(r.reason)} "
-                f"| {md_inline(r.approved_by)} |"
-            )
-        yield ""
+        yield table(
+            ("Date", "Metric", "Changed", "Reason", "Approved by"),
+            (
+                (str(r.date), code(r.metric), r.field.value, text(r.reason), text(r.approved_by))
+                for r in record.revisions
+            ),
+        )
+
+
+def _withdrawal(record: Record) -> Iterator[str]:
     if record.withdrawal:
         w = record.withdrawal
-        yield "## Withdrawn\n"
-        yield f"On {w.date} by {md_inline(w.by)}: {md_block(w.reason)}\n"
+        yield f"<p>On {w.date} by {text(w.by)}:</p>" + paragraphs(w.reason)
 
 
-def _review_and_lessons(record: Record) -> Iterator[str]:
+def _review(record: Record) -> Iterator[str]:
     if record.review:
         r = record.review
-        yield "## Post-implementation review\n"
-        by = f" by {md_inline(r.by)}" if r.by else ""
-        yield f"**{r.outcome.value.replace('_', ' ').capitalize()}** on {r.date}{by}\n"
-        yield md_block(r.summary) + "\n"
+        by = f" by {text(r.by)}" if r.by else ""
+        outcome = r.outcome.value.replace("_", " ").capitalize()
+        yield f"<p><strong>{outcome}</strong> on {r.date}{by}</p>" + paragraphs(r.summary)
+
+
+def _lessons(record: Record) -> Iterator[str]:
     if record.lessons:
-        yield "## Lessons learned\n"
-        for lesson in record.lessons:
-            tags = " ".join(md_code(t) for t in lesson.tags)
-            kb = f" (knowledge: {_knowledge(lesson.kb_ref)})" if lesson.kb_ref else ""
-            yield f"- {md_inline(lesson.text)} {tags}{kb}"
-        yield ""
+        yield bullets(
+            text(lesson.text)
+            + "".join(f" {code(tag)}" for tag in lesson.tags)
+            + (f" (knowledge: {_knowledge(lesson.kb_ref)})" if lesson.kb_ref else "")
+            for lesson in record.lessons
+        )
 
 
 def _knowledge(reference: str) -> str:
-    return safe_link(reference) if reference.startswith("http") else md_code(reference)
+    return link(reference) if reference.startswith("http") else code(reference)
 
 
 def _history(record: Record, data: SiteData, pr_url: str | None) -> Iterator[str]:
-    yield "## History\n"
     trail = data.trails.get(record.id)
     if not trail or not trail.events:
-        yield md_inline(data.history_note or "No history in git yet.") + "\n"
+        yield f"<p>{text(data.history_note or 'No history in git yet.')}</p>"
         return
-    yield "| Date | Change | By | Pull request |\n|---|---|---|---|"
+    rows = []
     for event in trail.events:
         pr = ""
         if event.pull_request:
-            pr = (
-                safe_link(f"{pr_url}/pull/{event.pull_request}", f"#{event.pull_request}")
-                if pr_url
-                else f"\\#{event.pull_request}"
-            )
+            number = f"#{event.pull_request}"
+            pr = link(f"{pr_url}/pull/{event.pull_request}", number) if pr_url else number
         who = event.author + (f" (merged by {event.merged_by})" if event.merged_by else "")
-        yield f"| {event.date} | {md_inline(event.what)} | {md_inline(who)} | {pr} |"
-    yield ""
+        rows.append((str(event.date), text(event.what), text(who), pr))
+    yield table(("Date", "Change", "By", "Pull request"), rows)

@@ -1,0 +1,73 @@
+"""HTML for the generated pages, built from untrusted record text that must stay inert.
+
+Every piece of record text passes through `text` (escaped, one line) or `paragraphs`
+before it reaches a page; links are made only for plain http(s) URLs. The page generators
+assemble HTML from these pieces and from numbers and dates csi computed itself.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+
+
+def text(value: str) -> str:
+    """Text shown literally, on one line: `<script>` shows as the word, never runs."""
+    return html.escape(" ".join(value.split()), quote=True)
+
+
+def paragraphs(value: str) -> str:
+    """Multi-paragraph text shown literally: blank lines separate paragraphs."""
+    parts = [p for p in value.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return "".join(f"<p>{text(part)}</p>" for part in parts)
+
+
+def code(value: str) -> str:
+    """An identifier (a ticket, a metric key) shown as code."""
+    return f"<code>{text(value)}</code>"
+
+
+def link(url: str, label: str | None = None) -> str:
+    """An anchor for an http(s) URL; anything else is shown as plain text, never linked."""
+    if not url.lower().startswith(("http://", "https://")) or any(c in url for c in "<>\"' \n"):
+        return text(url)
+    shown = text(label if label is not None else url)
+    return (
+        f'<a href="{html.escape(url, quote=True)}" rel="noopener noreferrer nofollow">{shown}</a>'
+    )
+
+
+def page_link(href: str, label: str) -> str:
+    """A link to another page of the site; `href` is built by csi, `label` is escaped."""
+    return f'<a href="{html.escape(href, quote=True)}">{text(label)}</a>'
+
+
+def heading(level: int, anchor: str, label: str) -> str:
+    """A section heading with an id to link to; `label` is escaped."""
+    return f'<h{level} id="{html.escape(anchor, quote=True)}">{text(label)}</h{level}>'
+
+
+def bullets(items: Iterable[str]) -> str:
+    """A list of already-built HTML items."""
+    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+
+
+def numbered(items: Iterable[str]) -> str:
+    """A numbered list of already-built HTML items."""
+    return "<ol>" + "".join(f"<li>{item}</li>" for item in items) + "</ol>"
+
+
+def table(
+    headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: Sequence[int] = ()
+) -> str:
+    """A table of already-built HTML cells; columns in `numeric` align right, as numbers do."""
+
+    def cell(tag: str, index: int, content: str) -> str:
+        align = ' style="text-align: right"' if index in numeric else ""
+        return f"<{tag}{align}>{content}</{tag}>"
+
+    head = "".join(cell("th", i, text(h)) for i, h in enumerate(headers))
+    body = "".join(
+        "<tr>" + "".join(cell("td", i, c) for i, c in enumerate(row)) + "</tr>" for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

@@ -1,0 +1,134 @@
+"""Put csi's page content into pages that MkDocs rendered with the theme.
+
+MkDocs passes every page through Markdown, the theme's templates and the search indexer:
+about 5 ms a page here, nearly a minute for 10,000 records, more than the rest of `csi site
+build` together. csi already writes its pages' content as HTML, so MkDocs renders only
+placeholder pages: one per navigation page (its headings, for the table of contents, and a
+marker where each section's content goes) and a single shell shared by every record page,
+since they all sit in records/ and so share every link of the theme around them. csi fills
+copies of these in. Every marker is checked: a theme that renders one differently fails the
+build instead of publishing a page with a hole in it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from csi_tool.errors import CsiError
+from csi_tool.markdown import md_inline
+from csi_tool.site.markup import text
+from csi_tool.site.pages import Page, RecordPage, SearchEntry
+
+_SLOT = '<div data-csi-slot="{}"></div>'
+# Lower case with a dash: no record id can look like this (ids are upper case).
+RECORD_SHELL = "records/record-shell"
+_TITLE = "csi-record-title-slot"
+_TOC = "csi-toc-slot"  # the shell's one heading: its table of contents entry and its anchor
+_TOC_ITEMS = "csi-toc-items"  # where the record's table of contents goes
+_FIRST_ANCHOR = f"#{_TOC}"  # links to the first heading, such as the theme's "skip to content"
+_RECORD_BODY = _SLOT.format("record")
+_SHELL_FILE = RECORD_SHELL.rpartition("/")[2] + ".html"  # in links to the page itself
+_TOC_ITEM = re.compile(r'<li class="md-nav__item">\s*<a href="#' + _TOC + r'".*?</li>', re.S)
+_BODY = re.compile(r'<h2 id="' + _TOC + r'"[^>]*>.*?</h2>\s*' + re.escape(_RECORD_BODY), re.S)
+
+
+class ShellError(CsiError):
+    """The theme rendered a placeholder page in a way csi cannot fill in."""
+
+
+def write_placeholders(docs: Path, pages: Sequence[Page]) -> None:
+    """The Markdown MkDocs renders: each navigation page's headings and markers, and the
+    record shell (a title, one heading for the table of contents, one marker)."""
+    for page in pages:
+        lines = [_front_matter(page.title), f"# {md_inline(page.heading)}", ""]
+        for number, section in enumerate(page.sections):
+            if section.heading is not None:
+                lines += [f"{'#' * section.level} {md_inline(section.heading)}", ""]
+            lines += [_SLOT.format(number), ""]
+        (docs / f"{page.name}.md").write_text("\n".join(lines), encoding="utf-8")
+    shell = docs / f"{RECORD_SHELL}.md"
+    shell.parent.mkdir(parents=True, exist_ok=True)
+    shell.write_text(f"{_front_matter(_TITLE)}## {_TOC}\n\n{_RECORD_BODY}\n", encoding="utf-8")
+
+
+def _front_matter(title: str) -> str:
+    # Placeholders stay out of MkDocs' search index: csi adds its own entries.
+    return f"---\ntitle: {title}\nsearch:\n  exclude: true\n---\n"
+
+
+def fill_pages(site: Path, pages: Sequence[Page]) -> None:
+    """Put each navigation page's sections where MkDocs left their markers."""
+    for page in pages:
+        path = site / f"{page.name}.html"
+        rendered = path.read_text(encoding="utf-8")
+        for number, section in enumerate(page.sections):
+            marker = _SLOT.format(number)
+            if rendered.count(marker) != 1:
+                raise ShellError(f"{path.name}: the theme did not keep section marker {number}")
+            rendered = rendered.replace(marker, section.content)
+        path.write_text(rendered, encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class RecordShell:
+    """The rendered record shell, cut into fixed text and the places each record fills."""
+
+    pieces: list[str]  # fixed text; odd positions hold the name of a place to fill
+    toc_item: str  # the theme's table-of-contents entry for one heading, as a template
+
+    @classmethod
+    def take(cls, site: Path) -> RecordShell:
+        """Read the shell MkDocs rendered, and remove it from the site."""
+        path = site / f"{RECORD_SHELL}.html"
+        rendered = path.read_text(encoding="utf-8")
+        items, bodies = _TOC_ITEM.findall(rendered), _BODY.findall(rendered)
+        if len(items) != 1 or len(bodies) != 1:
+            raise ShellError(
+                f"{path.name}: the theme rendered the record shell in an unexpected way "
+                f"({len(items)} table-of-contents entries, {len(bodies)} content markers)"
+            )
+        rendered = rendered.replace(items[0], _TOC_ITEMS).replace(bodies[0], _RECORD_BODY)
+        places = (_RECORD_BODY, _SHELL_FILE, _TITLE, _TOC_ITEMS, _FIRST_ANCHOR)
+        pieces = re.split("(" + "|".join(re.escape(place) for place in places) + ")", rendered)
+        if any(_TOC in piece for piece in pieces[::2]):
+            raise ShellError(f"{path.name}: the theme used the record shell's heading elsewhere")
+        path.unlink()
+        return cls(pieces, items[0])
+
+    def write(self, site: Path, page: RecordPage) -> None:
+        """records/<ID>.html: the shell with the record's title, contents and body."""
+        toc = "".join(
+            self.toc_item.replace(f"#{_TOC}", f"#{anchor}").replace(_TOC, text(label))
+            for anchor, label in page.contents
+        )
+        fill = {
+            _RECORD_BODY: page.body,
+            _SHELL_FILE: f"{page.record_id}.html",
+            _TITLE: html.escape(page.title, quote=True),
+            _TOC_ITEMS: toc,
+            _FIRST_ANCHOR: f"#{page.contents[0][0]}" if page.contents else "#",
+        }
+        pieces = self.pieces
+        filled = "".join(fill[piece] if i % 2 else piece for i, piece in enumerate(pieces))
+        (site / "records" / f"{page.record_id}.html").write_text(filled, encoding="utf-8")
+
+
+def extend_search_index(site: Path, entries: Iterable[SearchEntry]) -> None:
+    """Add csi's entries to the theme's search index (absent when search is turned off).
+
+    The theme shows a result's title and text as HTML: both are escaped here.
+    """
+    path = site / "search" / "search_index.json"
+    if not path.is_file():
+        return
+    index = json.loads(path.read_text(encoding="utf-8"))
+    index["docs"] += [
+        {"location": entry.location, "title": text(entry.title), "text": text(entry.text)}
+        for entry in entries
+    ]
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
