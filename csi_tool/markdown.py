@@ -1,4 +1,4 @@
-"""Make untrusted record text inert inside generated Markdown (job summaries, site pages)."""
+"""Make untrusted record text inert inside generated Markdown (job summaries, reports)."""
 
 from __future__ import annotations
 
@@ -23,24 +23,3 @@ def md_code(value: str) -> str:
     """An identifier such as a record id shown as inline code, safely."""
     one_line = " ".join(value.split())  # a newline would end the table row, or start a heading
     return "`" + one_line.replace("`", "ˋ").replace("|", "\\|") + "`"
-
-
-def md_block(value: str) -> str:
-    """Multi-paragraph text shown literally: paragraphs kept, everything else inert."""
-    paragraphs = [p for p in value.replace("\r\n", "\n").split("\n\n") if p.strip()]
-    return "\n\n".join(md_inline(paragraph) for paragraph in paragraphs)
-
-
-def html_text(value: str) -> str:
-    """Text for a raw HTML block: escaped, on one line (Markdown leaves raw HTML alone)."""
-    return html.escape(" ".join(value.split()), quote=True)
-
-
-def safe_link(url: str, label: str | None = None) -> str:
-    """An anchor for an http(s) URL; anything else is shown as plain text, never linked."""
-    if not url.lower().startswith(("http://", "https://")) or any(c in url for c in "<>\"' \n"):
-        return md_inline(url)
-    shown = html.escape(label if label is not None else url, quote=True)
-    return (
-        f'<a href="{html.escape(url, quote=True)}" rel="noopener noreferrer nofollow">{shown}</a>'
-    )

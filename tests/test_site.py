@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,6 +15,8 @@ from playwright.sync_api import Browser, Page
 
 from benchmarks.generate_register import generate_register
 from csi_tool.cli import cli
+from csi_tool.site import pages
+from csi_tool.site.shells import RecordShell, ShellError, fill_pages
 from tests.conftest import PROJECT, git
 from tests.site_browser import Watch, chromium, serve
 
@@ -74,6 +78,55 @@ def test_the_build_is_strict_and_publishes_exports(example_site: Path) -> None:
     assert priorities["ranked"][0]["rank"] == 1
     review = json.loads((example_site / "exports" / "review.json").read_text())
     assert review["summary"]["regressions"] >= 1
+
+
+def test_pages_are_whole_and_every_search_entry_leads_somewhere(example_site: Path) -> None:
+    pages = sorted(example_site.rglob("*.html"))
+    for page in pages:
+        text = page.read_text()
+        for leftover in ("data-csi-slot", "csi-toc-slot", "csi-record-title-slot", "record-shell"):
+            assert leftover not in text, (page, leftover)
+    assert not (example_site / "records" / "record-shell.html").exists()
+    record = (example_site / "records" / "CSI-0001.html").read_text()
+    assert (
+        "<title>CSI-0001: Cut repeat incidents caused by outdated knowledge articles - " in record
+    )
+    toc = record.split('data-md-component="toc"', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r'href="#([a-z-]+)"', toc)[:3] == ["source", "vision", "current-state"]
+    assert '<a href="#source" class="md-skip">' in record
+    index = json.loads((example_site / "search" / "search_index.json").read_text())
+    locations = [doc["location"] for doc in index["docs"]]
+    assert len([loc for loc in locations if loc.startswith("records/")]) == 18
+    for location in locations:  # every entry names an existing page and, if any, an anchor on it
+        page, _, anchor = location.partition("#")
+        target = (example_site / page).read_text()
+        assert not anchor or f'id="{anchor}"' in target, location
+
+
+def test_with_a_site_url_the_sitemap_lists_every_record(
+    example_root: Path, run_csi: Callable[..., Result]
+) -> None:
+    shutil.copytree(PROJECT / "site", example_root / "site")
+    config = example_root / "site" / "mkdocs.yml"
+    config.write_text(config.read_text() + "site_url: https://csi.example.invalid/\n")
+    assert run_csi(example_root, "site", "build").exit_code == 0
+    sitemap = (example_root / "build" / "site" / "sitemap.xml").read_text()
+    records = sorted(p.stem for p in (example_root / "register").glob("*.yaml"))
+    listed = re.findall(r"<loc>https://csi.example.invalid/records/([^<]+)\.html</loc>", sitemap)
+    assert listed == records
+    compressed = (example_root / "build" / "site" / "sitemap.xml.gz").read_bytes()
+    assert gzip.decompress(compressed).decode() == sitemap
+
+
+def test_a_theme_that_loses_a_marker_fails_the_build(tmp_path: Path) -> None:
+    (tmp_path / "records").mkdir()
+    (tmp_path / "index.html").write_text("<html><body><h1>Dashboard</h1></body></html>")
+    with pytest.raises(ShellError, match="section marker 0"):
+        page = pages.Page("index", "Dashboard", "Dashboard", [pages.Section("<p>x</p>")])
+        fill_pages(tmp_path, [page])
+    (tmp_path / "records" / "record-shell.html").write_text("<html><body></body></html>")
+    with pytest.raises(ShellError, match="record shell"):
+        RecordShell.take(tmp_path)
 
 
 def test_a_warning_fails_the_build(example_root: Path, run_csi: Callable[..., Result]) -> None:
@@ -204,6 +257,7 @@ def test_hostile_text_shows_literally_and_nothing_executes(
         assert "[x](javascript:window.__csi_pwned=3)" in text
         assert "# Fake heading" in text and "title: pwned" in text
         assert tab.locator("article h1").count() == 1  # no heading injected
+        assert "<script>window.__csi_pwned=1</script>" in tab.title()
         assert tab.locator("article a[href^='javascript']").count() == 0
         assert tab.locator("article iframe, article img, article td:text-is('c')").count() == 0
         # search results show titles from the index: they must stay inert too
@@ -215,6 +269,8 @@ def test_hostile_text_shows_literally_and_nothing_executes(
         _only_local(watch, base)
     assert watch.dialogs == []
     context.close()
+    index = (site / "search" / "search_index.json").read_text()
+    assert "<script>" not in index and "&lt;script&gt;window.__csi_pwned=1" in index
 
 
 def test_record_pages_do_not_grow_with_the_register(

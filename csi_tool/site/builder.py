@@ -27,7 +27,13 @@ from csi_tool.site.exports import write_exports
 from csi_tool.site.lists import backlog_page, lessons_page, register_page
 from csi_tool.site.pages import Page, RecordPage, SearchEntry
 from csi_tool.site.record_page import record_page
-from csi_tool.site.shells import RecordShell, extend_search_index, fill_pages, write_placeholders
+from csi_tool.site.shells import (
+    RecordShell,
+    extend_search_index,
+    fill_pages,
+    list_in_sitemap,
+    write_placeholders,
+)
 from csi_tool.yamlio import load_fast
 
 SITE_PROJECT = "site"
@@ -85,6 +91,7 @@ def build_site(root: Path, out: Path, as_of: dt.date) -> SiteBuild:
         shell.write(out, record)
         search.append(record.search)
     extend_search_index(out, search)
+    list_in_sitemap(out, data.register.records)
     (out / _MARKER).write_text("built by csi site build\n", encoding="utf-8")
     total = time.perf_counter() - started
     return SiteBuild(

@@ -12,6 +12,7 @@ build instead of publishing a page with a hole in it.
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import re
@@ -116,6 +117,24 @@ class RecordShell:
         pieces = self.pieces
         filled = "".join(fill[piece] if i % 2 else piece for i, piece in enumerate(pieces))
         (site / "records" / f"{page.record_id}.html").write_text(filled, encoding="utf-8")
+
+
+def list_in_sitemap(site: Path, record_ids: Iterable[str]) -> None:
+    """Give every record page the sitemap entry MkDocs gave the shell (only with site_url)."""
+    path = site / "sitemap.xml"
+    sitemap = path.read_text(encoding="utf-8") if path.is_file() else ""
+    entry = re.search(
+        r"<url>\s*<loc>[^<]*/" + re.escape(_SHELL_FILE) + r"</loc>.*?</url>", sitemap, re.S
+    )
+    if entry is None:
+        return
+    # Record ids are pattern-checked (letters, digits, a dash): nothing to escape in XML.
+    entries = "\n    ".join(entry[0].replace(_SHELL_FILE, f"{rid}.html") for rid in record_ids)
+    sitemap = sitemap.replace(entry[0], entries)
+    path.write_text(sitemap, encoding="utf-8")
+    compressed = path.with_name("sitemap.xml.gz")
+    if compressed.is_file():
+        compressed.write_bytes(gzip.compress(sitemap.encode("utf-8"), mtime=0))
 
 
 def extend_search_index(site: Path, entries: Iterable[SearchEntry]) -> None:
