@@ -8,7 +8,7 @@ from benchmarks.run import report, run
 
 
 def test_the_harness_measures_every_command_and_its_peers(tmp_path: Path) -> None:
-    rows = run(30, tmp_path)
+    rows = run(30, tmp_path, runs=2)
     names = [measurement.name for measurement, _, _ in rows]
     assert names == [
         "check-jsonschema (peer)",
@@ -23,6 +23,8 @@ def test_the_harness_measures_every_command_and_its_peers(tmp_path: Path) -> Non
     ]
     assert all(m.exit_code == 0 for m, _, _ in rows), rows
     assert all(m.seconds > 0 and m.peak_mb > 10 for m, _, _ in rows)
-    text = report(rows, 30)
+    text = report(rows, 30, runs=2)
     assert "| csi validate (cold) |" in text and "× check-jsonschema" in text
     assert "Machine: " in text and "python -m benchmarks.run --records 30" in text
+    assert "ran 2 times" in text
+    assert (tmp_path / "cache").is_dir()  # csi's cache went to the run's own folder
