@@ -40,13 +40,14 @@ _GENERATE_PAGES = (
     "import datetime, sys\n"
     "from pathlib import Path\n"
     "from csi_tool.cli_support import tune_garbage_collector\n"
-    "from csi_tool.site.builder import navigation_pages, record_pages\n"
+    "from csi_tool.site.builder import RecordPages, navigation_pages\n"
     "from csi_tool.site.data import collect_site_data\n"
     "tune_garbage_collector()  # as the csi command does\n"
     "root = Path(sys.argv[1])\n"
     "data = collect_site_data(root, datetime.date(2026, 11, 25))\n"
+    "records = RecordPages(root, data)\n"
     "size = sum(len(s.content) for page in navigation_pages(data) for s in page.sections)\n"
-    "size += sum(len(page.body) for page in record_pages(root, data))\n"
+    "size += sum(len(page.body) for page in records)\n"
 )
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from csi_tool.errors import ConfigError, CsiError
+from csi_tool.parallel import Background
 from csi_tool.site.dashboard import dashboard_page
 from csi_tool.site.data import SiteData, collect_site_data
 from csi_tool.site.exports import write_exports
@@ -59,12 +60,37 @@ def navigation_pages(data: SiteData) -> list[Page]:
     return [dashboard_page(data), backlog_page(data), register_page(data), lessons_page(data)]
 
 
-def record_pages(root: Path, data: SiteData) -> Iterator[RecordPage]:
-    """One page per record, rendered one at a time so the site never holds them all."""
-    pull_requests = _pull_request_base(root)
-    needed_by = data.needed_by()
-    for record_id, item in data.register.records.items():
-        yield record_page(item.record, data, needed_by.get(record_id, []), pull_requests)
+# Below this many records, a second process costs more than it saves.
+PARALLEL_FROM = 2000
+
+
+class RecordPages:
+    """One page per record. In a large register, a second process renders the second half
+    (see parallel.py) from the moment this is made, while this one goes on: with the
+    navigation pages and MkDocs, then with the first half as it is iterated."""
+
+    def __init__(self, root: Path, data: SiteData) -> None:
+        self._data = data
+        self._pull_requests = _pull_request_base(root)
+        self._needed_by = data.needed_by()
+        ids = list(data.register.records)
+        half = len(ids) // 2 if len(ids) >= PARALLEL_FROM else len(ids)
+        self._first = ids[:half]
+        self._second = Background(functools.partial(self._render_all, ids[half:]))
+
+    def __iter__(self) -> Iterator[RecordPage]:
+        for record_id in self._first:
+            yield self._render(record_id)
+        yield from self._second.result()
+
+    def _render_all(self, ids: list[str]) -> list[RecordPage]:
+        return [self._render(record_id) for record_id in ids]
+
+    def _render(self, record_id: str) -> RecordPage:
+        record = self._data.register.records[record_id].record
+        return record_page(
+            record, self._data, self._needed_by.get(record_id, []), self._pull_requests
+        )
 
 
 def build_site(root: Path, out: Path, as_of: dt.date) -> SiteBuild:
@@ -73,6 +99,7 @@ def build_site(root: Path, out: Path, as_of: dt.date) -> SiteBuild:
     _refuse_dangerous_output(root, out)
     started = time.perf_counter()
     data = collect_site_data(root, as_of)
+    records = RecordPages(root, data)
     pages = navigation_pages(data)
     with tempfile.TemporaryDirectory(prefix="csi-site-") as workspace:
         project = Path(workspace) / "project"
@@ -87,7 +114,7 @@ def build_site(root: Path, out: Path, as_of: dt.date) -> SiteBuild:
     search = [SearchEntry(f"{page.name}.html", page.heading, "") for page in pages]
     for page in pages:
         search += page.search
-    for record in record_pages(root, data):
+    for record in records:
         shell.write(out, record)
         search.append(record.search)
     extend_search_index(out, search)

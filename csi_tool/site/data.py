@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
@@ -12,6 +13,7 @@ from csi_tool.backlog_findings import backlog_findings
 from csi_tool.benefits import MetricReview, review_records
 from csi_tool.errors import ConfigError, Finding, FindingsError
 from csi_tool.history import RecordTrail, build_trails
+from csi_tool.parallel import Background
 from csi_tool.policy_set import Policies
 from csi_tool.prioritization import last_changed_dates
 from csi_tool.priority import Backlog, RankedRecord, rank_records
@@ -67,6 +69,12 @@ def collect_site_data(root: Path, as_of: dt.date) -> SiteData:
         raise FindingsError(register.findings)
     policies = register.policies
     records = [item.record for item in register.records.values()]
+    last_changed = last_changed_dates(root, register)
+    # Placing each finding on its line parses its file again: the slowest part, so it runs
+    # in a second process (where one can) while this one reads the history.
+    findings = Background(
+        functools.partial(backlog_findings, register.records, policies, as_of, last_changed)
+    )
     try:
         on_disk = {blob_id(i.document.text.encode()): i.record for i in register.records.values()}
         trails, note = build_trails(root, known=on_disk), None
@@ -78,9 +86,7 @@ def collect_site_data(root: Path, as_of: dt.date) -> SiteData:
         backlog=rank_records(records, policies.scoring),
         reviews=review_records(records, policies.review, as_of),
         trails=trails,
-        findings=backlog_findings(
-            register.records, policies, as_of, last_changed_dates(root, register)
-        ),
+        findings=findings.result(),
         as_of=as_of,
         history_note=note,
     )

@@ -1,0 +1,85 @@
+"""Run a pure function in a forked process while this one goes on, where that is safe.
+
+The site's work after loading a large register splits into independent parts (placing
+findings, rendering half of the record pages) that take a second or more each; on a
+machine with a second core, a forked child does one while the parent does another. The
+child inherits everything already loaded, so only its result crosses the pipe (pickled).
+
+Forking is used only where it is safe and worth it: on Linux, with more than one core,
+and with no other thread running (a fork copies only the calling thread, and any lock
+another thread held stays locked forever in the child). Otherwise, or if the child fails
+in any way, the function simply runs in this process: results never depend on the path.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import threading
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Background(Generic[T]):
+    """A function started in a forked child; `result()` waits for it."""
+
+    def __init__(self, function: Callable[[], T]) -> None:
+        self._function = function
+        self._pid: int | None = None
+        self._reader: int | None = None
+        if _can_fork():
+            reader, writer = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: compute, send, and leave without any cleanup
+                os.close(reader)
+                _send_and_exit(function, writer)
+            os.close(writer)
+            self._pid, self._reader = pid, reader
+
+    def __del__(self) -> None:
+        # Never collected: close the pipe (the child's write then fails and it exits) and
+        # reap the child, so none is left behind in a long-running process.
+        if self._reader is not None and self._pid is not None:
+            os.close(self._reader)
+            os.waitpid(self._pid, 0)
+
+    def result(self) -> T:
+        """The function's value, from the child, or computed here if there is no child."""
+        if self._reader is None or self._pid is None:
+            return self._function()
+        with os.fdopen(self._reader, "rb") as stream:
+            payload = stream.read()
+        _, status = os.waitpid(self._pid, 0)
+        self._reader = self._pid = None
+        if os.waitstatus_to_exitcode(status) == 0 and payload:
+            try:
+                value: T = pickle.loads(payload)  # our own child, just forked
+                return value
+            except Exception:  # noqa: BLE001 - a damaged result: compute it here instead
+                pass
+        return self._function()
+
+
+def _can_fork() -> bool:
+    return (
+        sys.platform == "linux"
+        and (os.cpu_count() or 1) > 1
+        and threading.active_count() == 1
+        and os.environ.get("CSI_NO_FORK") is None
+    )
+
+
+def _send_and_exit(function: Callable[[], object], writer: int) -> None:
+    code = 1
+    try:
+        data = pickle.dumps(function(), protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(writer, "wb") as stream:
+            stream.write(data)
+        code = 0
+    finally:
+        # No interpreter teardown, no atexit handlers, no flushing of the parent's buffers
+        # (they were copied by the fork and would be written twice).
+        os._exit(code)
