@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from benchmarks.generate_register import record_text
-from csi_tool import yamlio
+from csi_tool import yaml_fast, yamlio
 from csi_tool.errors import YamlError
 from tests.conftest import PROJECT
 
@@ -48,7 +48,11 @@ def _reference(text: str) -> dict[str, Any] | YamlError:
 
 def _check(text: str, routed: bool = True) -> None:
     """With `routed`, compare only where csi would use the fast path; else wherever it reads."""
-    fast = None if routed and yamlio._needs_strict_parser(text) else yamlio._load_with_yaml_rs(text)
+    fast = (
+        None
+        if routed and yaml_fast.needs_strict_parser(text)
+        else yaml_fast.load_with_yaml_rs(text)
+    )
     if fast is None:
         return  # the reference reads it: nothing to compare
     reference = _reference(text)
@@ -157,7 +161,7 @@ def test_findings_from_the_fast_path_keep_their_lines(tmp_path: Path) -> None:
     text = MINIMAL_RECORD.format(id="CSI-0001", title="Fine") + (
         "assessment:\n  urgency: 3\n  impact: 9\n  effort: 2\n  risk: 1\n"
     )
-    assert not yamlio._needs_strict_parser(text)
+    assert not yaml_fast.needs_strict_parser(text)
     from csi_tool.documents import parse_document, validate_model
     from csi_tool.models import Record
 

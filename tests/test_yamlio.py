@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from csi_tool import yamlio
+from csi_tool import yaml_fast, yamlio
 from csi_tool.errors import YamlError
 
 
@@ -134,11 +134,11 @@ _SPECIAL_TOKEN = re.compile(
     st.text(alphabet=st.sampled_from("&*!?<ab:-,[]{} \t\r\n\x0b\x85\xa0\u2028#'\""), max_size=12)
 )
 def test_special_token_scan_matches_its_definition(text: str) -> None:
-    assert yamlio._has_special_token(text) == bool(_SPECIAL_TOKEN.search(text))
+    assert yaml_fast.has_special_token(text) == bool(_SPECIAL_TOKEN.search(text))
 
 
 def test_special_tokens_route_to_the_strict_parser() -> None:
     for text in ("a: &x 1\n", "a: *x\n", "a: !!str 1\n", "<<: {}\n", "? a\n: b\n", "!t a: 1\n"):
-        assert yamlio._needs_strict_parser(text), text
+        assert yaml_fast.needs_strict_parser(text), text
     for text in ("a: Why? Because.\n", "a: b&c, 5*3!\n", "a: <b>\n", "a: x?y\n"):
-        assert not yamlio._needs_strict_parser(text), text
+        assert not yaml_fast.needs_strict_parser(text), text

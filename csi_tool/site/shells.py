@@ -13,7 +13,6 @@ build instead of publishing a page with a hole in it.
 from __future__ import annotations
 
 import gzip
-import html
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -110,7 +109,7 @@ class RecordShell:
         fill = {
             _RECORD_BODY: page.body,
             _SHELL_FILE: f"{page.record_id}.html",
-            _TITLE: html.escape(page.title, quote=True),
+            _TITLE: text(page.title),
             _TOC_ITEMS: toc,
             _FIRST_ANCHOR: f"#{page.contents[0][0]}" if page.contents else "#",
         }
