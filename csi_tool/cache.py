@@ -19,9 +19,7 @@ from csi_tool import __version__
 from csi_tool.atomicfile import replace_file
 from csi_tool.errors import Finding
 from csi_tool.layout import SCHEMA_VERSION
-from csi_tool.sources import WorkTree, content_ids
-
-_READ_LIMIT = 10_485_760  # more than any accepted file; larger ones are refused when read
+from csi_tool.sources import WHOLE_FILE, WorkTree, content_ids
 
 
 def cache_folder() -> Path:
@@ -80,7 +78,7 @@ def snapshot(root: Path, folders: tuple[str, ...]) -> Snapshot | None:
         files[f"{folder}/"] = listing
         for path in listing:
             try:
-                data = source.read_bytes(path, _READ_LIMIT)
+                data = source.read_bytes(path, WHOLE_FILE)
             except Exception:  # noqa: BLE001 - links and pipes: no caching, the checks report them
                 return None
             files[path] = data

@@ -7,7 +7,7 @@ import functools
 import os
 import shutil
 import subprocess
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import ParamSpec, TypeVar
@@ -78,6 +78,18 @@ def file_stems_on_all_branches(folder: Path) -> set[str]:
     return stems
 
 
+def tree_entries(repo: git.Repo, sha: str, paths: Sequence[str]) -> Iterator[tuple[str, str, str]]:
+    """(mode, blob id, path from the repository's top) of every file at or under `paths` at
+    a commit, from one `git ls-tree` (submodules left out: csi reads no such thing)."""
+    listing = repo.git.ls_tree("-r", "-z", "--full-tree", sha, "--", *paths)
+    for entry in listing.split("\0"):
+        meta, _, name = entry.partition("\t")
+        if name:
+            mode, kind, blob = meta.split()
+            if kind == "blob":
+                yield mode, blob, name
+
+
 class GitRevision:
     """The register's files as they are at a git revision (a FileSource)."""
 
@@ -103,20 +115,12 @@ class GitRevision:
             listed = self._folders[folder]
             return None if listed is None else list(listed)
         inside = f"{self._prefix}/{folder}" if self._prefix else folder
-        listing = self._repo.git.ls_tree(
-            "-r", "-z", "--full-tree", self._commit.hexsha, "--", inside
-        )
         files = []
-        for entry in listing.split("\0"):
-            meta, _, name = entry.partition("\t")
-            if not name.startswith(f"{inside}/"):
-                continue
-            mode, kind, blob = meta.split()
-            if kind != "blob":  # a submodule: not a file csi could read
-                continue
-            relative = name[len(self._prefix) + 1 :] if self._prefix else name
-            self._listed[relative] = (mode, blob)
-            files.append(relative)
+        for mode, blob, relative in tree_entries(self._repo, self._commit.hexsha, [inside]):
+            if relative.startswith(f"{inside}/"):
+                relative = relative[len(self._prefix) + 1 :] if self._prefix else relative
+                self._listed[relative] = (mode, blob)
+                files.append(relative)
         self._folders[folder] = sorted(files) if files else None  # git keeps no empty folders
         return self._folders[folder]
 
@@ -295,14 +299,9 @@ class RegisterHistory:
         inside = [self._inside(path) for path in paths]
         if len(inside) > 100:  # one listing of the folders beats a very long command line
             inside = sorted({path.rpartition("/")[0] + "/" for path in inside})
-        listing = self._repo.git.ls_tree("-z", "--full-tree", sha, "--", *inside)
-        for entry in listing.split("\0"):
-            if not entry:
-                continue
-            meta, _, name = entry.partition("\t")
-            mode, kind, blob = meta.split()
-            path = str(PurePosixPath(name).relative_to(self._prefix or "."))
-            if kind == "blob" and mode != "120000" and path in found:
+        for mode, blob, name in tree_entries(self._repo, sha, inside):
+            path = name[len(self._prefix) + 1 :] if self._prefix else name
+            if mode != "120000" and path in found:
                 found[path] = blob
         return found
 

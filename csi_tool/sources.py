@@ -37,14 +37,15 @@ class FileSource(Protocol):
         """Path → an id of the content of every file in `folder` (a git blob id)."""
 
 
-# Larger files are refused when validated; to tell whether two differ, reading this much does.
-_COMPARE_LIMIT = 10_485_760
+# More than any accepted file (larger ones are refused when validated): reading this much
+# gets a file whole, enough to hash it or tell whether two differ.
+WHOLE_FILE = 10_485_760
 
 
 def content_ids(source: FileSource, folder: str) -> dict[str, str]:
     """Path → git blob id of every file in `folder`, by reading them."""
     return {
-        path: blob_id(source.read_bytes(path, _COMPARE_LIMIT))
+        path: blob_id(source.read_bytes(path, WHOLE_FILE))
         for path in source.list_files(folder) or []
     }
 
