@@ -39,7 +39,7 @@ _MEASURE = (
 _GENERATE_PAGES = (
     "import datetime, sys\n"
     "from pathlib import Path\n"
-    "from csi_tool.cli_support import tune_garbage_collector\n"
+    "from csi_tool.cli.support import tune_garbage_collector\n"
     "from csi_tool.site.builder import RecordPages, navigation_pages\n"
     "from csi_tool.site.data import collect_site_data\n"
     "tune_garbage_collector()  # as the csi command does\n"

@@ -1,3 +1,3 @@
-from csi_tool.cli import main
+from csi_tool.cli.main import main
 
 main()

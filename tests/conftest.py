@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from csi_tool.cli import cli
+from csi_tool.cli.main import cli
 
 PROJECT = Path(__file__).resolve().parent.parent
+# before/after files of round-trip edits, shared by the records and benefits tests
+GOLDEN = PROJECT / "tests" / "golden"
 MINIMAL_RECORD = """\
 schema_version: 1
 id: {id}

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from csi_tool import yamlio
+from csi_tool.yaml import strict
 
 _EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 
@@ -35,7 +35,7 @@ class StepRun:
 
 def load_workflow(path: Path) -> dict[str, Any]:
     """A workflow file read with csi's YAML 1.2 loader (`on:` stays a string key)."""
-    return yamlio.load_fast(path.read_text(encoding="utf-8"), str(path))
+    return strict.load_fast(path.read_text(encoding="utf-8"), str(path))
 
 
 def run_job(

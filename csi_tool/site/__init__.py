@@ -1,4 +1,5 @@
-"""The stakeholder site: Markdown pages generated from the register, built by MkDocs-material."""
+"""The stakeholder site, generated from the register and built by MkDocs-material. Imports
+backlog/, benefits/, history/, records/ and below."""
 
 from pathlib import Path
 

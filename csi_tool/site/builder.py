@@ -35,7 +35,7 @@ from csi_tool.site.shells import (
     list_in_sitemap,
     write_placeholders,
 )
-from csi_tool.yamlio import load_fast
+from csi_tool.yaml.strict import load_fast
 
 SITE_PROJECT = "site"
 _MARKER = ".csi-site"  # marks a folder csi built, so a rebuild may empty it

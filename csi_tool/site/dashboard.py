@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 
-from csi_tool.benefits import MetricReview
-from csi_tool.history import lead_time_stats
+from csi_tool.benefits.review import MetricReview
+from csi_tool.history.trail import lead_time_stats
 from csi_tool.site.charts import bar_chart, matrix_chart
 from csi_tool.site.data import SiteData
 from csi_tool.site.markup import bullets, page_link, table, text

@@ -9,16 +9,16 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from csi_tool.backlog_findings import backlog_findings
-from csi_tool.benefits import MetricReview, review_records
+from csi_tool.backlog.findings import backlog_findings
+from csi_tool.backlog.prioritize import last_changed_dates
+from csi_tool.backlog.ranking import Backlog, RankedRecord, rank_records
+from csi_tool.benefits.review import MetricReview, review_records
 from csi_tool.errors import ConfigError, Finding, FindingsError
-from csi_tool.history import RecordTrail, build_trails
+from csi_tool.git.sources import blob_id
+from csi_tool.history.trail import RecordTrail, build_trails
 from csi_tool.parallel import Background
-from csi_tool.policy_set import Policies
-from csi_tool.prioritization import last_changed_dates
-from csi_tool.priority import Backlog, RankedRecord, rank_records
-from csi_tool.register import Register, load_work_tree
-from csi_tool.sources import blob_id
+from csi_tool.policies.policy_set import Policies
+from csi_tool.records.register import Register, load_work_tree
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from csi_tool.prioritization import Prioritization
-from csi_tool.priority_report import backlog_payload
-from csi_tool.review_report import review_payload
+from csi_tool.backlog.prioritize import Prioritization
+from csi_tool.backlog.report import backlog_payload
+from csi_tool.benefits.report import review_payload
 from csi_tool.site.data import SiteData
 
 

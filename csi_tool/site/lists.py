@@ -6,8 +6,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 
-from csi_tool.models import Lesson, Record
-from csi_tool.priority_report import blockers_text
+from csi_tool.backlog.report import blockers_text
+from csi_tool.records.models import Lesson, Record
 from csi_tool.site.data import SiteData
 from csi_tool.site.markup import bullets, code, page_link, table, text
 from csi_tool.site.pages import Page, SearchEntry, Section

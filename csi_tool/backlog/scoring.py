@@ -1,0 +1,75 @@
+"""Score one record's assessment by the scoring policy, with a breakdown a reader can follow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from csi_tool.policies.scoring import EffortMode, Method, ScoringPolicy
+from csi_tool.records.models import Assessment
+
+
+@dataclass(frozen=True)
+class Score:
+    """A score and the arithmetic that produced it."""
+
+    value: float
+    method: str
+    breakdown: str
+
+
+def score_assessment(assessment: Assessment, policy: ScoringPolicy) -> Score:
+    """The record's score under the policy's method, times its confidence when configured."""
+    if policy.method is Method.WSJF:
+        value, breakdown = _wsjf(assessment, policy)
+    else:
+        value, breakdown = _weighted(assessment, policy)
+    if policy.confidence_factor:
+        confidence = assessment.confidence if assessment.confidence is not None else 1.0
+        value *= confidence
+        breakdown += f" × {_number(confidence)} confidence"
+    value = round(value, 9)  # the same decimal on every machine, whatever the summation order
+    return Score(value, policy.method.value, f"{breakdown} = {_number(value)}")
+
+
+def _weighted(assessment: Assessment, policy: ScoringPolicy) -> tuple[float, str]:
+    settings = policy.weighted_score
+    assert settings is not None  # scoring_problems refuses a policy without it
+    terms = [
+        (name, weight, getattr(assessment, name))
+        for name, weight in sorted(settings.weights.items(), key=_factor_order)
+        if weight > 0
+    ]
+    total = sum(weight * value for _, weight, value in terms)
+    shown = " + ".join(f"{_number(w)}×{v} {name}" for name, w, v in terms)
+    if settings.effort is EffortMode.DIVIDE:
+        return total / assessment.effort, f"({shown}) ÷ {assessment.effort} effort"
+    penalty = settings.effort_weight * assessment.effort
+    return (
+        total - penalty,
+        f"({shown}) − {_number(settings.effort_weight)}×{assessment.effort} effort",
+    )
+
+
+def _wsjf(assessment: Assessment, policy: ScoringPolicy) -> tuple[float, str]:
+    settings = policy.wsjf
+    assert settings is not None
+    value = getattr(assessment, settings.business_value.value)
+    time = getattr(assessment, settings.time_criticality.value)
+    risk = getattr(assessment, settings.risk_reduction.value)
+    size = getattr(assessment, settings.job_size.value)
+    return (
+        (value + time + risk) / size,
+        f"({value} value + {time} time criticality + {risk} risk reduction) ÷ {size} job size",
+    )
+
+
+_ORDER = {"impact": 0, "urgency": 1, "risk": 2}
+
+
+def _factor_order(item: tuple[str, float]) -> int:
+    return _ORDER[item[0]]
+
+
+def _number(value: float) -> str:
+    """2 decimals at most, no trailing zeros: 8.4, 12, 0.75."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")

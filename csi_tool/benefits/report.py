@@ -1,0 +1,142 @@
+"""Render the benefit review as text, Markdown or JSON, and decide what fails a CI run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Sequence
+from itertools import groupby
+from typing import Any
+
+from csi_tool.benefits.review import MetricReview
+from csi_tool.markdown import md_code, md_inline
+from csi_tool.report import neutralise_workflow_commands
+
+
+def failing_findings(reviews: Sequence[MetricReview], fail_on: Sequence[str]) -> dict[str, int]:
+    """How many of each named finding exist (only those present)."""
+    counts = {
+        "overdue": sum(r.review == "overdue" for r in reviews),
+        "breach": sum(r.breach for r in reviews),
+        "regressed": sum(r.regression is not None for r in reviews),
+    }
+    return {name: counts[name] for name in fail_on if counts[name]}
+
+
+def render_review(reviews: Sequence[MetricReview], as_of: dt.date, fmt: str) -> str:
+    """Every reviewed metric, grouped by record, with a closing tally."""
+    if fmt == "json":
+        payload = review_payload(reviews, as_of)
+        return neutralise_workflow_commands(json.dumps(payload, indent=2, ensure_ascii=False))
+    if fmt == "markdown":
+        return _markdown(reviews, as_of)
+    return neutralise_workflow_commands(_text(reviews, as_of))
+
+
+def review_payload(reviews: Sequence[MetricReview], as_of: dt.date) -> dict[str, Any]:
+    """The review as plain data for JSON."""
+    return {
+        "as_of": as_of.isoformat(),
+        "metrics": [_json(r) for r in reviews],
+        "summary": _tally(reviews),
+    }
+
+
+def _text(reviews: Sequence[MetricReview], as_of: dt.date) -> str:
+    records = len({r.record_id for r in reviews})
+    lines = [f"Benefit review as of {as_of}: {len(reviews)} metric(s) in {records} record(s)"]
+    for record_id, group in groupby(reviews, key=lambda r: r.record_id):
+        items = list(group)
+        lines += ["", f"{record_id}  {items[0].status}  {items[0].title}"]
+        for r in items:
+            lines.append(f"  {r.metric}: {_movement(r)}")
+            lines.append(f"    {_verdict(r)}")
+    tally = _tally(reviews)
+    lines += ["", "Summary: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in tally.items())]
+    return "\n".join(lines)
+
+
+def _movement(r: MetricReview) -> str:
+    base = "no baseline" if r.baseline is None else f"{r.baseline:g} {r.unit}"
+    latest = "no measurement" if r.latest is None else f"{r.latest:g} {r.unit} on {r.latest_date}"
+    target = "no target" if r.target is None else f"target {r.target:g} {r.unit}"
+    return f"{base} → {latest} ({target})"
+
+
+def _verdict(r: MetricReview) -> str:
+    parts = [r.benefit]
+    if r.progress is not None:
+        parts.append(f"progress {r.progress:g}%")
+    if r.projected is not None and r.benefit in {"on track", "at risk"}:
+        parts.append(f"trend reaches {r.projected:.1f} by the target date")
+    review = {
+        "ok": f"next review {r.next_review}",
+        "due": f"review due {r.next_review}",
+        "overdue": f"review OVERDUE since {r.next_review}",
+    }[r.review]
+    parts.append(review)
+    if r.breach:
+        parts.append("THRESHOLD BREACHED")
+    if r.regression:
+        parts.append(f"REGRESSED: {r.regression}")
+    return "; ".join(parts)
+
+
+def _markdown(reviews: Sequence[MetricReview], as_of: dt.date) -> str:
+    out = [
+        f"## Benefit review ({as_of})",
+        "",
+        "| Record | Metric | Baseline → latest | Target | Progress | Benefit | Review | Alerts |",
+        "|---|---|---|---|---:|---|---|---|",
+    ]
+    for r in reviews:
+        alerts = []
+        if r.breach:
+            alerts.append("threshold breached")
+        if r.regression:
+            alerts.append(f"regressed: {r.regression}")
+        out.append(
+            f"| {md_code(r.record_id)} | {md_inline(r.name)} | {md_inline(_movement(r))} "
+            f"| {'' if r.target is None else f'{r.target:g}'} "
+            f"| {'' if r.progress is None else f'{r.progress:g}%'} | {r.benefit} "
+            f"| {r.review} ({r.next_review}) | {md_inline('; '.join(alerts))} |"
+        )
+    tally = _tally(reviews)
+    out += ["", "**Summary:** " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in tally.items())]
+    return "\n".join(out)
+
+
+def _tally(reviews: Sequence[MetricReview]) -> dict[str, int]:
+    benefits = Counter(r.benefit for r in reviews)
+    return {
+        "overdue": sum(r.review == "overdue" for r in reviews),
+        "due": sum(r.review == "due" for r in reviews),
+        "breaches": sum(r.breach for r in reviews),
+        "regressions": sum(r.regression is not None for r in reviews),
+        **{
+            name.replace(" ", "_"): benefits[name]
+            for name in ("realised", "on track", "at risk", "not realised", "no data")
+        },
+    }
+
+
+def _json(r: MetricReview) -> dict[str, Any]:
+    return {
+        "id": r.record_id,
+        "status": r.status,
+        "metric": r.metric,
+        "name": r.name,
+        "unit": r.unit,
+        "baseline": r.baseline,
+        "target": r.target,
+        "latest": r.latest,
+        "latest_date": r.latest_date.isoformat() if r.latest_date else None,
+        "next_review": r.next_review.isoformat(),
+        "review": r.review,
+        "breach": r.breach,
+        "progress_percent": r.progress,
+        "benefit": r.benefit,
+        "projected_at_target_date": r.projected,
+        "regression": r.regression,
+    }

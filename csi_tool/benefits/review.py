@@ -1,0 +1,180 @@
+"""`csi review`: did we get there, and are we staying there? Per record and metric.
+
+Rules, documented in the README:
+- a review is due `cadence` days after the latest measurement (or the baseline when there is
+  none): "due" from `due_soon_days` before that date, "overdue" after it;
+- a breach is the latest measurement beyond the action threshold, in the bad direction;
+- progress is (latest − baseline) ÷ (target − baseline), in percent;
+- benefit: "realised" when the latest measurement meets the target; "not realised" when the
+  target date has passed without it; otherwise "on track" or "at risk" as the least-squares
+  trend through the baseline and the measurements reaches the target by its date or not;
+  "no data" without a measurement, baseline or target;
+- in a sustained state (closed), a "regression" is a breach, or the loss of
+  `regression_share` of the best gain ever measured.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from csi_tool.fields import Direction, cadence_days
+from csi_tool.policies.review import ReviewPolicy
+from csi_tool.records.models import Metric, Record
+
+REALISED, ON_TRACK, AT_RISK, NOT_REALISED, NO_DATA = (
+    "realised",
+    "on track",
+    "at risk",
+    "not realised",
+    "no data",
+)
+
+
+@dataclass(frozen=True)
+class MetricReview:
+    """Where one metric of one record stands on the review date."""
+
+    record_id: str
+    title: str
+    status: str
+    metric: str
+    name: str
+    unit: str
+    baseline: float | None
+    target: float | None
+    latest: float | None
+    latest_date: dt.date | None
+    next_review: dt.date
+    review: str  # "ok", "due" or "overdue"
+    breach: bool
+    progress: float | None
+    benefit: str
+    projected: float | None
+    regression: str | None  # why the gain counts as fading, or None
+
+
+def review_records(
+    records: Iterable[Record], policy: ReviewPolicy, as_of: dt.date
+) -> list[MetricReview]:
+    """A review of every metric of every record in a reviewed state, in id and metric order."""
+    reviewed = set(policy.reviewed_states)
+    sustained = set(policy.sustained_states)
+    results = []
+    for record in sorted(records, key=lambda r: r.id):
+        if record.status not in reviewed:
+            continue
+        for metric in record.metrics:
+            results.append(
+                _review_metric(record, metric, policy, as_of, record.status in sustained)
+            )
+    return results
+
+
+def _review_metric(
+    record: Record, metric: Metric, policy: ReviewPolicy, as_of: dt.date, sustained: bool
+) -> MetricReview:
+    since = metric.baseline.date if metric.baseline else record.created
+    points = [(m.date, m.value) for m in metric.measurements if m.date >= since]
+    latest_date, latest = points[-1] if points else (None, None)
+    last_seen = latest_date or since
+    next_review = last_seen + dt.timedelta(days=cadence_days(metric.review_cadence))
+    if as_of > next_review:
+        review = "overdue"
+    elif as_of >= next_review - dt.timedelta(days=policy.due_soon_days):
+        review = "due"
+    else:
+        review = "ok"
+    breach = latest is not None and _breaches(metric, latest)
+    baseline = metric.baseline.value if metric.baseline else None
+    target = metric.target.value if metric.target else None
+    progress = projected = None
+    benefit = NO_DATA
+    if baseline is not None and target is not None and latest is not None:
+        progress = round((latest - baseline) / (target - baseline) * 100, 1)
+        assert metric.baseline and metric.target
+        projected = _trend_at([(metric.baseline.date, baseline), *points], metric.target.by)
+        benefit = _benefit(metric, latest, projected, as_of)
+    values = [value for _, value in points]
+    regression = (
+        _regression(metric, baseline, values, breach, policy.regression_share)
+        if sustained
+        else None
+    )
+    return MetricReview(
+        record.id,
+        record.title,
+        record.status,
+        metric.key,
+        metric.name,
+        metric.unit,
+        baseline,
+        target,
+        latest,
+        latest_date,
+        next_review,
+        review,
+        breach,
+        progress,
+        benefit,
+        projected,
+        regression,
+    )
+
+
+def _better(metric: Metric, value: float, than: float) -> bool:
+    """Whether `value` is at least as good as `than` for this metric's direction."""
+    return value >= than if metric.direction is Direction.INCREASE else value <= than
+
+
+def _breaches(metric: Metric, value: float) -> bool:
+    threshold = metric.action_threshold
+    if threshold is None:
+        return False
+    return value < threshold if metric.direction is Direction.INCREASE else value > threshold
+
+
+def _benefit(metric: Metric, latest: float, projected: float | None, as_of: dt.date) -> str:
+    assert metric.target is not None
+    if _better(metric, latest, metric.target.value):
+        return REALISED
+    if as_of > metric.target.by:
+        return NOT_REALISED
+    if projected is not None and _better(metric, projected, metric.target.value):
+        return ON_TRACK
+    return AT_RISK
+
+
+def _trend_at(points: list[tuple[dt.date, float]], day: dt.date) -> float | None:
+    """The least-squares line through the points, read at `day`."""
+    if len(points) < 2:
+        return None
+    xs = [(d - points[0][0]).days for d, _ in points]
+    ys = [v for _, v in points]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    if spread == 0:
+        return None
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
+    return round(mean_y + slope * ((day - points[0][0]).days - mean_x), 4)
+
+
+def _regression(
+    metric: Metric, baseline: float | None, values: list[float], breach: bool, limit: float
+) -> str | None:
+    if not values:
+        return None
+    if breach:
+        return (
+            f"latest value {values[-1]:g} is past the action threshold {metric.action_threshold:g}"
+        )
+    if baseline is None:
+        return None
+    sign = 1 if metric.direction is Direction.INCREASE else -1
+    gains = [sign * (value - baseline) for value in values]
+    best, now = max(gains), gains[-1]
+    share = 1 - now / best if best > 0 else 0
+    if best > 0 and share >= limit:
+        return f"lost {share:.0%} of the best gain ({best:g} {metric.unit})"
+    return None

@@ -1,0 +1,148 @@
+"""The commands that record benefit: csi measure, csi transition, csi review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from csi_tool.cli.support import EXIT_FINDINGS, option_date, register_root, say, valid_register
+from csi_tool.report import FAIL_ON_CHOICES, REVIEW_FORMATS
+
+
+@click.command()
+@click.argument("record_id", required=False, metavar="[ID]")
+@click.argument("metric", required=False)
+@click.argument("value", required=False)
+@click.option("--date", "on", metavar="YYYY-MM-DD", help="When it was measured. Default: today.")
+@click.option("--source", help="Where the figure comes from.")
+@click.option("--note", help="Anything a reader needs to interpret it.")
+@click.option(
+    "--import",
+    "import_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Add every row of a CSV (id, metric, date, value[, source, note]); all or nothing.",
+)
+@click.pass_context
+def measure(
+    ctx: click.Context,
+    record_id: str | None,
+    metric: str | None,
+    value: str | None,
+    on: str | None,
+    source: str | None,
+    note: str | None,
+    import_file: Path | None,
+) -> None:
+    """Record a measurement: csi measure ID METRIC VALUE, or csi measure --import FILE.csv."""
+    from csi_tool.benefits.measurements import (
+        NewMeasurement,
+        import_measurements,
+        record_measurement,
+    )
+
+    root = register_root(ctx)
+    register, policies = valid_register(root, record_id)
+    if import_file is not None:
+        if record_id or metric or value:
+            raise click.UsageError("give either ID METRIC VALUE or --import FILE, not both")
+        count, written = import_measurements(
+            root, register, policies, import_file, str(import_file)
+        )
+        say(f"imported {count} measurement(s) into {len(written)} record file(s)")
+        return
+    if not (record_id and metric and value):
+        raise click.UsageError("give ID METRIC VALUE, or --import FILE.csv")
+    new = NewMeasurement(
+        record_id, metric, option_date(on, "--date"), _option_value(value), source, note
+    )
+    written = record_measurement(root, register, policies, new)
+    say(f"{record_id} {metric}: {new.value} on {new.date}" + ("" if written else " (no change)"))
+
+
+@click.command("transition")
+@click.argument("record_id", metavar="ID")
+@click.argument("state")
+@click.option(
+    "--rationale", help="Why: the decision's rationale, the review's summary, the reason."
+)
+@click.option("--by", help="Who decided, reviewed or withdrew (a handle such as @alice).")
+@click.option("--date", "on", metavar="YYYY-MM-DD", help="When. Default: today.")
+@click.option("--revisit", metavar="YYYY-MM-DD", help="For a deferral: when to look again.")
+@click.option("--outcome", help="For closing: achieved, partially_achieved or not_achieved.")
+@click.pass_context
+def transition_command(
+    ctx: click.Context,
+    record_id: str,
+    state: str,
+    rationale: str | None,
+    by: str | None,
+    on: str | None,
+    revisit: str | None,
+    outcome: str | None,
+) -> None:
+    """Move a record to STATE if the workflow allows it and the record has what STATE needs."""
+    from csi_tool.benefits.transitions import TransitionRequest
+    from csi_tool.benefits.transitions import transition as run_transition
+
+    root = register_root(ctx)
+    register, policies = valid_register(root, record_id)
+    request = TransitionRequest(
+        record_id,
+        state,
+        option_date(on, "--date"),
+        rationale,
+        by,
+        option_date(revisit, "--revisit") if revisit else None,
+        outcome,
+    )
+    source, _ = run_transition(root, register, policies, request)
+    say(f"{record_id}: {source} → {state}")
+
+
+@click.command()
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="YYYY-MM-DD",
+    help="Judge due and target dates as on this day (records are read as they are now).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(REVIEW_FORMATS), default="text", show_default=True
+)
+@click.option(
+    "--fail-on",
+    metavar="LIST",
+    default="",
+    help="Exit 1 when any of these exist: overdue, breach, regressed (comma-separated).",
+)
+@click.pass_context
+def review(ctx: click.Context, as_of: str | None, fmt: str, fail_on: str) -> None:
+    """Reviews due and overdue, threshold breaches, progress, benefit status and regressions."""
+    from csi_tool.benefits.report import failing_findings, render_review
+    from csi_tool.benefits.review import review_records
+
+    names = [name.strip() for name in fail_on.split(",") if name.strip()]
+    unknown = [name for name in names if name not in FAIL_ON_CHOICES]
+    if unknown:
+        raise click.BadParameter(
+            f"{unknown[0]!r}; choose from {', '.join(FAIL_ON_CHOICES)}", param_hint="--fail-on"
+        )
+    root = register_root(ctx)
+    register, policies = valid_register(root)
+    day = option_date(as_of, "--as-of")
+    reviews = review_records((i.record for i in register.records.values()), policies.review, day)
+    say(render_review(reviews, day, fmt))
+    failing = failing_findings(reviews, names)
+    if failing:
+        say("failing: " + ", ".join(f"{n} {c}" for n, c in failing.items()), err=True)
+        ctx.exit(EXIT_FINDINGS)
+
+
+def _option_value(text: str) -> int | float:
+    from csi_tool.benefits.measurements import parse_value
+
+    try:
+        return parse_value(text)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="VALUE") from e

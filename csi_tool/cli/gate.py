@@ -1,0 +1,77 @@
+"""The pull-request gate commands: csi gate, csi codeowners."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from csi_tool.cli.support import EXIT_FINDINGS, EXIT_OK, emit, register_root, say
+from csi_tool.errors import FindingsError
+from csi_tool.progress import silence
+from csi_tool.report import (
+    FORMATS,
+    resolve_format,
+)
+
+
+@click.command()
+@click.option(
+    "--base", required=True, metavar="REF", help="The pull request's base, e.g. origin/main."
+)
+@click.option("--head", metavar="REF", help="The revision to judge. Default: the work tree.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="auto",
+    show_default=True,
+    help="auto means github inside GitHub Actions, text elsewhere.",
+)
+@click.option(
+    "--summary",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append a Markdown job summary here (e.g. $GITHUB_STEP_SUMMARY).",
+)
+@click.pass_context
+def gate(ctx: click.Context, base: str, head: str | None, fmt: str, summary: Path | None) -> None:
+    """Refuse register changes the policy does not allow; list who must approve.
+
+    Exits 1 when anything is refused.
+    """
+    from csi_tool.gate.judge import run_gate
+    from csi_tool.gate.report import render_gate, render_summary
+
+    root = register_root(ctx)
+    concrete = resolve_format(fmt, os.environ)
+    if concrete != "text":
+        silence()
+    result = run_gate(root, base, head)
+    output = render_gate(result, concrete)
+    emit(output, concrete)
+    if summary is not None:
+        with summary.open("a", encoding="utf-8") as stream:
+            stream.write(render_summary(result))
+    ctx.exit(EXIT_FINDINGS if result.refusals else EXIT_OK)
+
+
+@click.command()
+@click.option("--check", is_flag=True, help="Exit 1 if .github/CODEOWNERS is stale; write nothing.")
+@click.pass_context
+def codeowners(ctx: click.Context, check: bool) -> None:
+    """Write .github/CODEOWNERS from policies/governance.yaml."""
+    from csi_tool.gate.codeowners import codeowners_is_current, write_codeowners
+    from csi_tool.records.register import load_work_tree
+
+    root = register_root(ctx)
+    register = load_work_tree(root)
+    if register.policies is None:
+        raise FindingsError([f for f in register.findings if f.path.startswith("policies/")])
+    if check:
+        if not codeowners_is_current(root, register):
+            say(".github/CODEOWNERS: stale; run `csi codeowners` and commit the result", err=True)
+            ctx.exit(EXIT_FINDINGS)
+        return
+    if write_codeowners(root, register):
+        say("wrote .github/CODEOWNERS")

@@ -1,0 +1,88 @@
+"""Commands on records: csi validate, csi new, csi schema."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import click
+
+from csi_tool.cli.support import EXIT_FINDINGS, EXIT_OK, emit, register_policies, register_root, say
+from csi_tool.errors import display_path
+from csi_tool.progress import silence
+from csi_tool.report import (
+    FORMATS,
+    render_findings,
+    resolve_format,
+    summary_line,
+)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="auto",
+    show_default=True,
+    help="auto means github inside GitHub Actions, text elsewhere.",
+)
+@click.pass_context
+def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
+    """Check records and policies; report every finding with file, line and field.
+
+    With PATHS, only findings in those files or folders are reported (the whole register is
+    still read, since dependencies and ids span files).
+    """
+    from csi_tool.records.validation import validate_paths
+
+    root = register_root(ctx)
+    concrete = resolve_format(fmt, os.environ)
+    if concrete != "text":
+        silence()
+    result = validate_paths(root, paths)
+    output = render_findings(result.findings, concrete, result.records_checked)
+    emit(output, concrete)
+    if concrete != "json":
+        say(summary_line(result.findings, result.records_checked), err=True)
+    ctx.exit(EXIT_FINDINGS if result.findings else EXIT_OK)
+
+
+@click.command()
+@click.option("--title", required=True, help="The improvement in one line.")
+@click.option("--service", help="The service that improves.")
+@click.option("--owner", help="Accountable handle, e.g. @acme/service-desk.")
+@click.pass_context
+def new(ctx: click.Context, title: str, service: str | None, owner: str | None) -> None:
+    """Write a new record in the initial state with the next id free on every branch."""
+    from csi_tool.records.new import create_record
+
+    root = register_root(ctx)
+    policies = register_policies(root)
+    path = create_record(root, policies, title, service, owner, dt.date.today())
+    say(display_path(path, root))
+
+
+@click.command()
+@click.option(
+    "--check", is_flag=True, help="Exit 1 if the files in schema/ are stale; write nothing."
+)
+@click.pass_context
+def schema(ctx: click.Context, check: bool) -> None:
+    """Write the JSON Schemas of records and policies to schema/."""
+    from csi_tool.records.schema import stale_schema_files, write_schema_files
+
+    root = register_root(ctx)
+    policies = register_policies(root)
+    if check:
+        stale = stale_schema_files(root, policies)
+        for path in stale:
+            say(
+                f"{display_path(path, root)}: stale; run `csi schema` and commit the result",
+                err=True,
+            )
+        ctx.exit(EXIT_FINDINGS if stale else EXIT_OK)
+    for path in write_schema_files(root, policies):
+        say(f"wrote {display_path(path, root)}")

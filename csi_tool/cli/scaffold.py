@@ -1,0 +1,33 @@
+"""Adding csi to a repository: csi init."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from csi_tool.cli.support import say
+
+
+@click.command("init")
+@click.argument(
+    "directory", required=False, default=".", type=click.Path(file_okay=False, path_type=Path)
+)
+def init_command(directory: Path) -> None:
+    """Add a register to a repository: records, policies, site, workflows, templates, hooks.
+
+    Existing files are never overwritten; they are listed as skipped.
+    """
+    from csi_tool.scaffold.repository import init_repository
+
+    result = init_repository(directory)
+    for relative in result.written:
+        say(f"wrote   {relative}")
+    for relative in result.skipped:
+        say(f"skipped {relative} (exists)")
+    say(
+        f"{len(result.written)} file(s) written, {len(result.skipped)} skipped. Next: edit "
+        "policies/governance.yaml (your approvers) and .github/csi-requirements.txt, then "
+        "run `csi validate` and `csi codeowners`.",
+        err=True,
+    )

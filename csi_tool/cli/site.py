@@ -1,0 +1,61 @@
+"""The stakeholder site commands: csi site build, csi site serve."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from csi_tool.cli.support import option_date, register_root, say
+from csi_tool.site import DEFAULT_OUT
+
+
+@click.group()
+def site() -> None:
+    """Build or preview the stakeholder site (MkDocs-material)."""
+
+
+@site.command("build")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Folder for the built site (relative to the register root).",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="YYYY-MM-DD",
+    help="Judge due and target dates as on this day (records are read as they are now).",
+)
+@click.pass_context
+def site_build(ctx: click.Context, out: Path, as_of: str | None) -> None:
+    """Generate the register's pages and build the site in strict mode."""
+    from csi_tool.site.builder import build_site
+
+    root = register_root(ctx)
+    built = build_site(root, out, option_date(as_of, "--as-of"))
+    say(
+        f"built {built.pages} pages into {built.out} "
+        f"(generated in {built.generate_seconds:.1f} s, built in {built.build_seconds:.1f} s); "
+        f"open {built.out / 'index.html'}"
+    )
+
+
+@site.command("serve")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="YYYY-MM-DD",
+    help="Judge due and target dates as on this day (records are read as they are now).",
+)
+@click.pass_context
+def site_serve(ctx: click.Context, port: int, as_of: str | None) -> None:
+    """Build the site and serve it on http://127.0.0.1:PORT/ for a local preview."""
+    from csi_tool.site.builder import serve_site
+
+    root = register_root(ctx)
+    say(f"building, then serving on http://127.0.0.1:{port}/ (Ctrl-C stops)", err=True)
+    serve_site(root, port, option_date(as_of, "--as-of"))

@@ -1,0 +1,71 @@
+"""What a pull request changes in the register: records added, modified, renamed, deleted."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from csi_tool.records.register import LoadedRecord, Register
+
+
+class ChangeKind(StrEnum):
+    ADDED = "added"
+    MODIFIED = "modified"
+    RENAMED = "renamed"
+    DELETED = "deleted"
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    """One record as it was before the change and as it is after (None when absent)."""
+
+    kind: ChangeKind
+    record_id: str
+    before: LoadedRecord | None
+    after: LoadedRecord | None
+
+    @property
+    def path(self) -> str:
+        """The file a reader should look at: the new one, or the deleted one."""
+        item = self.after or self.before
+        assert item is not None
+        return item.document.path
+
+    @property
+    def title(self) -> str:
+        """The record's current title."""
+        item = self.after or self.before
+        assert item is not None
+        return item.record.title
+
+
+def record_changes(before: Register, after: Register) -> list[RecordChange]:
+    """Every record whose content, file or existence differs, matched by id, in id order.
+
+    Records are matched by id so a rename cannot pass for a new record plus a deletion.
+    """
+    changes = []
+    for record_id in sorted(set(before.records) | set(after.records)):
+        old, new = before.records.get(record_id), after.records.get(record_id)
+        if old is None and new is not None:
+            changes.append(RecordChange(ChangeKind.ADDED, record_id, None, new))
+        elif new is None and old is not None:
+            changes.append(RecordChange(ChangeKind.DELETED, record_id, old, None))
+        elif old is not None and new is not None:
+            if old.document.path != new.document.path:
+                changes.append(RecordChange(ChangeKind.RENAMED, record_id, old, new))
+            elif old.document.text != new.document.text:
+                changes.append(RecordChange(ChangeKind.MODIFIED, record_id, old, new))
+    return changes
+
+
+def changed_files(
+    before: Mapping[str, str], after: Mapping[str, str], folders: tuple[str, ...]
+) -> list[str]:
+    """Paths in `folders` added, removed or modified between two maps of content ids, sorted."""
+    return sorted(
+        path
+        for path in set(before) | set(after)
+        if before.get(path) != after.get(path) and path.split("/", 1)[0] in folders
+    )

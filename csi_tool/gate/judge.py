@@ -1,0 +1,201 @@
+"""`csi gate`: what a pull request changes in the register must follow the policy.
+
+The change is judged from the fork point (where the pull request branched off the base) to
+the head, under the rules in force at the fork point, so a pull request cannot loosen the
+rules it is judged by. Ids are also checked against the base's tip, where another pull
+request may have taken the same id since.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from csi_tool.backlog.delta import RankingDelta, compare_backlogs
+from csi_tool.backlog.ranking import Backlog, rank_records
+from csi_tool.errors import Finding, FindingsError
+from csi_tool.gate.approvals import Approval, required_approvals
+from csi_tool.gate.changes import ChangeKind, RecordChange, changed_files, record_changes
+from csi_tool.gate.goalposts import goalpost_refusals
+from csi_tool.git.repo import fork_point
+from csi_tool.git.revisions import GitRevision
+from csi_tool.git.sources import FileSource, WorkTree
+from csi_tool.layout import POLICIES_DIR, REGISTER_DIR
+from csi_tool.policies.policy_set import Policies
+from csi_tool.records.register import Register, load_register
+from csi_tool.records.schema import SCHEMA_DIR
+
+GOVERNED_DIRS = (POLICIES_DIR, SCHEMA_DIR)
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """Everything a reviewer needs: changes, refusals, approvers, and the ranking delta."""
+
+    base: str
+    head: str
+    changes: list[RecordChange]
+    refusals: list[Finding]
+    approvals: list[Approval]
+    governance_files: list[str]
+    delta: RankingDelta
+
+
+def run_gate(root: Path, base_ref: str, head_ref: str | None) -> GateResult:
+    """Judge the change from the fork point of `base_ref` to `head_ref` (default: work tree)."""
+    head: FileSource = WorkTree(root) if head_ref is None else GitRevision(root, head_ref)
+    tip = GitRevision(root, base_ref)
+    fork = fork_point(root, base_ref, head_ref or "HEAD")
+    start = GitRevision(root, fork) if fork else tip
+    after = load_register(head)
+    old_files, new_files = _fingerprints(start), _fingerprints(head)
+    by_path = {item.document.path: item for item in after.records.values()}
+    unchanged = {
+        path: by_path[path]
+        for path, content in new_files.items()
+        if path in by_path and old_files.get(path) == content
+    }
+    # The base shares all but a few files with the head: only those are read again.
+    before = load_register(start, require_policies=False, reuse=unchanged)
+    policies = before.policies or after.policies
+    if policies is None:
+        raise FindingsError([f for f in after.findings if f.path.startswith(POLICIES_DIR)])
+    changes = record_changes(before, after)
+    governance = changed_files(old_files, new_files, GOVERNED_DIRS)
+    touched = changed_files(old_files, new_files, (REGISTER_DIR,))
+    refusals = sorted(
+        {
+            *_refusals(changes, policies, after),
+            *_deleted_files(start, head, before),
+            *_findings_in(after, {*touched, *governance}),
+            *_ids_taken_at_base(changes, tip, start),
+        }
+    )
+    approvals = required_approvals(changes, governance, policies)
+    delta = compare_backlogs(
+        _backlog(before, policies),
+        _backlog(after, after.policies or policies),
+        {rid: item.record.status for rid, item in after.records.items()},
+        base_ref,
+    )
+    label = head_ref or "work tree"
+    return GateResult(base_ref, label, changes, refusals, approvals, governance, delta)
+
+
+def _fingerprints(source: FileSource) -> dict[str, str]:
+    """Path → content id of every record and governance file."""
+    return {
+        path: content
+        for folder in (REGISTER_DIR, *GOVERNED_DIRS)
+        for path, content in source.fingerprints(folder).items()
+    }
+
+
+def _backlog(register: Register, policies: Policies) -> Backlog:
+    return rank_records((i.record for i in register.records.values()), policies.scoring)
+
+
+def _refusals(
+    changes: list[RecordChange], policies: Policies, after: Register
+) -> Iterator[Finding]:
+    workflow = policies.workflow
+    by_path = {item.document.path: item for item in after.records.values()}
+    for change in changes:
+        old, new = change.before, change.after
+        if change.kind is ChangeKind.DELETED:
+            assert old is not None
+            replacement = by_path.get(old.document.path)
+            if replacement is not None:
+                yield replacement.document.finding(
+                    ("id",),
+                    f"id changed from {old.record.id} to {replacement.record.id}: "
+                    "ids are fixed once set",
+                    "fixed",
+                )
+                continue
+            yield Finding(
+                old.document.path,
+                1,
+                1,
+                "",
+                "records are withdrawn, never deleted: restore "
+                "the file and set its status to withdrawn",
+                "deleted",
+            )
+            continue
+        assert new is not None
+        if change.kind is ChangeKind.ADDED:
+            allowed = {workflow.initial, *workflow.new_records_may_start_in}
+            if new.record.status not in allowed:
+                yield new.document.finding(
+                    ("status",),
+                    f"a new record starts in {workflow.initial}, not {new.record.status}",
+                    "transition",
+                )
+            continue
+        assert old is not None
+        if change.kind is ChangeKind.RENAMED:
+            yield new.document.finding(
+                ("id",),
+                f"renamed from {old.document.path}: a record keeps its file for life",
+                "renamed",
+            )
+        if new.record.created != old.record.created:
+            yield new.document.finding(
+                ("created",),
+                f"created is fixed once set (was {old.record.created.isoformat()})",
+                "fixed",
+            )
+        yield from _transition_refusal(change, policies)
+        yield from goalpost_refusals(old, new, workflow)
+
+
+def _transition_refusal(change: RecordChange, policies: Policies) -> Iterator[Finding]:
+    assert change.before is not None and change.after is not None
+    source, target = change.before.record.status, change.after.record.status
+    if source == target:
+        return
+    allowed = policies.workflow.transitions.get(source, [])
+    if target not in allowed:
+        options = ", ".join(allowed) if allowed else "nothing (it is terminal)"
+        yield change.after.document.finding(
+            ("status",),
+            f"{source} → {target} is not allowed in one pull request; from {source} a record "
+            f"may move to {options} (one step per pull request, each reviewed)",
+            "transition",
+        )
+
+
+def _deleted_files(start: FileSource, head: FileSource, before: Register) -> Iterator[Finding]:
+    """Record files gone from the head that `record_changes` could not see (unreadable before)."""
+    known = {item.document.path for item in before.records.values()}
+    remaining = set(head.list_files(REGISTER_DIR) or [])
+    for path in start.list_files(REGISTER_DIR) or []:
+        if path not in remaining and path not in known and path.endswith(".yaml"):
+            yield Finding(path, 1, 1, "", "record files are never deleted", "deleted")
+
+
+def _findings_in(after: Register, touched: set[str]) -> Iterator[Finding]:
+    """The head must validate wherever the pull request touched it, and in its policies."""
+    for finding in after.findings:
+        if finding.path in touched or finding.path.startswith(f"{POLICIES_DIR}/"):
+            yield finding
+
+
+def _ids_taken_at_base(
+    changes: list[RecordChange], tip: FileSource, start: FileSource
+) -> Iterator[Finding]:
+    """A new record whose id another pull request has merged into the base since."""
+    if tip is start:
+        return
+    at_tip = {p.rpartition("/")[2].rpartition(".")[0] for p in tip.list_files(REGISTER_DIR) or []}
+    for change in changes:
+        if change.kind is ChangeKind.ADDED and change.record_id in at_tip:
+            assert change.after is not None
+            yield change.after.document.finding(
+                ("id",),
+                f"{change.record_id} was taken at the base by another change since this branch "
+                "started; rename the file and id to the next free id (`csi new` finds one)",
+                "duplicate-id",
+            )

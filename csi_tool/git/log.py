@@ -1,0 +1,139 @@
+"""The register's mainline history: commits that touched it, and when each file last changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import git
+
+from csi_tool.errors import ConfigError
+from csi_tool.git.repo import git_errors, open_repo, repo_path, require_repo, resolve_commit
+from csi_tool.git.revisions import read_blobs, tree_entries
+
+
+@git_errors
+def last_change_dates(root: Path, folder: str) -> dict[str, dt.date]:
+    """Date of the last commit that touched each file of `folder`, as root-relative paths.
+
+    One `git log` walk serves the whole register; files changed in the work tree but not
+    committed are left out, so callers fall back to the file's own date for them.
+    """
+    repo = open_repo(root)
+    if repo is None:
+        return {}
+    prefix = repo_path(repo, root)
+    inside = f"{prefix}/{folder}" if prefix else folder
+    try:
+        log = repo.git.log("--format=%x00%cs", "--name-only", "--no-renames", "--", inside)
+    except git.GitCommandError:  # a repository without commits has no history to read
+        return {}
+    dates: dict[str, dt.date] = {}
+    for entry in log.split("\x00")[1:]:
+        day, *names = entry.strip().splitlines()
+        for name in filter(None, names):  # a blank line separates the date from the names
+            relative = str(PurePosixPath(name).relative_to(prefix or "."))
+            dates.setdefault(relative, dt.date.fromisoformat(day))
+    dirty = repo.git.status("--porcelain", "--untracked-files=all", "--", inside)
+    for line in dirty.splitlines():
+        name = line[3:].split(" -> ")[-1].strip('"')
+        dates.pop(str(PurePosixPath(name).relative_to(prefix or ".")), None)
+    return dates
+
+
+@dataclass(frozen=True)
+class CommitInfo:
+    """A mainline commit that touched the register, and the record files it changed."""
+
+    sha: str
+    parent: str | None
+    author: str
+    merged_by: str | None  # for merge commits: who merged; `author` is then the branch's author
+    date: dt.datetime
+    subject: str
+    paths: tuple[str, ...]
+
+
+class RegisterHistory:
+    """The mainline history of a register's files."""
+
+    @git_errors
+    def __init__(self, root: Path) -> None:
+        repo = require_repo(root, "reading the history")
+        if Path(repo.git_dir, "shallow").exists():
+            raise ConfigError(
+                "this is a shallow clone, so the history would be wrong: fetch the full "
+                "history (actions/checkout with `fetch-depth: 0`, or `git fetch --unshallow`)"
+            )
+        self._repo = repo
+        self._prefix = repo_path(repo, root)
+
+    @git_errors
+    def commits(self, folder: str, ref: str = "HEAD") -> list[CommitInfo]:
+        """Mainline (first-parent) commits that changed files in `folder`, oldest first.
+
+        Following the first parent sees a merged pull request as one change, the way the
+        base branch saw it, whether it was merged, squashed or committed directly.
+        """
+        resolve_commit(self._repo, ref)
+        try:
+            log = self._repo.git.log(
+                ref,
+                "--first-parent",
+                "--diff-merges=first-parent",
+                "--reverse",
+                "--no-renames",
+                "--name-only",
+                "--format=%x00%H%x1f%P%x1f%an%x1f%aI%x1f%s",
+                "--",
+                self._inside(folder),
+            )
+        except git.GitCommandError:  # no commits yet
+            return []
+        return [self._commit_info(entry) for entry in log.split("\x00")[1:]]
+
+    @git_errors
+    def blob_ids(self, sha: str | None, paths: Sequence[str]) -> dict[str, str | None]:
+        """Root-relative path → blob id of each of `paths` at a commit (None: not a plain file
+        there), from one listing: a lookup per file would scan the folder each time."""
+        found: dict[str, str | None] = dict.fromkeys(paths)
+        if sha is None or not paths:
+            return found
+        inside = [self._inside(path) for path in paths]
+        if len(inside) > 100:  # one listing of the folders beats a very long command line
+            inside = sorted({path.rpartition("/")[0] + "/" for path in inside})
+        for mode, blob, name in tree_entries(self._repo, sha, inside):
+            path = name[len(self._prefix) + 1 :] if self._prefix else name
+            if mode != "120000" and path in found:
+                found[path] = blob
+        return found
+
+    @git_errors
+    def read(self, blobs: Sequence[str]) -> list[bytes]:
+        """The content of many blobs, in one `git cat-file --batch`."""
+        return read_blobs(self._repo, blobs)
+
+    def _commit_info(self, entry: str) -> CommitInfo:
+        header, *names = entry.strip("\n").splitlines()
+        sha, parents, author, date, subject = header.split("\x1f", 4)
+        parent_list = parents.split()
+        merged_by = None
+        if len(parent_list) > 1:
+            merged_by, author = author, self._repo.commit(parent_list[1]).author.name or author
+        paths = tuple(
+            str(PurePosixPath(n).relative_to(self._prefix or ".")) for n in names if n.strip()
+        )
+        return CommitInfo(
+            sha,
+            parent_list[0] if parent_list else None,
+            author,
+            merged_by,
+            dt.datetime.fromisoformat(date),
+            subject,
+            paths,
+        )
+
+    def _inside(self, relative: str) -> str:
+        return f"{self._prefix}/{relative}" if self._prefix else relative

@@ -1,0 +1,107 @@
+"""The repository itself: finding it, naming revisions in it, and ids taken on its branches."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+from typing import ParamSpec, TypeVar
+
+import git
+
+from csi_tool.errors import ConfigError
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def git_errors(function: Callable[P, T]) -> Callable[P, T]:
+    """Turn a failing git command (dubious ownership, corrupt repository) into a clear error."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return function(*args, **kwargs)
+        except git.GitCommandError as e:
+            detail = " ".join(str(e.stderr or e).split()) or str(e)
+            raise ConfigError(f"git failed: {detail}") from e
+
+    return wrapper
+
+
+def open_repo(path: Path) -> git.Repo | None:
+    """The git repository that contains `path`, or None outside git or without git installed."""
+    if shutil.which("git") is None:
+        return None
+    try:
+        return git.Repo(path, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+
+
+def require_repo(path: Path, purpose: str) -> git.Repo:
+    """The repository that contains `path`, or an error that says why there is none."""
+    if shutil.which("git") is None:
+        raise ConfigError(f"git is not installed, and {purpose} needs it")
+    repo = open_repo(path)
+    if repo is None:
+        raise ConfigError(f"{path} is not in a git repository, and {purpose} needs one")
+    return repo
+
+
+@git_errors
+def file_stems_on_all_branches(folder: Path) -> set[str]:
+    """Stems of the files in `folder` on every local and remote-tracking branch.
+
+    `csi new` uses this so two open pull requests never pick the same id.
+    """
+    repo = open_repo(folder.parent)
+    if repo is None:
+        return set()
+    relative = repo_path(repo, folder)
+    refs = repo.git.for_each_ref("--format=%(refname)", "refs/heads", "refs/remotes").split()
+    stems: set[str] = set()
+    for ref in refs:
+        if ref.endswith("/HEAD"):
+            continue
+        listing = repo.git.ls_tree("--name-only", ref, f"{relative}/")
+        stems.update(PurePosixPath(name).stem for name in listing.splitlines())
+    return stems
+
+
+def resolve_commit(repo: git.Repo, ref: str) -> git.Commit:
+    """The commit `ref` names, or a ConfigError that says how to fix a CI checkout."""
+    try:
+        commit = repo.commit(ref)
+        # GitPython resolves `HEAD~1` from the parent ids written in the child commit: in a
+        # shallow clone that names a commit whose object is missing, so ask git it is there.
+        repo.git.cat_file("-e", commit.hexsha)
+    except (git.BadName, ValueError, git.GitCommandError) as e:
+        if Path(repo.git_dir, "shallow").exists():
+            raise ConfigError(
+                f"revision {ref!r} is not in this shallow clone; fetch the full history "
+                "(actions/checkout with `fetch-depth: 0`, or `git fetch --unshallow`)"
+            ) from e
+        raise ConfigError(
+            f"unknown revision {ref!r}; check the name, or `git fetch` the branch first "
+            "(in CI, a pull request's base is usually origin/<base branch>)"
+        ) from e
+    return commit
+
+
+def repo_path(repo: git.Repo, path: Path) -> str:
+    """`path` relative to the repository's top folder, '' for the top itself."""
+    top = Path(repo.working_tree_dir or ".").resolve()
+    relative = path.resolve().relative_to(top).as_posix()
+    return "" if relative == "." else relative
+
+
+@git_errors
+def fork_point(root: Path, base_ref: str, head_ref: str) -> str | None:
+    """The merge base of two revisions (where a pull request branched off), or None."""
+    repo = require_repo(root, "comparing revisions")
+    resolve_commit(repo, base_ref)
+    resolve_commit(repo, head_ref)
+    bases = repo.merge_base(base_ref, head_ref)
+    return bases[0].hexsha if bases else None

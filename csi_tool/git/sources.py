@@ -1,0 +1,105 @@
+"""Where register files are read from: the work tree, or (in revisions.py) a git revision.
+
+Paths are root-relative POSIX strings such as `register/CSI-0001.yaml`; they are also what
+findings show, so a finding reads the same whichever source it came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from csi_tool.errors import Finding, YamlError
+
+
+class FileSource(Protocol):
+    """Read-only access to the files of a register."""
+
+    @property
+    def label(self) -> str:
+        """Where the files come from, for messages: `work tree` or a git revision."""
+
+    def list_files(self, folder: str) -> list[str] | None:
+        """Every file under `folder` (recursively, sorted), or None if the folder is absent."""
+
+    def read_bytes(self, relative: str, max_bytes: int) -> bytes:
+        """At most `max_bytes + 1` bytes of a plain file (one more shows it is too big)."""
+
+    def prefetch(self, paths: Sequence[str]) -> None:
+        """Files about to be read: sources that read in batches read them now."""
+
+    def fingerprints(self, folder: str) -> dict[str, str]:
+        """Path → an id of the content of every file in `folder` (a git blob id)."""
+
+
+# More than any accepted file (larger ones are refused when validated): reading this much
+# gets a file whole, enough to hash it or tell whether two differ.
+WHOLE_FILE = 10_485_760
+
+
+def content_ids(source: FileSource, folder: str) -> dict[str, str]:
+    """Path → git blob id of every file in `folder`, by reading them."""
+    return {
+        path: blob_id(source.read_bytes(path, WHOLE_FILE))
+        for path in source.list_files(folder) or []
+    }
+
+
+def blob_id(data: bytes) -> str:
+    """The id git gives a file with this content (SHA-1 repositories; others never match)."""
+    return hashlib.sha1(b"blob %d\0%b" % (len(data), data), usedforsecurity=False).hexdigest()
+
+
+def not_a_plain_file(relative: str, what: str) -> YamlError:
+    """The error for symlinks, pipes and devices: a pull request could point them anywhere."""
+    return YamlError(Finding(relative, 1, 1, "", f"{what}: csi reads only plain files"))
+
+
+@dataclass(frozen=True)
+class WorkTree:
+    """The files on disk under a register root."""
+
+    root: Path
+    label: str = "work tree"
+    # Whole files already read, so comparing contents does not read them a second time.
+    _read: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
+
+    def list_files(self, folder: str) -> list[str] | None:
+        base = self.root / folder
+        if not base.is_dir():
+            return None
+        found = []
+        for directory, dirs, files in os.walk(base):  # lists symlinked folders, never enters them
+            linked = [d for d in dirs if Path(directory, d).is_symlink()]
+            dirs[:] = [d for d in dirs if not d.startswith(".") and d not in linked]
+            # one relpath per folder, plain strings per file: pathlib is slow for 10,000 files
+            prefix = os.path.relpath(directory, self.root).replace(os.sep, "/")
+            found += [f"{prefix}/{name}" for name in [*files, *linked] if not name.startswith(".")]
+        return sorted(found)
+
+    def prefetch(self, paths: Sequence[str]) -> None:
+        return  # files on disk are read one by one anyway
+
+    def fingerprints(self, folder: str) -> dict[str, str]:
+        return content_ids(self, folder)
+
+    def read_bytes(self, relative: str, max_bytes: int) -> bytes:
+        if relative in self._read:
+            return self._read[relative][: max_bytes + 1]
+        # Plain strings and os calls: pathlib's overhead was most of a warm check's time.
+        path = os.path.join(self.root, relative)  # noqa: PTH118
+        mode = os.lstat(path).st_mode
+        if stat.S_ISLNK(mode):
+            raise not_a_plain_file(relative, "a symbolic link")
+        if not stat.S_ISREG(mode):
+            raise not_a_plain_file(relative, "not a plain file")
+        with open(path, "rb", buffering=0) as stream:  # noqa: PTH123
+            data = stream.read(max_bytes + 1)
+        if len(data) <= max_bytes:
+            self._read[relative] = data
+        return data

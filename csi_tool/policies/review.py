@@ -1,0 +1,31 @@
+"""policies/review.yaml: when metrics are due for review and when a gain counts as fading."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from csi_tool.policies.base import PolicyModel, StateName
+
+
+class ReviewPolicy(PolicyModel):
+    """How `csi review` judges measurements against baselines and targets."""
+
+    schema_version: Literal[1] = Field(description="Version of the policy format; always 1.")
+    reviewed_states: list[StateName] = Field(
+        min_length=1, description="States whose records' metrics are reviewed."
+    )
+    due_soon_days: int = Field(
+        7, ge=0, le=90, description="A review counts as due this many days before its date."
+    )
+    sustained_states: list[StateName] = Field(
+        default_factory=lambda: ["closed"],
+        description="States in which a fading gain is reported as a regression.",
+    )
+    regression_share: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="Share of the best gain that, once lost, counts as a regression (0.5: half).",
+    )

@@ -1,0 +1,304 @@
+"""The improvement record schema: ITIL's continual improvement model as Pydantic models.
+
+Models are frozen views used for analysis; edits happen on the round-trip YAML tree. Only the
+shape of a record lives here. What a record needs in each workflow state is policy
+(`policies/workflow.py`, checked by `readiness.py`); checks that compare fields within a record
+live in `checks.py` so their findings can point at the exact field.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from csi_tool.fields import (
+    SINGLE_LINE,
+    Cadence,
+    Date,
+    Handle,
+    KnowledgeRef,
+    LaxCadence,
+    LaxDecisionOutcome,
+    LaxDirection,
+    LaxIndicatorKind,
+    LaxReviewOutcome,
+    LaxSourceKind,
+    Line,
+    Number,
+    RecordId,
+    Reference,
+    Scale,
+    Tag,
+    Text,
+    Url,
+)
+
+TITLE_MAX_LENGTH = 120
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Roles(_Model):
+    """People who stand in for the owner at particular steps of the workflow."""
+
+    validator: Handle | None = Field(None, description="Who confirms the opportunity is real.")
+    approver: Handle | None = Field(None, description="Who approves or rejects the improvement.")
+    outcome_confirmer: Handle | None = Field(
+        None, description="Who confirms the measured outcome before closure."
+    )
+
+
+class SourceReferences(_Model):
+    """Where the evidence for the opportunity can be found in other systems."""
+
+    incidents: list[Reference] = Field(default_factory=list, description="Incident record ids.")
+    problems: list[Reference] = Field(default_factory=list, description="Problem record ids.")
+    surveys: list[Reference] = Field(
+        default_factory=list, description="Customer or staff survey ids."
+    )
+    links: list[Url] = Field(default_factory=list, description="Links to reports or dashboards.")
+
+
+class Source(_Model):
+    """Where the improvement opportunity came from."""
+
+    kind: LaxSourceKind = Field(description="What kind of signal raised the opportunity.")
+    references: SourceReferences = Field(
+        default_factory=SourceReferences, description="Evidence in other systems."
+    )
+    note: Text | None = Field(None, description="How the opportunity was noticed.")
+
+
+class Vision(_Model):
+    """What should improve, and why the business cares."""
+
+    statement: Text = Field(description="What the service looks like once improved.")
+    business_value: Text = Field(description="Why it matters to the business and its customers.")
+
+
+class CurrentState(_Model):
+    """Where we are now: ITIL's 'where are we now?'."""
+
+    summary: Text = Field(description="The current situation in a few sentences.")
+    evidence: list[Text] = Field(
+        default_factory=list, description="Facts and figures that back up the summary."
+    )
+
+
+class Baseline(_Model):
+    """The measured starting point of a metric."""
+
+    value: Number = Field(description="The measured value before the improvement.")
+    date: Date = Field(description="When the baseline was measured.")
+    source: Text = Field(description="Where the figure comes from (report, query, tool).")
+
+
+class Target(_Model):
+    """The success criterion of a metric."""
+
+    value: Number = Field(description="The value that counts as success.")
+    by: Date = Field(description="The date by which the target should be reached.")
+
+
+class Measurement(_Model):
+    """One measured value of a metric."""
+
+    date: Date = Field(description="When the value was measured.")
+    value: Number = Field(description="The measured value, in the metric's unit.")
+    source: Text | None = Field(None, description="Where the figure comes from.")
+    note: Text | None = Field(None, description="Anything a reader needs to interpret it.")
+
+
+class Metric(_Model):
+    """A measure of success with its baseline, target and measurements."""
+
+    key: str = Field(
+        pattern=r"^[a-z][a-z0-9_]*$",
+        max_length=40,
+        description="Stable key used by `csi measure`, e.g. `reopen_rate`; never renamed.",
+    )
+    name: Line = Field(description="Readable name of the metric.")
+    kind: LaxIndicatorKind = Field(
+        description="Leading (predicts the outcome) or lagging (is the outcome)."
+    )
+    unit: str = Field(
+        min_length=1, max_length=30, description="Unit of every value, e.g. `%` or `hours`."
+    )
+    direction: LaxDirection = Field(description="Whether success means the value goes up or down.")
+    baseline: Baseline | None = Field(None, description="Where the metric starts.")
+    target: Target | None = Field(None, description="Where the metric should get to, and by when.")
+    action_threshold: Number | None = Field(
+        None, description="A value beyond which someone must act (a regression alarm)."
+    )
+    review_cadence: LaxCadence = Field(
+        Cadence.MONTHLY, description="How often the metric is reviewed."
+    )
+    measurements: list[Measurement] = Field(
+        default_factory=list, description="Measured values, oldest first."
+    )
+
+
+class Option(_Model):
+    """One way of making the improvement that was considered."""
+
+    summary: Line = Field(description="The option in one line.")
+    expected_outcome: Text = Field(description="What this option is expected to achieve.")
+    chosen: bool = Field(False, description="Whether this option was chosen.")
+
+
+class Assessment(_Model):
+    """How the improvement scores on the four prioritisation factors (1 low to 5 high)."""
+
+    impact: Scale = Field(description="Benefit to the business if done (1-5).")
+    urgency: Scale = Field(description="How soon the benefit is needed (1-5).")
+    effort: Scale = Field(description="Work needed to do it (1-5).")
+    risk: Scale = Field(description="Risk of not doing it, or risk reduced by doing it (1-5).")
+    confidence: float | None = Field(
+        None, gt=0, le=1, description="Confidence in the estimates, from just above 0 to 1."
+    )
+
+
+class Fishbone(_Model):
+    """Ishikawa causes grouped by category."""
+
+    people: list[Text] = Field(default_factory=list, description="Causes in skills or staffing.")
+    process: list[Text] = Field(default_factory=list, description="Causes in the process.")
+    tools: list[Text] = Field(default_factory=list, description="Causes in tools and technology.")
+    environment: list[Text] = Field(
+        default_factory=list, description="Causes in the environment or suppliers."
+    )
+    policy: list[Text] = Field(default_factory=list, description="Causes in policies and rules.")
+
+
+class RootCause(_Model):
+    """Root cause analysis behind the opportunity."""
+
+    five_whys: list[Text] = Field(
+        default_factory=list, max_length=7, description="Each 'why?' answered in turn."
+    )
+    fishbone: Fishbone | None = Field(None, description="Causes by category.")
+
+
+class Milestone(_Model):
+    """A step of the plan."""
+
+    name: Line = Field(description="What is delivered.")
+    due: Date = Field(description="When it is due.")
+    done: bool = Field(False, description="Whether it is delivered.")
+
+
+class Plan(_Model):
+    """How and when the improvement is delivered through controlled change."""
+
+    start: Date | None = Field(None, description="When work started.")
+    due: Date | None = Field(None, description="When the work should be finished.")
+    milestones: list[Milestone] = Field(default_factory=list, description="Steps of the plan.")
+    changes: list[Reference] = Field(default_factory=list, description="Change record ids.")
+    problems: list[Reference] = Field(default_factory=list, description="Problem record ids.")
+    releases: list[Reference] = Field(default_factory=list, description="Release record ids.")
+
+
+class Decision(_Model):
+    """The decision taken on the improvement."""
+
+    outcome: LaxDecisionOutcome = Field(description="Approved, deferred or rejected.")
+    date: Date = Field(description="When the decision was taken.")
+    by: Handle = Field(description="Who took it.")
+    rationale: Text | None = Field(None, description="Why.")
+    revisit: Date | None = Field(
+        None, description="For a deferral: when the decision is looked at again."
+    )
+
+
+class Review(_Model):
+    """The post-implementation review: did we get there?"""
+
+    date: Date = Field(description="When the review took place.")
+    outcome: LaxReviewOutcome = Field(description="Whether the success criteria were met.")
+    summary: Text = Field(description="What the review found.")
+    by: Handle | None = Field(None, description="Who confirmed the outcome.")
+
+
+class Lesson(_Model):
+    """A lesson learned, shared in the knowledge base."""
+
+    text: Text = Field(description="The lesson, written for the next team.")
+    tags: list[Tag] = Field(default_factory=list, description="Tags to find it by.")
+    kb_ref: KnowledgeRef | None = Field(
+        None, description="Knowledge article that carries the lesson."
+    )
+
+
+class Withdrawal(_Model):
+    """Why a record was withdrawn: records are withdrawn, never deleted."""
+
+    date: Date = Field(description="When the record was withdrawn.")
+    by: Handle = Field(description="Who withdrew it.")
+    reason: Text = Field(description="Why.")
+
+
+class RevisedField(StrEnum):
+    BASELINE = "baseline"
+    TARGET = "target"
+    ACTION_THRESHOLD = "action_threshold"
+    MEASUREMENTS = "measurements"  # a past measurement corrected or removed
+    REMOVED = "removed"
+
+
+class Revision(_Model):
+    """A baseline or target changed after approval, with reason and approver."""
+
+    date: Date = Field(description="When the revision was approved.")
+    metric: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Key of the metric revised.")
+    field: Annotated[RevisedField, Field(strict=False)] = Field(
+        description="What changed: baseline, target, or the metric removed."
+    )
+    reason: Text = Field(description="Why the goalpost moved.")
+    approved_by: Handle = Field(description="Who approved the revision.")
+
+
+class Record(_Model):
+    """One improvement of the continual improvement register."""
+
+    schema_version: Literal[1] = Field(description="Version of this schema; always 1.")
+    id: RecordId
+    title: str = Field(
+        min_length=3,
+        max_length=TITLE_MAX_LENGTH,
+        pattern=SINGLE_LINE,
+        description="The improvement in one line.",
+    )
+    created: Date = Field(description="When the record was logged.")
+    service: Line | None = Field(None, description="The service that improves.")
+    practices: list[Line] = Field(
+        default_factory=list, description="ITIL practices or processes affected."
+    )
+    owner: Handle | None = Field(None, description="Who is accountable for the improvement.")
+    roles: Roles | None = Field(None, description="Optional stand-ins for the owner.")
+    tags: list[Tag] = Field(default_factory=list, description="Tags to group records by.")
+    status: str = Field(
+        min_length=1, max_length=40, description="A state of the workflow policy, e.g. `logged`."
+    )
+    source: Source | None = Field(None, description="Where the opportunity came from.")
+    vision: Vision | None = Field(None, description="What should improve and why.")
+    current_state: CurrentState | None = Field(None, description="Where we are now.")
+    metrics: list[Metric] = Field(default_factory=list, description="Measures of success.")
+    options: list[Option] = Field(default_factory=list, description="Options considered.")
+    assessment: Assessment | None = Field(None, description="Prioritisation factors.")
+    depends_on: list[RecordId] = Field(
+        default_factory=list, description="Records that must be closed before this one."
+    )
+    root_cause: RootCause | None = Field(None, description="Root cause analysis.")
+    plan: Plan | None = Field(None, description="Delivery plan.")
+    decision: Decision | None = Field(None, description="The decision on the improvement.")
+    review: Review | None = Field(None, description="Post-implementation review.")
+    lessons: list[Lesson] = Field(default_factory=list, description="Lessons learned.")
+    withdrawal: Withdrawal | None = Field(None, description="Why the record was withdrawn.")
+    revisions: list[Revision] = Field(
+        default_factory=list,
+        description="Baselines and targets changed after approval, with reason and approver.",
+    )

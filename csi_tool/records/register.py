@@ -1,0 +1,223 @@
+"""Load a whole register (policies and records) and run the register-wide checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from csi_tool.errors import ConfigError, Finding, YamlError
+from csi_tool.git.sources import FileSource, WorkTree
+from csi_tool.layout import POLICIES_DIR, RECORD_SUFFIX, REGISTER_DIR
+from csi_tool.policies.loading import DEFAULT_MAX_BYTES, load_policies
+from csi_tool.policies.policy_set import (
+    Policies,
+)
+from csi_tool.progress import Progress
+from csi_tool.records.checks import record_problems
+from csi_tool.records.models import Record
+from csi_tool.records.readiness import gaps_for_state
+from csi_tool.yaml.documents import Document, parse_document, validate_model
+
+
+@dataclass(frozen=True)
+class LoadedRecord:
+    """A validated record and the file it came from."""
+
+    record: Record
+    document: Document
+
+
+@dataclass
+class Register:
+    """Everything read from a register, and every finding about it."""
+
+    policies: Policies | None
+    records: dict[str, LoadedRecord] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)  # record files that failed validation
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above `start` that holds a policies/ folder."""
+    start = start.resolve()
+    for candidate in (start, *start.parents):
+        if (candidate / POLICIES_DIR).is_dir():
+            return candidate
+    raise ConfigError(
+        f"no {POLICIES_DIR}/ folder in {start} or any folder above it; "
+        "run csi inside a register repository or pass --root"
+    )
+
+
+def load_register(
+    source: FileSource,
+    require_policies: bool = True,
+    reuse: Mapping[str, LoadedRecord] | None = None,
+) -> Register:
+    """Read policies and every record of a source, collecting every finding.
+
+    Without `require_policies`, a source whose policy files are missing (an older revision
+    of the repository) still yields its records, with `policies` None. Record files in
+    `reuse` (by path) are known to hold what was read elsewhere: that record is taken
+    instead of reading the file again, and the file's own findings are not repeated.
+    """
+    reuse = reuse or {}
+    try:
+        policies, findings = load_policies(source)
+    except ConfigError:
+        if require_policies:
+            raise
+        policies, findings = None, []
+    register = Register(policies=policies, findings=findings)
+    max_bytes = policies.register.max_file_bytes if policies else DEFAULT_MAX_BYTES
+    by_file: list[LoadedRecord] = []
+    files = _record_files(source, register.findings)
+    source.prefetch([path for path in files if path not in reuse])
+    progress = Progress(f"reading records ({source.label})", len(files))
+    for path in files:
+        loaded = reuse.get(path) or _load_record(source, path, max_bytes, register.findings)
+        if loaded is None:
+            register.unreadable.append(path)
+        else:
+            by_file.append(loaded)
+        progress.advance()
+    progress.finish()
+    register.findings.extend(_register_problems(by_file, policies, register))
+    register.findings.sort()
+    return register
+
+
+def load_work_tree(root: Path) -> Register:
+    """The register as it is on disk under `root`."""
+    return load_register(WorkTree(root))
+
+
+def record_path(root: Path, record_id: str) -> Path:
+    """Where the record with this id lives."""
+    return root / REGISTER_DIR / f"{record_id}{RECORD_SUFFIX}"
+
+
+# Files a register folder may hold besides records.
+_NOT_RECORDS = {"README.md", ".gitkeep"}
+
+
+def _record_files(source: FileSource, findings: list[Finding]) -> list[str]:
+    """Record files; every other file in register/ is reported, so none is silently skipped."""
+    files: list[str] = []
+    for path in source.list_files(REGISTER_DIR) or []:
+        folder, _, name = path.rpartition("/")
+        directly_inside = folder == REGISTER_DIR
+        if directly_inside and name.endswith(RECORD_SUFFIX) and name != RECORD_SUFFIX:
+            files.append(path)
+        elif not (directly_inside and name in _NOT_RECORDS):
+            where = "directly in register/" if not directly_inside else "as <id>.yaml"
+            message = f"not read: record files live {where}"
+            findings.append(Finding(path, 1, 1, "", message, "layout"))
+    return files
+
+
+def _load_record(
+    source: FileSource, path: str, max_bytes: int, findings: list[Finding]
+) -> LoadedRecord | None:
+    try:
+        document, data = parse_document(source.read_bytes(path, max_bytes), path, max_bytes)
+        record, problems = validate_model(Record, data, document)
+        if record is not None:
+            problems += [document.finding(loc, msg) for loc, msg in record_problems(record)]
+    except YamlError as e:  # unreadable, or refused by the reference parser while placing
+        findings.extend(e.findings)
+        return None
+    findings.extend(problems)
+    return None if record is None else LoadedRecord(record, document)
+
+
+def _register_problems(
+    loaded: list[LoadedRecord], policies: Policies | None, register: Register
+) -> Iterator[Finding]:
+    for item in loaded:
+        record, document = item.record, item.document
+        if document.stem != record.id:
+            yield document.finding(
+                ("id",), f"id {record.id} does not match the file name {document.stem}.yaml"
+            )
+        if record.id in register.records:
+            other = register.records[record.id].document.path
+            yield document.finding(("id",), f"id {record.id} is also used by {other}")
+            continue
+        register.records[record.id] = item
+    # A record that exists but failed validation is still there: depending on it is no error.
+    present = set(register.records) | {PurePosixPath(p).stem for p in register.unreadable}
+    for item in register.records.values():
+        yield from _dependency_findings(item, present)
+    yield from _cycle_findings(register)
+    if policies is None:
+        return
+    id_format = policies.register.id
+    for item in register.records.values():
+        record, document = item.record, item.document
+        if not id_format.matches(record.id):
+            yield document.finding(
+                ("id",), f"id must look like {id_format.format(42)} (register policy)"
+            )
+        if record.status not in policies.workflow.states:
+            states = ", ".join(policies.workflow.states)
+            yield document.finding(
+                ("status",), f"unknown status {record.status!r}; the workflow has: {states}"
+            )
+            continue
+        for gap in gaps_for_state(record, record.status, policies.workflow):
+            yield document.finding(gap.loc, gap.message, "requirement")
+
+
+def _dependency_findings(item: LoadedRecord, present: set[str]) -> Iterator[Finding]:
+    for i, dependency in enumerate(item.record.depends_on):
+        if dependency not in present and dependency != item.record.id:
+            yield item.document.finding(
+                ("depends_on", i), f"depends on {dependency}, which is not in the register"
+            )
+
+
+def _cycle_findings(register: Register) -> Iterator[Finding]:
+    """Report each dependency cycle at every record in it, so each of its files fails."""
+    graph = {
+        rid: [d for d in item.record.depends_on if d in register.records and d != rid]
+        for rid, item in register.records.items()
+    }
+    reported: set[frozenset[str]] = set()
+    for cycle in _cycles(graph):
+        members = frozenset(cycle)
+        if members in reported:
+            continue
+        reported.add(members)
+        for at, member in enumerate(cycle):
+            ordered = cycle[at:] + cycle[:at]
+            item = register.records[member]
+            index = item.record.depends_on.index(ordered[1] if len(ordered) > 1 else member)
+            chain = " → ".join([*ordered, member])
+            yield item.document.finding(("depends_on", index), f"dependency cycle: {chain}")
+
+
+def _cycles(graph: dict[str, list[str]]) -> Iterator[list[str]]:
+    """One cycle per back edge found by an iterative depth-first search in sorted order."""
+    white, grey, black = 0, 1, 2
+    colour = dict.fromkeys(graph, white)
+    for start in sorted(graph):
+        if colour[start] != white:
+            continue
+        stack: list[tuple[str, Iterator[str]]] = [(start, iter(sorted(graph[start])))]
+        path = [start]
+        colour[start] = grey
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                path.pop()
+                colour[node] = black
+            elif colour[child] == grey:
+                yield path[path.index(child) :]
+            elif colour[child] == white:
+                colour[child] = grey
+                path.append(child)
+                stack.append((child, iter(sorted(graph[child]))))

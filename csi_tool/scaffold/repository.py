@@ -1,0 +1,71 @@
+"""`csi init`: add a register to an existing repository, never overwriting a file.
+
+The files come from `csi_tool/templates/` (this repository's own policies, site project and
+workflows are kept identical to them by a test); the JSON Schemas and CODEOWNERS are
+generated from the default policies, exactly as `csi schema` and `csi codeowners` would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
+
+from csi_tool.errors import ConfigError, FindingsError
+from csi_tool.gate.codeowners import CODEOWNERS_PATH, render_codeowners
+from csi_tool.records.register import load_work_tree
+from csi_tool.records.schema import SCHEMA_DIR, build_schemas
+from csi_tool.yaml.atomic import write_new_file
+
+
+@dataclass
+class InitResult:
+    """The files `csi init` wrote and the ones it left alone because they existed."""
+
+    written: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def init_repository(target: Path) -> InitResult:
+    """Write every template file that does not exist yet, then the generated files."""
+    if target.exists() and not target.is_dir():
+        raise ConfigError(f"{target} is not a folder")
+    target.mkdir(parents=True, exist_ok=True)
+    result = InitResult()
+    for relative, text in sorted(_template_files(resources.files("csi_tool") / "templates")):
+        _write(target, relative, text, result)
+    register = load_work_tree(target)
+    if register.policies is None:  # the repository already had policies, and they are broken
+        raise FindingsError(register.findings)
+    for name, text in build_schemas(register.policies).items():
+        _write(target, f"{SCHEMA_DIR}/{name}", text, result)
+    _write(target, CODEOWNERS_PATH.as_posix(), render_codeowners(register), result)
+    return result
+
+
+def _template_files(folder: Traversable, prefix: str = "") -> list[tuple[str, str]]:
+    files = []
+    for entry in folder.iterdir():
+        if entry.name == "__pycache__":
+            continue
+        relative = f"{prefix}{entry.name}"
+        if entry.is_dir():
+            files += _template_files(entry, f"{relative}/")
+        else:
+            files.append((relative, entry.read_text(encoding="utf-8")))
+    return files
+
+
+def _write(target: Path, relative: str, text: str, result: InitResult) -> None:
+    path = target / relative
+    if path.exists() or path.is_symlink():
+        result.skipped.append(relative)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        write_new_file(path, text)
+    except FileExistsError:  # created since we looked: still never overwritten
+        result.skipped.append(relative)
+        return
+    result.written.append(relative)

@@ -1,0 +1,174 @@
+"""Read one YAML file into a validated Pydantic model, with every finding placed on its line."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+from ruamel.yaml.nodes import Node
+
+from csi_tool.errors import Finding
+from csi_tool.fields import NOT_BLANK, SINGLE_LINE
+from csi_tool.yaml import strict
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+# Readable names for the patterns of models.py, so users never see a raw regular expression.
+_PATTERN_HINTS = {
+    "^@": "must be a handle such as @alice or @acme/service-desk",
+    "^[A-Z][A-Z0-9]*-[0-9]+$": "must be a record id such as CSI-0042",
+    "^[a-z0-9][a-z0-9-]*$": "must be lower-case letters, digits and dashes",
+    "^https?://": "must be an http:// or https:// link without spaces",
+    "^[A-Za-z0-9][A-Za-z0-9._:/#-]*$": "must be an identifier such as INC0012345",
+    "^[a-z][a-z0-9_]*$": "must start with a letter, then lower-case letters, digits and _",
+    "^[a-z][a-z_]*$": "must be lower-case letters and underscores",
+    SINGLE_LINE: "must be one line of visible text (no line breaks or direction overrides)",
+    NOT_BLANK: "must not be blank",
+    "^[A-Z][A-Z0-9]*$": "must be upper-case letters and digits",
+    "^(?:https?://": "must be a knowledge article id such as KB0010042, or an http(s) link",
+}
+
+
+_MESSAGES = {
+    "model_type": "must be a mapping of fields (key: value)",
+    "model_attributes_type": "must be a mapping of fields (key: value)",
+    "dict_type": "must be a mapping (key: value)",
+    "list_type": "must be a list",
+    "date_from_datetime_inexact": "must be a date (YYYY-MM-DD) without a time of day",
+    "date_type": "must be a date (YYYY-MM-DD)",
+    "date_parsing": "must be a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "must be a date (YYYY-MM-DD)",
+    "finite_number": "must be a finite number",
+    "bool_type": "must be true or false",
+}
+_SHOULD = re.compile(r"^(Input|String|Value|List|Dictionary) should")
+
+
+@dataclass
+class Document:
+    """A file's text and where it lives; lines are looked up only when a finding needs one."""
+
+    path: str  # root-relative, POSIX separators: what findings show
+    text: str
+    _tree: Node | None = field(default=None, repr=False)
+
+    def locate(self, loc: Sequence[str | int]) -> tuple[int, int]:
+        """1-based (line, column) of a field path in this file."""
+        if self._tree is None:
+            self._tree = strict.compose_nodes(self.text, self.path)
+        return strict.locate(self._tree, loc)
+
+    def finding(self, loc: Sequence[str | int], message: str, code: str = "invalid") -> Finding:
+        """A finding about the field at `loc`, placed on that field's line."""
+        line, column = self.locate(loc)
+        return Finding(self.path, line, column, field_path(loc), message, code)
+
+    @property
+    def stem(self) -> str:
+        """The file name without its suffix: a record's id."""
+        name = self.path.rpartition("/")[2]
+        return name.rpartition(".")[0] or name
+
+
+def parse_document(data: bytes, path: str, max_bytes: int) -> tuple[Document, dict[str, Any]]:
+    """Decode and parse a file's bytes; raises YamlError with the place of the problem."""
+    text = strict.decode(data, path, max_bytes)
+    return Document(path, text), strict.load_fast(text, path)
+
+
+def validate_model(
+    model: type[ModelT], data: dict[str, Any], document: Document
+) -> tuple[ModelT | None, list[Finding]]:
+    """Validate parsed data; Pydantic errors become findings on the offending key's line."""
+    try:
+        return model.model_validate(data), []
+    except ValidationError as e:
+        findings = sorted({_finding_from_error(error, model, document) for error in e.errors()})
+        return None, findings
+
+
+def field_path(loc: Iterable[str | int]) -> str:
+    """`metrics[0].baseline.value` from ('metrics', 0, 'baseline', 'value')."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _finding_from_error(error: ErrorDetails, model: type[BaseModel], document: Document) -> Finding:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    if loc and loc[-1] == "[key]":  # Pydantic's marker for a bad key of a mapping
+        loc = loc[:-1]
+        rule = _SHOULD.sub("must", error["msg"], count=1)
+        message = f"key {str(loc[-1])!r} is not allowed here; it {rule}"
+    elif kind == "extra_forbidden":
+        message = f"unknown field {str(loc[-1])!r}" + _suggestion(str(loc[-1]), model, loc[:-1])
+    elif kind == "missing":
+        message = f"required field {str(loc[-1])!r} is missing"
+    elif kind == "string_pattern_mismatch":
+        pattern = str((error.get("ctx") or {}).get("pattern", ""))
+        hint = next((h for p, h in _PATTERN_HINTS.items() if pattern.startswith(p)), None)
+        message = hint or error["msg"]
+    elif kind == "literal_error" and loc == ("schema_version",):
+        message = f"must be the number 1 (the version this csi reads), not {error['input']!r}"
+    elif kind == "string_type" and type(error.get("input")) in (int, float):
+        message = f"must be text; write it in quotes: '{error['input']}'"
+    elif kind in {"int_type", "float_type"} and isinstance(error.get("input"), str):
+        message = (
+            "must be a number, written without quotes"
+            if _looks_numeric(error["input"])
+            else f"must be a number, not {error['input']!r}"
+        )
+    elif error.get("input", "") is None:
+        message = "must not be empty"
+    elif kind in _MESSAGES:
+        message = _MESSAGES[kind]
+    else:
+        message = _SHOULD.sub("must", error["msg"], count=1)
+    return document.finding(loc, message)
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _suggestion(name: str, model: type[BaseModel], parent: tuple[Any, ...]) -> str:
+    known = _field_names_at(model, parent)
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _field_names_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the model reached by walking `loc` through nested model fields."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int) or not (
+            isinstance(current, type) and issubclass(current, BaseModel)
+        ):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            return []
+        current = _innermost_model(info.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _innermost_model(annotation: Any) -> Any:
+    """The BaseModel inside `X | None`, `list[X]` or `dict[str, X]`, else the annotation."""
+    for arg in getattr(annotation, "__args__", ()):
+        found = _innermost_model(arg)
+        if isinstance(found, type) and issubclass(found, BaseModel):
+            return found
+    return annotation

@@ -1,0 +1,108 @@
+"""The fast path of `strict.load_fast`: yaml-rs for ordinary text, and the checks that send
+anything else to ruamel.yaml's strict parser, the reference (see strict.py).
+
+A false alarm only costs speed; a miss would let yaml-rs accept what the reference refuses,
+which tests/yaml/test_loader_differential.py guards against.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml_rs
+
+# Text that may hold what only the strict parser refuses: an anchor, alias or tag token, a
+# merge key, or a character YAML forbids. A false alarm only costs speed. Also `?` as an
+# explicit key, where the two parsers disagree (and `?` near flow collections, checked in
+# `needs_strict_parser`). Tokens are found by `has_special_token`, which scans for the few
+# characters involved: a regular expression over every file took a tenth of a cold check.
+_SPACE = frozenset(filter(str.isspace, map(chr, range(0x3001))))  # all of regex's \s
+_BEFORE_PROPERTY = _SPACE | frozenset("[]{},:-")  # what may precede & * ! in a token
+_ENDS_PROPERTY = _SPACE | frozenset("[]{},")  # what cannot follow them
+_BEFORE_KEY = _SPACE | frozenset("[{,")  # what may precede an explicit key's ?
+# Characters YAML forbids, and the line breaks beyond LF and CR (NEL, LS, PS), which the two
+# parsers fold differently.
+_FORBIDDEN_CHARACTER = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]"
+)
+_ONLY_TEXT = {str}
+_FLOW_RISK = re.compile(r"\?|:[^ \t\r\n]")  # only ASCII spaces separate in YAML
+
+
+def read_ordinary(text: str) -> dict[str, Any] | None:
+    """yaml-rs's reading of text free of every risky construct, or None: the reference reads it."""
+    return None if needs_strict_parser(text) else load_with_yaml_rs(text)
+
+
+def needs_strict_parser(text: str) -> bool:
+    if has_special_token(text):
+        return True
+    if "\t" in text:  # the parsers accept tabs in different places
+        return True
+    if ("{" in text or "[" in text) and _FLOW_RISK.search(text) and _risky_flow(text):
+        return True
+    return _FORBIDDEN_CHARACTER.search(text) is not None
+
+
+def has_special_token(text: str) -> bool:
+    """An anchor, alias or tag (`&a`, `*a`, `!t` at a token's start), a merge key (`<<`),
+    or an explicit key (`?` standing alone)."""
+    if "<<" in text:
+        return True
+    for char in "&*!?":
+        at = text.find(char)
+        while at >= 0:
+            before, after = text[at - 1 : at] if at else "", text[at + 1 : at + 2]
+            if char == "?":
+                if (not before or before in _BEFORE_KEY) and (not after or after in _SPACE):
+                    return True
+            elif (
+                (not before or before in _BEFORE_PROPERTY) and after and after not in _ENDS_PROPERTY
+            ):
+                return True
+            at = text.find(char, at + 1)
+    return False
+
+
+def _risky_flow(text: str) -> bool:
+    """A flow collection (`[...]`, `{...}`) spanning lines, or holding `?` or `a:b`, where
+    libyaml refuses what yaml-rs accepts. Text outside flows (a URL in a note) is no risk."""
+    for line in text.splitlines():
+        start = min((i for i in (line.find("["), line.find("{")) if i >= 0), default=-1)
+        if start < 0:
+            continue
+        opened = line.count("[") + line.count("{")
+        if opened != line.count("]") + line.count("}") or _FLOW_RISK.search(line, start):
+            return True
+    return False
+
+
+def load_with_yaml_rs(text: str) -> dict[str, Any] | None:
+    """yaml-rs's reading of ordinary text, or None to let the strict parser decide."""
+    try:
+        data = yaml_rs.loads(
+            text, parse_datetime=False, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error
+        )
+    except (ValueError, RecursionError):  # its refusals are reported by the strict parser
+        return None
+    return data if isinstance(data, dict) and _text_keys_only(data) else None
+
+
+def _text_keys_only(value: Any) -> bool:
+    """Whether every mapping key, at any depth, is text (the strict parser refuses others).
+
+    yaml-rs gives plain dicts and lists, so exact type checks suffice; this runs on every
+    file, hence the C-level `set(map(type, ...))` for the keys.
+    """
+    containers = [value]
+    while containers:
+        item = containers.pop()
+        if type(item) is dict:
+            if item and set(map(type, item)) != _ONLY_TEXT:
+                return False
+            children = item.values()
+        else:
+            children = item
+        containers += [c for c in children if type(c) is dict or type(c) is list]
+    return True

@@ -1,0 +1,160 @@
+"""`csi review` against hand-computed expectations on a fixed date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+
+from csi_tool.benefits.review import review_records
+from csi_tool.policies.review import ReviewPolicy
+from csi_tool.records.models import Record
+from tests.conftest import PROJECT
+
+AS_OF = dt.date(2026, 6, 1)
+POLICY = ReviewPolicy.model_validate(
+    {"schema_version": 1, "reviewed_states": ["approved", "in_progress", "measuring", "closed"]}
+)
+
+
+def _record(record_id: str, status: str, metric: dict[str, Any]) -> Record:
+    base = {
+        "key": "m",
+        "name": "Metric",
+        "kind": "lagging",
+        "unit": "%",
+        "direction": "decrease",
+        "review_cadence": "monthly",
+    }
+    return Record.model_validate(
+        {
+            "schema_version": 1,
+            "id": record_id,
+            "title": f"Record {record_id}",
+            "created": dt.date(2025, 12, 1),
+            "status": status,
+            "metrics": [base | metric],
+        }
+    )
+
+
+def _m(day: str, value: float) -> dict[str, Any]:
+    return {"date": dt.date.fromisoformat(day), "value": value}
+
+
+BASE = {"baseline": {"value": 10, "date": dt.date(2026, 1, 1), "source": "report"}}
+TARGET_5 = {"target": {"value": 5, "by": dt.date(2026, 12, 31)}}
+
+RECORDS = [
+    # latest 4.5 meets target 5: realised; progress (4.5−10)/(5−10) = 110 %
+    _record("CSI-0001", "measuring", BASE | TARGET_5 | {"measurements": [_m("2026-05-15", 4.5)]}),
+    # trend through (Jan 1, 10), (Mar 1, 9), (May 1, 8) reaches 3.93 by Dec 31: on track;
+    # last measured May 1, monthly: review was due May 31, so overdue on June 1
+    _record(
+        "CSI-0002",
+        "in_progress",
+        BASE | TARGET_5 | {"measurements": [_m("2026-03-01", 9), _m("2026-05-01", 8)]},
+    ),
+    # x = 0, 59, 124 days; y = 10, 9.8, 9.6: slope −24.8/7694, so Dec 31 (x = 364) gives
+    # 9.8 − 0.0032233 × 303 = 8.8233, short of target 2: at risk; next review May 5 + 30: due
+    _record(
+        "CSI-0003",
+        "in_progress",
+        BASE
+        | {
+            "target": {"value": 2, "by": dt.date(2026, 12, 31)},
+            "measurements": [_m("2026-03-01", 9.8), _m("2026-05-05", 9.6)],
+        },
+    ),
+    # target date Mar 31 has passed with 8 > 5: not realised; last measured Apr 15: overdue
+    _record(
+        "CSI-0004",
+        "measuring",
+        BASE
+        | {
+            "target": {"value": 5, "by": dt.date(2026, 3, 31)},
+            "measurements": [_m("2026-04-15", 8)],
+            "action_threshold": 7.5,
+        },
+    ),
+    # nothing measured yet: no data; review due 30 days after the baseline (Jan 31): overdue
+    _record("CSI-0005", "approved", BASE | TARGET_5),
+    # closed, increase: best gain 85 − 50 = 35, now 60 − 50 = 10: lost 71 % ≥ 50 %: regressed
+    _record(
+        "CSI-0006",
+        "closed",
+        {
+            "direction": "increase",
+            "action_threshold": 55,
+            "baseline": {"value": 50, "date": dt.date(2026, 1, 1), "source": "survey"},
+            "target": {"value": 80, "by": dt.date(2026, 4, 30)},
+            "measurements": [_m("2026-03-31", 85), _m("2026-05-31", 60)],
+        },
+    ),
+    # not in a reviewed state
+    _record("CSI-0007", "assessed", BASE | TARGET_5),
+]
+
+
+def test_each_benefit_status_review_state_breach_and_regression() -> None:
+    reviews = {r.record_id: r for r in review_records(RECORDS, POLICY, AS_OF)}
+    assert set(reviews) == {f"CSI-000{n}" for n in range(1, 7)}
+    table = {
+        rid: (r.benefit, r.progress, r.review, r.next_review.isoformat(), r.breach, r.regression)
+        for rid, r in reviews.items()
+    }
+    assert table == {
+        "CSI-0001": ("realised", 110.0, "ok", "2026-06-14", False, None),
+        "CSI-0002": ("on track", 40.0, "overdue", "2026-05-31", False, None),
+        "CSI-0003": ("at risk", 5.0, "due", "2026-06-04", False, None),
+        "CSI-0004": ("not realised", 40.0, "overdue", "2026-05-15", True, None),
+        "CSI-0005": ("no data", None, "overdue", "2026-01-31", False, None),
+        "CSI-0006": (
+            "not realised",
+            33.3,
+            "ok",
+            "2026-06-30",
+            False,
+            "lost 71% of the best gain (35 %)",
+        ),
+    }
+    assert reviews["CSI-0002"].projected == pytest.approx(3.9282, abs=1e-4)
+    assert reviews["CSI-0003"].projected == pytest.approx(8.8233, abs=1e-4)
+
+
+def test_fail_on_makes_the_scheduled_job_fail(
+    example_root: Path, run_csi: Callable[..., Result]
+) -> None:
+    quiet = run_csi(example_root, "review", "--as-of", "2026-11-25")
+    assert quiet.exit_code == 0
+    failing = run_csi(
+        example_root, "review", "--as-of", "2026-11-25", "--fail-on", "overdue,regressed"
+    )
+    assert failing.exit_code == 1
+    assert failing.stderr.startswith("failing: overdue ")
+    assert "regressed " in failing.stderr
+    bad = run_csi(example_root, "review", "--fail-on", "late")
+    assert bad.exit_code == 2
+
+
+def test_the_example_register_shows_overdue_breaches_progress_and_a_regression(
+    run_csi: Callable[..., Result],
+) -> None:
+    out = run_csi(PROJECT, "review", "--as-of", "2026-11-25").stdout
+    assert "CSI-0001  closed  Cut repeat incidents caused by outdated knowledge articles" in out
+    assert "REGRESSED: latest value 12.9 is past the action threshold 12" in out
+    assert "review OVERDUE since" in out and "THRESHOLD BREACHED" in out and "progress " in out
+    for status in ("realised", "on track", "at risk", "not realised"):
+        assert f"    {status};" in out
+
+
+def test_markdown_and_json(example_root: Path, run_csi: Callable[..., Result]) -> None:
+    markdown = run_csi(example_root, "review", "--as-of", "2026-11-25", "--format", "markdown")
+    assert markdown.stdout.startswith("## Benefit review (2026-11-25)")
+    assert "| `CSI-0001` |" in markdown.stdout
+    json_out = run_csi(example_root, "review", "--as-of", "2026-11-25", "--format", "json")
+    assert '"regression": "latest value 12.9 is past the action threshold 12"' in json_out.stdout

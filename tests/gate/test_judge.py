@@ -1,0 +1,477 @@
+"""`csi gate` on real pull-request branches: one test per refusal, and the allowed paths."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from tests.builders import record_yaml
+from tests.conftest import MINIMAL_RECORD, PROJECT, git
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """main: CSI-0001 logged, CSI-0002 assessed, CSI-0003 approved; then a PR branch."""
+    root = tmp_path / "repo"
+    shutil.copytree(PROJECT / "policies", root / "policies")
+    (root / "register").mkdir()
+    _put(root, "CSI-0001", MINIMAL_RECORD.format(id="CSI-0001", title="First record"))
+    _put(root, "CSI-0002", record_yaml("CSI-0002", "assessed").replace(_DECISION, ""))
+    _put(root, "CSI-0003", record_yaml("CSI-0003", "approved"))
+    git(root, "init", "-q")
+    _commit(root, "Base register")
+    git(root, "switch", "-qc", "pr")
+    return root
+
+
+_DECISION = "decision: {outcome: approved, date: 2026-02-01, by: '@board', rationale: Agreed}\n"
+
+
+def _put(root: Path, record_id: str, text: str) -> Path:
+    path = root / "register" / f"{record_id}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _commit(root: Path, message: str) -> None:
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", message)
+
+
+def _gate(run_csi: Callable[..., Result], root: Path, *extra: str) -> tuple[Result, dict]:  # type: ignore[type-arg]
+    result = run_csi(root, "gate", "--base", "main", "--format", "json", *extra)
+    return result, json.loads(result.stdout)
+
+
+def _refusals(payload: dict) -> list[tuple[str, int, str, str]]:  # type: ignore[type-arg]
+    return [(r["path"], r["line"], r["code"], r["message"]) for r in payload["refusals"]]
+
+
+def test_a_legal_change_passes_and_names_its_approvers(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    _put(repo, "CSI-0002", record_yaml("CSI-0002", "approved"))
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 0, payload
+    assert payload["passes"] is True
+    assert payload["changes"] == [
+        {
+            "id": "CSI-0002",
+            "kind": "modified",
+            "path": "register/CSI-0002.yaml",
+            "status_before": "assessed",
+            "status_after": "approved",
+        }
+    ]
+    assert payload["approvals"] == [
+        # the record names no approver role: the governance approvers confirm the decision
+        {"handle": "@acme/csi-board", "reasons": ["CSI-0002 decision: approved (roles.approver)"]},
+        {"handle": "@acme/csi-managers", "reasons": ["CSI-0002 modified (no service)"]},
+    ]
+
+
+def test_a_status_change_the_workflow_does_not_allow_is_refused(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    _put(
+        repo,
+        "CSI-0001",
+        MINIMAL_RECORD.format(id="CSI-0001", title="First record").replace(
+            "status: logged", "status: assessed"
+        ),
+    )
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 1
+    assert (
+        "register/CSI-0001.yaml",
+        5,
+        "transition",
+        "logged → assessed is not allowed in one pull request; from logged a record may move "
+        "to validated, withdrawn (one step per pull request, each reviewed)",
+    ) in _refusals(payload)
+
+
+def test_entering_a_state_without_its_requirements_is_refused(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    text = record_yaml("CSI-0002", "approved").replace(
+        "    baseline: {value: 10, date: 2026-01-31, source: ITSM report}\n", ""
+    )
+    _put(repo, "CSI-0002", text)
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 1
+    assert _refusals(payload) == [
+        (
+            "register/CSI-0002.yaml",
+            15,
+            "requirement",
+            "approved needs a baseline for metric 'lead_time'",
+        ),
+    ]
+
+
+def test_a_new_record_must_start_in_the_initial_state(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    _put(repo, "CSI-0004", record_yaml("CSI-0004", "assessed").replace(_DECISION, ""))
+    _, payload = _gate(run_csi, repo)
+    assert _refusals(payload) == [
+        ("register/CSI-0004.yaml", 6, "transition", "a new record starts in logged, not assessed")
+    ]
+
+
+def test_a_new_record_in_the_initial_state_passes(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    _put(repo, "CSI-0004", MINIMAL_RECORD.format(id="CSI-0004", title="New idea"))
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 0
+    assert payload["changes"][0]["kind"] == "added"
+
+
+def test_created_is_fixed_once_set(repo: Path, run_csi: Callable[..., Result]) -> None:
+    _put(
+        repo,
+        "CSI-0001",
+        MINIMAL_RECORD.format(id="CSI-0001", title="First record").replace(
+            "created: 2026-01-05", "created: 2026-01-01"
+        ),
+    )
+    _, payload = _gate(run_csi, repo)
+    assert _refusals(payload) == [
+        ("register/CSI-0001.yaml", 4, "fixed", "created is fixed once set (was 2026-01-05)")
+    ]
+
+
+def test_the_id_is_fixed_once_set(repo: Path, run_csi: Callable[..., Result]) -> None:
+    _put(repo, "CSI-0001", MINIMAL_RECORD.format(id="CSI-0009", title="First record"))
+    _, payload = _gate(run_csi, repo)
+    assert (
+        "register/CSI-0001.yaml",
+        2,
+        "fixed",
+        "id changed from CSI-0001 to CSI-0009: ids are fixed once set",
+    ) in _refusals(payload)
+
+
+def test_moved_goalposts_are_refused_without_a_revision(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    moved = record_yaml("CSI-0003", "approved").replace("target: {value: 5,", "target: {value: 7,")
+    _put(repo, "CSI-0003", moved)
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 1
+    assert _refusals(payload) == [
+        (
+            "register/CSI-0003.yaml",
+            21,
+            "goalposts",
+            "the target of 'lead_time' changed after approval without a revision (add to "
+            "revisions: date, metric: lead_time, field: target, reason, approved_by)",
+        ),
+    ]
+
+    revised = moved + (
+        "revisions:\n  - {date: 2026-03-01, metric: lead_time, field: target,"
+        " reason: Supplier contract delayed, approved_by: '@acme/csi-board'}\n"
+    )
+    _put(repo, "CSI-0003", revised)
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 0, payload["refusals"]
+
+
+def test_removing_a_metric_after_approval_is_a_moved_goalpost(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    text = record_yaml("CSI-0003", "approved")
+    text = text.replace(
+        text[text.index("metrics:") : text.index("plan:")],
+        "metrics:\n  - key: "
+        "cost\n    name: Cost\n    kind: lagging\n    unit: EUR\n    direction: decrease\n"
+        "    baseline: {value: 10, date: 2026-01-31, source: Finance}\n"
+        "    target: {value: 5, by: 2026-12-31}\n",
+    )
+    _put(repo, "CSI-0003", text)
+    _, payload = _gate(run_csi, repo)
+    assert [r[2:] for r in _refusals(payload)] == [
+        (
+            "goalposts",
+            "metric 'lead_time' was removed after approval without a revision "
+            "(revisions: date, metric, field: removed, reason, approved_by)",
+        )
+    ]
+
+
+def test_goalposts_may_move_before_approval(repo: Path, run_csi: Callable[..., Result]) -> None:
+    text = record_yaml("CSI-0002", "assessed").replace(_DECISION, "")
+    _put(repo, "CSI-0002", text.replace("target: {value: 5,", "target: {value: 4,"))
+    result, _ = _gate(run_csi, repo)
+    assert result.exit_code == 0
+
+
+def test_deleting_a_record_is_refused(repo: Path, run_csi: Callable[..., Result]) -> None:
+    (repo / "register" / "CSI-0001.yaml").unlink()
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 1
+    assert _refusals(payload) == [
+        (
+            "register/CSI-0001.yaml",
+            1,
+            "deleted",
+            "records are withdrawn, never deleted: restore "
+            "the file and set its status to withdrawn",
+        )
+    ]
+
+
+def test_renaming_a_file_while_changing_its_status_cannot_bypass_the_gate(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    """Both ways to dress a status jump as a new file are refused."""
+    git(repo, "mv", "register/CSI-0001.yaml", "register/CSI-0005.yaml")
+    _put(
+        repo,
+        "CSI-0005",
+        MINIMAL_RECORD.format(id="CSI-0001", title="First record").replace(
+            "status: logged", "status: closed"
+        ),
+    )
+    _, kept_id = _gate(run_csi, repo)
+    codes = {r[2] for r in _refusals(kept_id)}
+    assert {"renamed", "transition"} <= codes
+
+    _put(
+        repo,
+        "CSI-0005",
+        MINIMAL_RECORD.format(id="CSI-0005", title="First record").replace(
+            "status: logged", "status: closed"
+        ),
+    )
+    result, new_id = _gate(run_csi, repo)
+    assert result.exit_code == 1
+    refusals = _refusals(new_id)
+    assert (
+        "register/CSI-0001.yaml",
+        1,
+        "deleted",
+        "records are withdrawn, never deleted: restore the file and set its status to withdrawn",
+    ) in refusals
+    assert (
+        "register/CSI-0005.yaml",
+        5,
+        "transition",
+        "a new record starts in logged, not closed",
+    ) in refusals
+
+
+def test_two_branches_that_add_the_same_id(repo: Path, run_csi: Callable[..., Result]) -> None:
+    _put(repo, "CSI-0004", MINIMAL_RECORD.format(id="CSI-0004", title="Mine"))
+    _commit(repo, "Add CSI-0004 on the PR branch")
+    git(repo, "switch", "-q", "main")
+    git(repo, "switch", "-qc", "other-pr")
+    _put(repo, "CSI-0004", MINIMAL_RECORD.format(id="CSI-0004", title="Theirs"))
+    _commit(repo, "Add CSI-0004 elsewhere")
+    git(repo, "switch", "-q", "main")
+    git(
+        repo, "merge", "-q", "--no-ff", "-m", "Merge pull request #7 from acme/other-pr", "other-pr"
+    )
+    git(repo, "switch", "-q", "pr")
+
+    result, payload = _gate(run_csi, repo)
+
+    assert result.exit_code == 1
+    assert _refusals(payload) == [
+        (
+            "register/CSI-0004.yaml",
+            2,
+            "duplicate-id",
+            "CSI-0004 was taken at the base by another change since this branch started; rename "
+            "the file and id to the next free id (`csi new` finds one)",
+        )
+    ]
+
+
+def test_policy_changes_are_governance_changes(repo: Path, run_csi: Callable[..., Result]) -> None:
+    scoring = repo / "policies" / "scoring.yaml"
+    scoring.write_text(scoring.read_text().replace("staleness_days: 60", "staleness_days: 90"))
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 0
+    assert payload["governance_files"] == ["policies/scoring.yaml"]
+    assert payload["approvals"] == [
+        {"handle": "@acme/csi-board", "reasons": ["governance change: policies/scoring.yaml"]}
+    ]
+
+
+def test_rules_are_those_of_the_base_not_of_the_pull_request(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    """A PR that adds logged → closed to the workflow is still judged by the old workflow."""
+    workflow = repo / "policies" / "workflow.yaml"
+    workflow.write_text(
+        workflow.read_text().replace(
+            "logged: [validated, withdrawn]", "logged: [validated, withdrawn, assessed]"
+        )
+    )
+    _put(
+        repo,
+        "CSI-0001",
+        MINIMAL_RECORD.format(id="CSI-0001", title="First record").replace(
+            "status: logged", "status: assessed"
+        ),
+    )
+    _, payload = _gate(run_csi, repo)
+    assert any(r[2] == "transition" for r in _refusals(payload))
+
+
+def test_role_approvers_are_asked_for_decisions_and_closure(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    text = record_yaml("CSI-0002", "approved").replace(
+        "status: approved\n",
+        "status: approved\nservice: Network\n"
+        "roles: {approver: '@nina', outcome_confirmer: '@omar'}\n",
+    )
+    _put(repo, "CSI-0002", text)
+    _, payload = _gate(run_csi, repo)
+    assert payload["approvals"] == [
+        {"handle": "@acme/csi-managers", "reasons": ["CSI-0002 leaves no service for Network"]},
+        {"handle": "@acme/network-leads", "reasons": ["CSI-0002 modified (Network)"]},
+        {"handle": "@nina", "reasons": ["CSI-0002 decision: approved (roles.approver)"]},
+    ]
+
+
+def test_head_can_be_a_committed_revision(repo: Path, run_csi: Callable[..., Result]) -> None:
+    (repo / "register" / "CSI-0001.yaml").unlink()
+    _commit(repo, "Delete a record")
+    git(repo, "switch", "-q", "main")  # the work tree no longer matters
+    result = run_csi(repo, "gate", "--base", "main", "--head", "pr", "--format", "text")
+    assert result.exit_code == 1
+    assert "register/CSI-0001.yaml:1:1: records are withdrawn, never deleted" in result.stdout
+
+
+def test_summary_and_github_output(
+    repo: Path, run_csi: Callable[..., Result], tmp_path: Path
+) -> None:
+    hostile = "<img src=x onerror=alert(1)> | ::add-mask::x"
+    _put(repo, "CSI-0004", MINIMAL_RECORD.format(id="CSI-0004", title=f"'{hostile}'"))
+    _put(
+        repo,
+        "CSI-0001",
+        MINIMAL_RECORD.format(id="CSI-0001", title="First record").replace(
+            "status: logged", "status: closed"
+        ),
+    )
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n")
+
+    result = run_csi(
+        repo, "gate", "--base", "main", "--summary", str(summary), env={"GITHUB_ACTIONS": "true"}
+    )
+
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    annotations = [line for line in lines if line.startswith("::error ")]
+    assert annotations and all("file=register/CSI-0001.yaml" in a for a in annotations)
+    plain = [line for line in lines if line.startswith("register/CSI-0001.yaml:")]
+    assert len(plain) == len(annotations)  # every refusal is in the log as text too
+    assert not [
+        line for line in lines if line.lstrip().startswith("::") and not line.startswith("::error ")
+    ]
+    text = summary.read_text()
+    assert text.startswith("earlier step\n## csi gate: ❌ refused")
+    assert (
+        "<img" not in text and "&lt;img src=x onerror=alert\\(1\\)&gt; \\| ::add\\-mask::x" in text
+    )
+    assert "| `CSI-0001` | First record | modified | logged → closed |" in text
+    assert "### Ranking changes since `main`" in text
+
+
+def test_summary_is_capped_for_huge_pull_requests(
+    repo: Path, run_csi: Callable[..., Result], tmp_path: Path
+) -> None:
+    for n in range(4, 420):
+        _put(repo, f"CSI-{n:04d}", MINIMAL_RECORD.format(id=f"CSI-{n:04d}", title="x" * 100))
+    summary = tmp_path / "summary.md"
+    result = run_csi(repo, "gate", "--base", "main", "--summary", str(summary), "--format", "text")
+    assert result.exit_code == 0
+    text = summary.read_text()
+    assert "_… and 116 more: the job log lists every one._" in text
+    assert len(text.encode()) < 1_048_576
+    assert len(re.findall(r"^  CSI-\d{4} added: ", result.stdout, re.M)) == 416  # all in the log
+
+
+def test_unknown_base_and_shallow_clone(
+    repo: Path, tmp_path: Path, run_csi: Callable[..., Result]
+) -> None:
+    unknown = run_csi(repo, "gate", "--base", "origin/main")
+    assert unknown.exit_code == 2
+    assert "unknown revision 'origin/main'" in unknown.stderr
+    _put(repo, "CSI-0004", MINIMAL_RECORD.format(id="CSI-0004", title="New"))
+    _commit(repo, "PR commit")
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", "--branch", "pr", f"file://{repo}", str(shallow))
+    base = git(repo, "rev-parse", "main").strip()
+    result = run_csi(shallow, "gate", "--base", base)
+    assert result.exit_code == 2
+    assert "fetch-depth: 0" in result.stderr
+
+
+def test_thresholds_and_past_measurements_are_goalposts_too(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    text = record_yaml("CSI-0003", "approved").replace(
+        "    target: {value: 5, by: 2026-12-31}\n",
+        "    target: {value: 5, by: 2026-12-31}\n    action_threshold: 12\n"
+        "    measurements: [{date: 2026-03-31, value: 9}]\n",
+    )
+    _put(repo, "CSI-0003", text)
+    _commit(repo, "Measure CSI-0003")
+    git(repo, "switch", "-q", "main")
+    git(repo, "merge", "-q", "pr")
+    git(repo, "switch", "-qc", "rewrite")
+    _put(
+        repo,
+        "CSI-0003",
+        text.replace("action_threshold: 12", "action_threshold: 20").replace(
+            "value: 9}]", "value: 6}, {date: 2026-04-30, value: 5}]"
+        ),
+    )
+    result = run_csi(repo, "gate", "--base", "main", "--format", "json")
+    messages = [r["message"] for r in json.loads(result.stdout)["refusals"]]
+    assert result.exit_code == 1
+    assert any("the action threshold of 'lead_time' changed after approval" in m for m in messages)
+    assert any(
+        "the earlier measurements of 'lead_time' changed after approval" in m for m in messages
+    )
+
+
+def test_a_revision_and_a_rewritten_review_need_the_records_roles(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    roles = "roles: {approver: '@nina', outcome_confirmer: '@omar'}\n"
+    base = record_yaml("CSI-0003", "approved") + roles
+    _put(repo, "CSI-0003", base)
+    _commit(repo, "Name the roles")
+    git(repo, "switch", "-q", "main")
+    git(repo, "merge", "-q", "pr")
+    git(repo, "switch", "-qc", "revise")
+    _put(
+        repo,
+        "CSI-0003",
+        base.replace("target: {value: 5,", "target: {value: 7,")
+        + (
+            "revisions:\n  - {date: 2026-03-01, metric: lead_time, field: target,"
+            " reason: Supplier delay, approved_by: '@me'}\n"
+        ),
+    )
+    _, payload = _gate(run_csi, repo)
+    assert {
+        "handle": "@nina",
+        "reasons": ["CSI-0003 revises baselines or targets (roles.approver)"],
+    } in payload["approvals"]

@@ -1,0 +1,287 @@
+"""`csi site build`: a strict MkDocs build, checked in a real headless Chromium."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from playwright.sync_api import Browser, Page
+
+from benchmarks.generate_register import generate_register
+from csi_tool.cli.main import cli
+from csi_tool.site import pages
+from csi_tool.site.shells import RecordShell, ShellError, fill_pages
+from tests.conftest import PROJECT, git
+from tests.site.browser import Watch, chromium, serve
+
+ARTIFACTS = PROJECT / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("example")
+    for name in ("policies", "register", "schema", "site"):
+        shutil.copytree(PROJECT / name, root / name)
+    git(root, "init", "-q")  # history gives the dashboard its throughput and lead times
+    git(root, "add", "-A")
+    git(
+        root,
+        "-c",
+        "user.name=Test",
+        "-c",
+        "user.email=t@example.invalid",
+        "commit",
+        "-qm",
+        "Import",
+    )
+    result = CliRunner().invoke(
+        cli, ["--root", str(root), "site", "build", "--as-of", "2026-11-25"]
+    )
+    assert result.exit_code == 0, result.output
+    return root / "build" / "site"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as running:
+        yield running
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[tuple[Page, Watch]]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    watch = Watch()
+    watch.attach(tab)
+    yield tab, watch
+    context.close()
+
+
+def _only_local(watch: Watch, base: str) -> None:
+    outside = [url for url in watch.requests if not url.startswith(base + "/")]
+    assert outside == [], f"requests left localhost: {outside}"
+    assert watch.console_errors == []
+
+
+def test_the_build_is_strict_and_publishes_exports(example_site: Path) -> None:
+    assert (example_site / "index.html").is_file()
+    assert (example_site / "records" / "CSI-0001.html").is_file()
+    register = json.loads((example_site / "exports" / "register.json").read_text())
+    assert len(register["records"]) == 18
+    priorities = json.loads((example_site / "exports" / "priorities.json").read_text())
+    assert priorities["ranked"][0]["rank"] == 1
+    review = json.loads((example_site / "exports" / "review.json").read_text())
+    assert review["summary"]["regressions"] >= 1
+
+
+def test_pages_are_whole_and_every_search_entry_leads_somewhere(example_site: Path) -> None:
+    pages = sorted(example_site.rglob("*.html"))
+    for page in pages:
+        text = page.read_text()
+        for leftover in ("data-csi-slot", "csi-toc-slot", "csi-record-title-slot", "record-shell"):
+            assert leftover not in text, (page, leftover)
+    assert not (example_site / "records" / "record-shell.html").exists()
+    record = (example_site / "records" / "CSI-0001.html").read_text()
+    assert (
+        "<title>CSI-0001: Cut repeat incidents caused by outdated knowledge articles - " in record
+    )
+    toc = record.split('data-md-component="toc"', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r'href="#([a-z-]+)"', toc)[:3] == ["source", "vision", "current-state"]
+    assert '<a href="#source" class="md-skip">' in record
+    index = json.loads((example_site / "search" / "search_index.json").read_text())
+    locations = [doc["location"] for doc in index["docs"]]
+    assert len([loc for loc in locations if loc.startswith("records/")]) == 18
+    for location in locations:  # every entry names an existing page and, if any, an anchor on it
+        page, _, anchor = location.partition("#")
+        target = (example_site / page).read_text()
+        assert not anchor or f'id="{anchor}"' in target, location
+
+
+def test_with_a_site_url_the_sitemap_lists_every_record(
+    example_root: Path, run_csi: Callable[..., Result]
+) -> None:
+    shutil.copytree(PROJECT / "site", example_root / "site")
+    config = example_root / "site" / "mkdocs.yml"
+    config.write_text(config.read_text() + "site_url: https://csi.example.invalid/\n")
+    assert run_csi(example_root, "site", "build").exit_code == 0
+    sitemap = (example_root / "build" / "site" / "sitemap.xml").read_text()
+    records = sorted(p.stem for p in (example_root / "register").glob("*.yaml"))
+    listed = re.findall(r"<loc>https://csi.example.invalid/records/([^<]+)\.html</loc>", sitemap)
+    assert listed == records
+    compressed = (example_root / "build" / "site" / "sitemap.xml.gz").read_bytes()
+    assert gzip.decompress(compressed).decode() == sitemap
+
+
+def test_a_theme_that_loses_a_marker_fails_the_build(tmp_path: Path) -> None:
+    (tmp_path / "records").mkdir()
+    (tmp_path / "index.html").write_text("<html><body><h1>Dashboard</h1></body></html>")
+    with pytest.raises(ShellError, match="section marker 0"):
+        page = pages.Page("index", "Dashboard", "Dashboard", [pages.Section("<p>x</p>")])
+        fill_pages(tmp_path, [page])
+    (tmp_path / "records" / "record-shell.html").write_text("<html><body></body></html>")
+    with pytest.raises(ShellError, match="record shell"):
+        RecordShell.take(tmp_path)
+
+
+def test_a_warning_fails_the_build(example_root: Path, run_csi: Callable[..., Result]) -> None:
+    shutil.copytree(PROJECT / "site", example_root / "site")
+    about = example_root / "site" / "docs" / "about.md"
+    about.write_text(about.read_text() + "\nSee [the missing page](missing.md).\n")
+    result = run_csi(example_root, "site", "build")
+    assert result.exit_code == 1
+    assert "the site build failed" in result.stderr and "missing.md" in result.stderr
+
+
+def test_the_output_folder_is_never_the_register(
+    example_root: Path, run_csi: Callable[..., Result]
+) -> None:
+    shutil.copytree(PROJECT / "site", example_root / "site")
+    for out in (".", "register", str(example_root.parent)):
+        result = run_csi(example_root, "site", "build", "--out", out)
+        assert result.exit_code == 2, out
+    assert (example_root / "register" / "CSI-0001.yaml").is_file()
+
+
+def test_dashboard_record_page_filter_and_search_in_chromium(
+    example_site: Path, page: tuple[Page, Watch]
+) -> None:
+    tab, watch = page
+    ARTIFACTS.mkdir(exist_ok=True)
+    with serve(example_site) as base:
+        tab.goto(f"{base}/index.html")
+        charts = tab.locator("svg.csi-chart")
+        assert charts.count() >= 4
+        for i in range(charts.count()):
+            box = charts.nth(i).bounding_box()
+            assert box is not None and box["width"] > 300 and box["height"] > 60
+        tab.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+
+        tab.goto(f"{base}/records/CSI-0001.html")
+        chart = tab.locator("svg.csi-chart").first
+        assert chart.locator("polyline.series").count() == 1
+        assert chart.locator("circle.point").count() == 5  # baseline and four measurements
+        box = chart.bounding_box()
+        assert box is not None and box["width"] > 300
+        tab.screenshot(path=str(ARTIFACTS / "record-CSI-0001.png"), full_page=True)
+
+        tab.goto(f"{base}/register.html")
+        rows = tab.locator("#csi-register tbody tr")
+        assert rows.count() == 18
+        tab.select_option("select[data-filter='state']", "closed")
+        visible = tab.locator("#csi-register tbody tr:visible")
+        assert visible.count() == 4
+        assert set(visible.evaluate_all("rows => rows.map(r => r.dataset.state)")) == {"closed"}
+        assert tab.locator("#csi-count").inner_text() == "4 shown"
+        tab.select_option("select[data-filter='state']", "")
+        assert tab.locator("#csi-register tbody tr:visible").count() == 18
+
+        tab.goto(f"{base}/index.html")
+        tab.locator("label.md-search__icon, .md-search__input").first.click()
+        # a lesson of CSI-0001: "Article ownership matters more than article quality..."
+        tab.locator("input.md-search__input").press_sequentially("ownership", delay=30)
+        tab.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+        links = tab.locator(".md-search-result__link").evaluate_all(
+            "links => links.map(a => a.getAttribute('href'))"
+        )
+        assert any("lessons.html" in href for href in links), links
+        assert any("records/CSI-0001.html" in href for href in links), links
+        _only_local(watch, base)
+
+
+HOSTILE = """\
+schema_version: 1
+id: CSI-0001
+title: '<script>window.__csi_pwned=1</script> | <img src=x onerror=window.__csi_pwned=2> \
+[x](javascript:window.__csi_pwned=3)'
+created: 2026-01-05
+service: '# Heading <b>svc</b>'
+practices: ['<img src=x onerror=window.__csi_pwned=8>']
+owner: '@acme/desk'
+status: validated
+source:
+  kind: audit
+  references: {links: ['https://example.invalid/a)](javascript:window.__csi_pwned=9)']}
+  note: '<iframe src="javascript:window.__csi_pwned=5"></iframe>'
+current_state:
+  summary: |
+    ---
+    title: pwned
+    ---
+    # Fake heading
+    <script>window.__csi_pwned=4</script>
+
+    | a | b |
+    |---|---|
+    | c | d |
+  evidence: ['[click](javascript:window.__csi_pwned=7)']
+lessons:
+  - text: '<svg onload=window.__csi_pwned=6>'
+"""
+
+
+def test_hostile_text_shows_literally_and_nothing_executes(
+    tmp_path: Path, browser: Browser, run_csi: Callable[..., Result]
+) -> None:
+    root = tmp_path / "hostile"
+    for name in ("policies", "site"):
+        shutil.copytree(PROJECT / name, root / name)
+    (root / "register").mkdir()
+    (root / "register" / "CSI-0001.yaml").write_text(HOSTILE)
+    assert run_csi(root, "validate").exit_code == 0, run_csi(root, "validate").output
+    assert run_csi(root, "site", "build").exit_code == 0
+    site = root / "build" / "site"
+    context = browser.new_context()
+    tab = context.new_page()
+    watch = Watch()
+    watch.attach(tab)
+    with serve(site) as base:
+        for name in (
+            "records/CSI-0001.html",
+            "register.html",
+            "lessons.html",
+            "backlog.html",
+            "index.html",
+        ):
+            tab.goto(f"{base}/{name}")
+            tab.wait_for_load_state("load")
+            assert tab.evaluate("window.__csi_pwned") is None, name
+        tab.goto(f"{base}/records/CSI-0001.html")
+        text = tab.locator("article").inner_text()
+        assert "<script>window.__csi_pwned=1</script>" in text
+        assert "[x](javascript:window.__csi_pwned=3)" in text
+        assert "# Fake heading" in text and "title: pwned" in text
+        assert tab.locator("article h1").count() == 1  # no heading injected
+        assert "<script>window.__csi_pwned=1</script>" in tab.title()
+        assert tab.locator("article a[href^='javascript']").count() == 0
+        assert tab.locator("article iframe, article img, article td:text-is('c')").count() == 0
+        # search results show titles from the index: they must stay inert too
+        tab.locator("label.md-search__icon, .md-search__input").first.click()
+        tab.locator("input.md-search__input").press_sequentially("pwned", delay=30)
+        tab.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+        tab.wait_for_timeout(300)
+        assert tab.evaluate("window.__csi_pwned") is None
+        _only_local(watch, base)
+    assert watch.dialogs == []
+    context.close()
+    index = (site / "search" / "search_index.json").read_text()
+    assert "<script>" not in index and "&lt;script&gt;window.__csi_pwned=1" in index
+
+
+def test_record_pages_do_not_grow_with_the_register(
+    tmp_path: Path, run_csi: Callable[..., Result]
+) -> None:
+    sizes = {}
+    for count in (200, 2000):
+        root = generate_register(tmp_path / f"r{count}", count)
+        result = run_csi(root, "site", "build", "--as-of", "2026-11-25")
+        assert result.exit_code == 0, result.output
+        site = root / "build" / "site"
+        sizes[count] = (site / "records" / "CSI-00101.html").stat().st_size
+        assert len(list((site / "records").glob("*.html"))) == count
+    assert abs(sizes[2000] - sizes[200]) <= 0.02 * sizes[200], sizes
