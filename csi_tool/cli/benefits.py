@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from csi_tool.cli.support import EXIT_FINDINGS, option_date, register_root, say, valid_register
+from csi_tool.cli.support import (
+    EXIT_FINDINGS,
+    as_of_option,
+    option_date,
+    register_root,
+    say,
+    valid_register,
+)
 from csi_tool.report import FAIL_ON_CHOICES, REVIEW_FORMATS
 
 
@@ -101,12 +108,7 @@ def transition_command(
 
 
 @click.command()
-@click.option(
-    "--as-of",
-    "as_of",
-    metavar="YYYY-MM-DD",
-    help="Judge due and target dates as on this day (records are read as they are now).",
-)
+@as_of_option
 @click.option(
     "--format", "fmt", type=click.Choice(REVIEW_FORMATS), default="text", show_default=True
 )

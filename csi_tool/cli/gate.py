@@ -7,11 +7,17 @@ from pathlib import Path
 
 import click
 
-from csi_tool.cli.support import EXIT_FINDINGS, EXIT_OK, emit, register_root, say
+from csi_tool.cli.support import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    emit,
+    findings_format_option,
+    register_root,
+    say,
+)
 from csi_tool.errors import FindingsError
 from csi_tool.progress import silence
 from csi_tool.report import (
-    FORMATS,
     resolve_format,
 )
 
@@ -21,14 +27,7 @@ from csi_tool.report import (
     "--base", required=True, metavar="REF", help="The pull request's base, e.g. origin/main."
 )
 @click.option("--head", metavar="REF", help="The revision to judge. Default: the work tree.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="auto",
-    show_default=True,
-    help="auto means github inside GitHub Actions, text elsewhere.",
-)
+@findings_format_option
 @click.option(
     "--summary",
     type=click.Path(dir_okay=False, path_type=Path),

@@ -8,11 +8,18 @@ from pathlib import Path
 
 import click
 
-from csi_tool.cli.support import EXIT_FINDINGS, EXIT_OK, emit, register_policies, register_root, say
+from csi_tool.cli.support import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    emit,
+    findings_format_option,
+    register_policies,
+    register_root,
+    say,
+)
 from csi_tool.errors import display_path
 from csi_tool.progress import silence
 from csi_tool.report import (
-    FORMATS,
     render_findings,
     resolve_format,
     summary_line,
@@ -21,14 +28,7 @@ from csi_tool.report import (
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="auto",
-    show_default=True,
-    help="auto means github inside GitHub Actions, text elsewhere.",
-)
+@findings_format_option
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
     """Check records and policies; report every finding with file, line and field.

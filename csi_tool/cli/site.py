@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from csi_tool.cli.support import option_date, register_root, say
+from csi_tool.cli.support import as_of_option, option_date, register_root, say
 from csi_tool.site import DEFAULT_OUT
 
 
@@ -23,12 +23,7 @@ def site() -> None:
     show_default=True,
     help="Folder for the built site (relative to the register root).",
 )
-@click.option(
-    "--as-of",
-    "as_of",
-    metavar="YYYY-MM-DD",
-    help="Judge due and target dates as on this day (records are read as they are now).",
-)
+@as_of_option
 @click.pass_context
 def site_build(ctx: click.Context, out: Path, as_of: str | None) -> None:
     """Generate the register's pages and build the site in strict mode."""
@@ -45,12 +40,7 @@ def site_build(ctx: click.Context, out: Path, as_of: str | None) -> None:
 
 @site.command("serve")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option(
-    "--as-of",
-    "as_of",
-    metavar="YYYY-MM-DD",
-    help="Judge due and target dates as on this day (records are read as they are now).",
-)
+@as_of_option
 @click.pass_context
 def site_serve(ctx: click.Context, port: int, as_of: str | None) -> None:
     """Build the site and serve it on http://127.0.0.1:PORT/ for a local preview."""

@@ -16,6 +16,7 @@ import click
 from csi_tool.errors import CsiError, FindingsError
 from csi_tool.progress import silence
 from csi_tool.report import (
+    FORMATS,
     neutralise_workflow_commands,
     render_findings,
 )
@@ -126,6 +127,23 @@ def valid_register(root: Path, record_id: str | None = None) -> tuple[Register, 
         say(render_findings(others, "text", 0), err=True)
         say(f"csi: warning: {len(others)} finding(s) elsewhere in the register", err=True)
     return register, register.policies
+
+
+# Options several commands share, declared once so their help reads the same everywhere.
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    metavar="YYYY-MM-DD",
+    help="Judge due and target dates as on this day (records are read as they are now).",
+)
+findings_format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="auto",
+    show_default=True,
+    help="auto means github inside GitHub Actions, text elsewhere.",
+)
 
 
 def option_date(text: str | None, option: str) -> dt.date:
