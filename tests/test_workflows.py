@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from tests.builders import record_yaml
 from tests.conftest import MINIMAL_RECORD, PROJECT, git
 from tests.workflow_runner import StepRun, load_workflow, run_job
 
@@ -105,11 +106,13 @@ def _pr(checkout: Path, record: str, text: str) -> None:
 
 def _run_pr(checkout: Path, tmp_path: Path) -> tuple[list[StepRun], str]:
     temp = tmp_path / "runner"
-    temp.mkdir()
+    temp.mkdir(parents=True)
     context = {
         "github.event_name": "pull_request",
         "github.base_ref": "main",
         "github.head_ref": "pr",
+        "github.event.merge_group.base_sha": "",
+        "github.event.pull_request.user.login": "proposer",
     }
     steps = run_job(
         checkout / ".github" / "workflows" / "register-pr.yml", "gate", checkout, context, temp
@@ -188,3 +191,51 @@ def test_publishing_and_the_scheduled_watch(tmp_path: Path) -> None:
     assert (checkout / "build" / "site" / "index.html").is_file()
     assert watch[-1].ran and watch[-1].exit_code == 1  # the example register has overdue reviews
     assert "failing: overdue" in watch[-1].output
+
+
+def test_a_green_check_cannot_go_stale_in_the_merge_queue(
+    tmp_path: Path, run_csi: Callable[..., Result]
+) -> None:
+    """A branch cut before a record was approved moves its baseline: legal then, and its check
+    passed. Main approves the record; the clean merge would land a moved baseline. The merge
+    queue runs the gate again on the merged result, against the base it lands on."""
+    checkout = _register_repo(tmp_path, _from_this_repository)
+    origin = tmp_path / "origin"
+    assessed = record_yaml("CSI-0100", "assessed").replace(_DECISION, "")
+    _on_main(origin, checkout, run_csi, assessed)
+    git(checkout, "switch", "-qC", "pr", "origin/main")
+    _pr(checkout, "CSI-0100", assessed.replace("baseline: {value: 10,", "baseline: {value: 14,"))
+    steps, _ = _run_pr(checkout, tmp_path / "before")
+    assert [(s.name, s.exit_code) for s in steps if s.exit_code] == [], steps
+
+    main_sha = _on_main(origin, checkout, run_csi, record_yaml("CSI-0100", "approved"))
+    git(checkout, "switch", "-qc", "gh-readonly-queue/main/pr-1", main_sha)
+    git(checkout, "merge", "-q", "--no-edit", "pr")  # merges cleanly
+    temp = tmp_path / "queue"
+    temp.mkdir()
+    context = {
+        "github.event_name": "merge_group",
+        "github.base_ref": "",
+        "github.head_ref": "",
+        "github.event.merge_group.base_sha": main_sha,
+        "github.event.pull_request.user.login": "",
+    }
+    workflow = checkout / ".github" / "workflows" / "register-pr.yml"
+    queued = {s.name: s for s in run_job(workflow, "gate", checkout, context, temp)}
+    gate = queued["Gate the change against its base"]
+    assert gate.exit_code == 1, gate.output
+    assert "file=register/CSI-0100.yaml" in gate.output and "baseline" in gate.output
+    assert "merge_group" in load_workflow(workflow)["on"]
+
+
+_DECISION = "decision: {outcome: approved, date: 2026-02-01, by: '@board', rationale: Agreed}\n"
+
+
+def _on_main(origin: Path, checkout: Path, run_csi: Callable[..., Result], text: str) -> str:
+    """Commit a version of CSI-0100 on the origin's main, fetch it, and return its commit."""
+    (origin / "register" / "CSI-0100.yaml").write_text(text)
+    run_csi(origin, "codeowners")
+    git(origin, "add", "-A")
+    git(origin, "commit", "-qm", "On main")
+    git(checkout, "fetch", "-q", "origin")
+    return git(checkout, "rev-parse", "origin/main").strip()

@@ -27,6 +27,11 @@ from csi_tool.report import (
     "--base", required=True, metavar="REF", help="The pull request's base, e.g. origin/main."
 )
 @click.option("--head", metavar="REF", help="The revision to judge. Default: the work tree.")
+@click.option(
+    "--author",
+    metavar="@HANDLE",
+    help="The pull request's author, who is never listed as its approver.",
+)
 @findings_format_option
 @click.option(
     "--summary",
@@ -34,7 +39,14 @@ from csi_tool.report import (
     help="Append a Markdown job summary here (e.g. $GITHUB_STEP_SUMMARY).",
 )
 @click.pass_context
-def gate(ctx: click.Context, base: str, head: str | None, fmt: str, summary: Path | None) -> None:
+def gate(
+    ctx: click.Context,
+    base: str,
+    head: str | None,
+    author: str | None,
+    fmt: str,
+    summary: Path | None,
+) -> None:
     """Refuse register changes the policy does not allow; list who must approve.
 
     Exits 1 when anything is refused.
@@ -46,7 +58,7 @@ def gate(ctx: click.Context, base: str, head: str | None, fmt: str, summary: Pat
     concrete = resolve_format(fmt, os.environ)
     if concrete != "text":
         silence()
-    result = run_gate(root, base, head)
+    result = run_gate(root, base, head, _handle(author))
     output = render_gate(result, concrete)
     emit(output, concrete)
     if summary is not None:
@@ -74,3 +86,10 @@ def codeowners(ctx: click.Context, check: bool) -> None:
         return
     if write_codeowners(root, register):
         say("wrote .github/CODEOWNERS")
+
+
+def _handle(author: str | None) -> str | None:
+    """`@alice` from `alice` or `@alice`; GitHub gives the login without the @."""
+    if author is None or not author.strip():
+        return None
+    return "@" + author.strip().removeprefix("@")

@@ -18,7 +18,7 @@ def init_command(directory: Path) -> None:
 
     Existing files are never overwritten; they are listed as skipped.
     """
-    from csi_tool.scaffold.repository import init_repository
+    from csi_tool.scaffold.repository import BRANCH_PROTECTION, init_repository
 
     result = init_repository(directory)
     for relative in result.written:
@@ -31,3 +31,6 @@ def init_command(directory: Path) -> None:
         "run `csi validate` and `csi codeowners`.",
         err=True,
     )
+    say("Then protect the default branch (Settings → Branches or Rules):", err=True)
+    for setting in BRANCH_PROTECTION:
+        say(f"  - {setting}", err=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from csi_tool.gate.changes import ChangeKind, RecordChange
 from csi_tool.policies.policy_set import Policies
+from csi_tool.records.models import Roles
 
 _CLOSING_STATE = "closed"
 
@@ -20,7 +21,10 @@ class Approval:
 
 
 def required_approvals(
-    changes: list[RecordChange], governance_files: list[str], policies: Policies
+    changes: list[RecordChange],
+    governance_files: list[str],
+    policies: Policies,
+    author: str | None = None,
 ) -> list[Approval]:
     """Approvers for the changed records (by service and role) and for governance files.
 
@@ -29,6 +33,12 @@ def required_approvals(
     needs the approver too (its `approved_by` is only a claim until they review it); closing,
     or changing a post-implementation review, needs the outcome confirmer. Without those roles,
     the governance approvers stand in.
+
+    Role holders are read from the base version of the record: a pull request that names
+    its author as approver must not thereby let them approve it. Setting or changing a role is
+    itself a governance change, for the old holder (or, without one, the governance
+    approvers). The author never approves their own change: the governance approvers take
+    their place.
     """
     reasons: dict[str, list[str]] = defaultdict(list)
     governance = policies.governance
@@ -45,19 +55,67 @@ def required_approvals(
                 reasons[handle].append(
                     f"{change.record_id} leaves {old.service or 'no service'} for {service}"
                 )
-        if not governance.role_approvals or change.kind is ChangeKind.DELETED:
+        if change.kind is ChangeKind.DELETED:
             continue
-        for role, why in _role_reasons(change):
-            named: str | None = getattr(record.roles, role, None) if record.roles else None
+        base_roles = change.before.record.roles if change.before else None
+        for role, why in _role_reasons(change) if governance.role_approvals else []:
+            named = _holder(base_roles, role)
             for approver in [named] if named else governance.governance_approvers:
-                reasons[approver].append(f"{change.record_id} {why} ({_ROLE_LABEL[role]})")
+                reasons[approver].append(f"{change.record_id} {why} (roles.{role})")
+        for role, why in role_changes(base_roles, record.roles):
+            named = _holder(base_roles, role) if governance.role_approvals else None
+            label = f"roles.{role}" if named else "governance"
+            for approver in [named] if named else governance.governance_approvers:
+                reasons[approver].append(f"{change.record_id} {why} ({label})")
     for path in governance_files:
         for handle in governance.governance_approvers:
             reasons[handle].append(f"governance change: {path}")
+    if author is not None:
+        _stand_in_for_the_author(reasons, author, governance.governance_approvers)
     return [Approval(handle, tuple(dict.fromkeys(why))) for handle, why in sorted(reasons.items())]
 
 
-_ROLE_LABEL = {"approver": "roles.approver", "outcome_confirmer": "roles.outcome_confirmer"}
+_ROLES = ("validator", "approver", "outcome_confirmer")
+
+
+def _holder(roles: Roles | None, role: str) -> str | None:
+    held: str | None = getattr(roles, role, None) if roles is not None else None
+    return held
+
+
+def role_changes(before: Roles | None, after: Roles | None) -> list[tuple[str, str]]:
+    """(role, what happened to it) for every role set, changed or removed."""
+    found = []
+    for role in _ROLES:
+        old, new = _holder(before, role), _holder(after, role)
+        if old == new:
+            continue
+        if old is None:
+            found.append((role, f"sets roles.{role} to {new}"))
+        elif new is None:
+            found.append((role, f"removes roles.{role} (was {old})"))
+        else:
+            found.append((role, f"changes roles.{role} from {old} to {new}"))
+    return found
+
+
+def _stand_in_for_the_author(
+    reasons: dict[str, list[str]], author: str, governors: list[str]
+) -> None:
+    """Move what the author was asked to approve to the governance approvers."""
+    mine = [handle for handle in reasons if handle.casefold() == author.casefold()]
+    others = [handle for handle in governors if handle.casefold() != author.casefold()]
+    for handle in mine:
+        if not others:  # nobody can stand in: keep the entry, say why it cannot be met
+            reasons[handle] = [
+                f"{why} (the author: add another governance approver)" for why in reasons[handle]
+            ]
+            continue
+        for why in reasons.pop(handle):
+            for other in others:
+                reasons[other].append(
+                    f"{why}, for {handle}: the author cannot approve their own change"
+                )
 
 
 def _role_reasons(change: RecordChange) -> list[tuple[str, str]]:

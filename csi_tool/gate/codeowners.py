@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from csi_tool.gate.protected import codeowners_pattern
 from csi_tool.layout import POLICIES_DIR
 from csi_tool.records.register import Register
 from csi_tool.records.schema import SCHEMA_DIR
@@ -31,11 +32,11 @@ def render_codeowners(register: Register) -> str:
         owners = governance.approvers_for_service(item.record.service)
         lines.append(f"/{item.document.path} {' '.join(owners)}")
     governors = " ".join(governance.governance_approvers)
-    lines += [
-        f"/{POLICIES_DIR}/ {governors}",
-        f"/{SCHEMA_DIR}/ {governors}",
-        f"/{CODEOWNERS_PATH.as_posix()} {governors}",
-    ]
+    own_path = CODEOWNERS_PATH.as_posix()
+    governed = [f"{POLICIES_DIR}/", f"{SCHEMA_DIR}/", *governance.protected_paths, own_path]
+    # the file's own line last: the last matching line wins, so nothing re-routes it
+    ordered = [pattern for pattern in dict.fromkeys(governed) if pattern != own_path]
+    lines += [f"{codeowners_pattern(pattern)} {governors}" for pattern in [*ordered, own_path]]
     return "\n".join(lines) + "\n"
 
 

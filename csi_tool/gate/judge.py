@@ -3,7 +3,9 @@
 The change is judged from the fork point (where the pull request branched off the base) to
 the head, under the rules in force at the fork point, so a pull request cannot loosen the
 rules it is judged by. Ids are also checked against the base's tip, where another pull
-request may have taken the same id since.
+request may have taken the same id since. A change to policies/, schema/ or a protected path
+(the workflows, the site project, what CI installs: the governance policy lists them) is a
+governance change.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from csi_tool.errors import Finding, FindingsError
 from csi_tool.gate.approvals import Approval, required_approvals
 from csi_tool.gate.changes import ChangeKind, RecordChange, changed_files, record_changes
 from csi_tool.gate.goalposts import goalpost_refusals
+from csi_tool.gate.protected import protected_changes
 from csi_tool.git.repo import fork_point
-from csi_tool.git.revisions import GitRevision
+from csi_tool.git.revisions import GitRevision, changed_paths
 from csi_tool.git.sources import FileSource, WorkTree
 from csi_tool.layout import POLICIES_DIR, REGISTER_DIR
 from csi_tool.policies.policy_set import Policies
@@ -42,12 +45,17 @@ class GateResult:
     delta: RankingDelta
 
 
-def run_gate(root: Path, base_ref: str, head_ref: str | None) -> GateResult:
-    """Judge the change from the fork point of `base_ref` to `head_ref` (default: work tree)."""
+def run_gate(
+    root: Path, base_ref: str, head_ref: str | None, author: str | None = None
+) -> GateResult:
+    """Judge the change from the fork point of `base_ref` to `head_ref` (default: work tree).
+
+    `author` (the pull request's author) is never listed as an approver of the change.
+    """
     head: FileSource = WorkTree(root) if head_ref is None else GitRevision(root, head_ref)
     tip = GitRevision(root, base_ref)
     fork = fork_point(root, base_ref, head_ref or "HEAD")
-    start = GitRevision(root, fork) if fork else tip
+    start = GitRevision(root, fork)
     after = load_register(head)
     old_files, new_files = _fingerprints(start), _fingerprints(head)
     by_path = {item.document.path: item for item in after.records.values()}
@@ -62,17 +70,20 @@ def run_gate(root: Path, base_ref: str, head_ref: str | None) -> GateResult:
     if policies is None:
         raise FindingsError([f for f in after.findings if f.path.startswith(POLICIES_DIR)])
     changes = record_changes(before, after)
-    governance = changed_files(old_files, new_files, GOVERNED_DIRS)
+    protected = protected_changes(
+        changed_paths(root, fork, head_ref), policies.governance.protected_paths
+    )
+    governance = sorted({*changed_files(old_files, new_files, GOVERNED_DIRS), *protected})
     touched = changed_files(old_files, new_files, (REGISTER_DIR,))
     refusals = sorted(
         {
             *_refusals(changes, policies, after),
             *_deleted_files(start, head, before),
             *_findings_in(after, {*touched, *governance}),
-            *_ids_taken_at_base(changes, tip, start),
+            *_ids_taken_at_base(changes, tip),
         }
     )
-    approvals = required_approvals(changes, governance, policies)
+    approvals = required_approvals(changes, governance, policies, author)
     delta = compare_backlogs(
         _backlog(before, policies),
         _backlog(after, after.policies or policies),
@@ -183,12 +194,8 @@ def _findings_in(after: Register, touched: set[str]) -> Iterator[Finding]:
             yield finding
 
 
-def _ids_taken_at_base(
-    changes: list[RecordChange], tip: FileSource, start: FileSource
-) -> Iterator[Finding]:
+def _ids_taken_at_base(changes: list[RecordChange], tip: FileSource) -> Iterator[Finding]:
     """A new record whose id another pull request has merged into the base since."""
-    if tip is start:
-        return
     at_tip = {p.rpartition("/")[2].rpartition(".")[0] for p in tip.list_files(REGISTER_DIR) or []}
     for change in changes:
         if change.kind is ChangeKind.ADDED and change.record_id in at_tip:

@@ -98,10 +98,25 @@ def repo_path(repo: git.Repo, path: Path) -> str:
 
 
 @git_errors
-def fork_point(root: Path, base_ref: str, head_ref: str) -> str | None:
-    """The merge base of two revisions (where a pull request branched off), or None."""
+def fork_point(root: Path, base_ref: str, head_ref: str) -> str:
+    """The merge base of two revisions (where a pull request branched off).
+
+    Without it the gate would compare with the base's tip and blame the pull request for
+    every change the base received since, so its absence is an error, never a fallback.
+    """
     repo = require_repo(root, "comparing revisions")
     resolve_commit(repo, base_ref)
     resolve_commit(repo, head_ref)
     bases = repo.merge_base(base_ref, head_ref)
-    return bases[0].hexsha if bases else None
+    if bases:
+        return str(bases[0].hexsha)
+    if Path(repo.git_dir, "shallow").exists():
+        raise ConfigError(
+            f"the merge base of {base_ref} and {head_ref} is not in this shallow clone; fetch "
+            "the full history (actions/checkout with `fetch-depth: 0`, or "
+            "`git fetch --unshallow`)"
+        )
+    raise ConfigError(
+        f"{base_ref} and {head_ref} have no common history: a pull request is judged against "
+        "the base it branched from"
+    )

@@ -10,7 +10,7 @@ import git
 
 from csi_tool.errors import ConfigError
 from csi_tool.git.repo import git_errors, repo_path, require_repo, resolve_commit
-from csi_tool.git.sources import not_a_plain_file
+from csi_tool.git.sources import linked_folder, not_a_plain_file
 
 
 def tree_entries(repo: git.Repo, sha: str, paths: Sequence[str]) -> Iterator[tuple[str, str, str]]:
@@ -52,6 +52,8 @@ class GitRevision:
         inside = f"{self._prefix}/{folder}" if self._prefix else folder
         files = []
         for mode, blob, relative in tree_entries(self._repo, self._commit.hexsha, [inside]):
+            if relative == inside and int(mode, 8) == _SYMLINK_MODE:
+                raise linked_folder(folder)
             if relative.startswith(f"{inside}/"):
                 relative = relative[len(self._prefix) + 1 :] if self._prefix else relative
                 self._listed[relative] = (mode, blob)
@@ -108,3 +110,24 @@ def read_blobs(repo: git.Repo, blob_ids: Sequence[str]) -> list[bytes]:
         contents.append(out[end + 1 : end + 1 + size])
         position = end + 1 + size + 1
     return contents
+
+
+@git_errors
+def changed_paths(root: Path, base_sha: str, head_ref: str | None) -> list[str]:
+    """Files under `root` that differ between a commit and `head_ref` (None: the work tree,
+    untracked files included), relative to `root`: what a pull request changed anywhere."""
+    repo = require_repo(root, "comparing revisions")
+    prefix = repo_path(repo, root)
+    inside = prefix or "."
+    if head_ref is None:
+        listing = repo.git.diff("--name-only", "-z", "--no-renames", base_sha, "--", inside)
+        listing += "\0" + repo.git.ls_files("--others", "--exclude-standard", "-z", "--", inside)
+    else:
+        resolve_commit(repo, head_ref)
+        listing = repo.git.diff(
+            "--name-only", "-z", "--no-renames", base_sha, head_ref, "--", inside
+        )
+    paths = {name for name in listing.split("\0") if name}
+    if prefix:  # git runs at the repository's top and names paths from there
+        paths = {name.removeprefix(f"{prefix}/") for name in paths}
+    return sorted(paths)

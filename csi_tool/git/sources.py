@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from csi_tool.errors import Finding, YamlError
+from csi_tool.errors import Finding, FindingsError, YamlError
 
 
 class FileSource(Protocol):
@@ -55,6 +55,13 @@ def blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0%b" % (len(data), data), usedforsecurity=False).hexdigest()
 
 
+def linked_folder(folder: str) -> FindingsError:
+    """The error for a folder swapped for a symbolic link: the checks would read elsewhere
+    while CODEOWNERS and branch protection still guard the folder's real path."""
+    message = "a symbolic link: csi reads only plain folders; restore the folder itself"
+    return FindingsError([Finding(folder, 1, 1, "", message, "symlink")])
+
+
 def not_a_plain_file(relative: str, what: str) -> YamlError:
     """The error for symlinks, pipes and devices: a pull request could point them anywhere."""
     return YamlError(Finding(relative, 1, 1, "", f"{what}: csi reads only plain files"))
@@ -71,6 +78,8 @@ class WorkTree:
 
     def list_files(self, folder: str) -> list[str] | None:
         base = self.root / folder
+        if base.is_symlink():
+            raise linked_folder(folder)
         if not base.is_dir():
             return None
         found = []

