@@ -64,7 +64,7 @@ def record_text(number: int, rng: random.Random) -> str:
     subject = SUBJECTS[number % len(SUBJECTS)]
     lines = [
         "# yaml-language-server: $schema=../schema/record.schema.json",
-        "schema_version: 1",
+        "schema_version: 2",
         f"id: CSI-{number:05d}",
         f"title: Reduce {subject} for {SERVICES[number % len(SERVICES)]} (batch {number})",
         f"created: {created}",
@@ -109,8 +109,8 @@ def record_text(number: int, rng: random.Random) -> str:
     outcome = {"deferred": "deferred", "rejected": "rejected"}.get(state, "approved")
     revisit = f", revisit: {decided + dt.timedelta(days=120)}" if outcome == "deferred" else ""
     lines.append(
-        f"decision: {{outcome: {outcome}, date: {decided}, by: '@acme/board', "
-        f"rationale: Decided at the monthly board{revisit}}}"
+        f"decisions: [{{outcome: {outcome}, date: {decided}, by: '@acme/board', "
+        f"rationale: Decided at the monthly board{revisit}}}]"
     )
     baseline = float(rng.randrange(20, 60))
     lines += [

@@ -7,4 +7,4 @@ Kept apart from the modules that read records so that light commands (a cached
 REGISTER_DIR = "register"
 POLICIES_DIR = "policies"
 RECORD_SUFFIX = ".yaml"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # of records; records/versions.py reads older ones

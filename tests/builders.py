@@ -35,7 +35,7 @@ def assessed_record(
     if confidence is not None:
         assessment["confidence"] = confidence
     data: dict[str, Any] = {
-        "schema_version": 1,
+        "schema_version": 2,
         "id": record_id,
         "title": f"Improvement {record_id}",
         "created": created,
@@ -51,7 +51,7 @@ def assessed_record(
 def plain_record(record_id: str, status: str) -> Record:
     return Record.model_validate(
         {
-            "schema_version": 1,
+            "schema_version": 2,
             "id": record_id,
             "title": f"Plain {record_id}",
             "created": dt.date(2026, 1, 1),
@@ -84,13 +84,13 @@ def record_yaml(
     """A record file that meets every requirement up to in_progress (and deferred)."""
     outcome = "deferred" if status == "deferred" else "approved"
     decision = (
-        f"decision: {{outcome: {outcome}, date: 2026-02-01, by: '@board', rationale: Agreed"
+        f"decisions: [{{outcome: {outcome}, date: 2026-02-01, by: '@board', rationale: Agreed"
         + (f", revisit: {revisit}" if revisit else "")
-        + "}\n"
+        + "}]\n"
     )
     title_text = (title or f"Improvement {record_id}").replace("'", "''")
     return (
-        "schema_version: 1\n"
+        "schema_version: 2\n"
         f"id: {record_id}\n"
         f"title: '{title_text}'\n"
         "created: 2026-01-05\n"

@@ -17,7 +17,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 # before/after files of round-trip edits, shared by the records and benefits tests
 GOLDEN = PROJECT / "tests" / "golden"
 MINIMAL_RECORD = """\
-schema_version: 1
+schema_version: 2
 id: {id}
 title: {title}
 created: 2026-01-05

@@ -228,7 +228,7 @@ def test_a_green_check_cannot_go_stale_in_the_merge_queue(
     assert "merge_group" in load_workflow(workflow)["on"]
 
 
-_DECISION = "decision: {outcome: approved, date: 2026-02-01, by: '@board', rationale: Agreed}\n"
+_DECISION = "decisions: [{outcome: approved, date: 2026-02-01, by: '@board', rationale: Agreed}]\n"
 
 
 def _on_main(origin: Path, checkout: Path, run_csi: Callable[..., Result], text: str) -> str:

@@ -115,7 +115,7 @@ def _revisits_due(records: Mapping[str, LoadedRecord], as_of: dt.date) -> Iterat
         ):
             days = (as_of - decision.revisit).days
             yield item.document.finding(
-                ("decision", "revisit"),
+                (*item.record.decision_loc, "revisit"),
                 f"deferral was due for revisit on {decision.revisit.isoformat()} ({days} days ago)",
                 "revisit",
             )

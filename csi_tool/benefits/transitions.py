@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from csi_tool.errors import ConfigError, FindingsError
 from csi_tool.fields import DecisionOutcome, ReviewOutcome
@@ -76,7 +76,7 @@ def _record_what_the_move_means(edit: RecordEdit, request: TransitionRequest) ->
             decision["rationale"] = request.rationale
         if request.revisit:
             decision["revisit"] = request.revisit
-        edit.tree["decision"] = decision
+        _append_decision(edit.tree, decision)
     elif target == _CLOSING:
         review = CommentedMap()
         review["date"] = request.on
@@ -106,3 +106,26 @@ def _needed(value: str | None, option: str, why: str) -> str:
     if not value:
         raise ConfigError(f"{option} is needed to {why}")
     return value
+
+
+def _append_decision(tree: CommentedMap, decision: CommentedMap) -> None:
+    """Add a decision after the earlier ones (which stay), in the style of the list."""
+    decisions = tree.get("decisions")
+    if not isinstance(decisions, CommentedSeq):
+        decisions = CommentedSeq()
+        tree["decisions"] = decisions
+    elif decisions.fa.flow_style():
+        decision.fa.set_flow_style()
+    previous = decisions[-1] if decisions else None
+    decisions.append(decision)
+    if isinstance(previous, CommentedMap) and previous and not decisions.fa.flow_style():
+        _move_blank_lines_after(previous, decision)
+
+
+def _move_blank_lines_after(previous: CommentedMap, new: CommentedMap) -> None:
+    """Blank lines that closed the list end the new item instead, not split the list."""
+    last = list(previous)[-1]
+    slots = previous.ca.items.get(last)
+    if slots and slots[2] is not None and not slots[2].value.strip():
+        new.ca.items[list(new)[-1]] = [None, None, slots[2], None]
+        slots[2] = None

@@ -86,3 +86,19 @@ def schema(ctx: click.Context, check: bool) -> None:
         ctx.exit(EXIT_FINDINGS if stale else EXIT_OK)
     for path in write_schema_files(root, policies):
         say(f"wrote {display_path(path, root)}")
+
+
+@click.command()
+@click.option("--check", is_flag=True, help="Exit 1 if any record needs migrating; write nothing.")
+@click.pass_context
+def migrate(ctx: click.Context, check: bool) -> None:
+    """Rewrite records of an older schema version as the current one (comments kept)."""
+    from csi_tool.records.migration import migrate_register
+
+    root = register_root(ctx)
+    result = migrate_register(root, write=not check)
+    for path in result.outdated:
+        say(f"{path}: outdated; run `csi migrate`" if check else f"migrated {path}")
+    if check:
+        ctx.exit(EXIT_FINDINGS if result.outdated else EXIT_OK)
+    say(f"{len(result.outdated)} record(s) migrated", err=True)

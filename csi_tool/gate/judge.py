@@ -17,6 +17,7 @@ from pathlib import Path
 from csi_tool.backlog.delta import RankingDelta, compare_backlogs
 from csi_tool.backlog.ranking import Backlog, rank_records
 from csi_tool.errors import Finding, FindingsError
+from csi_tool.gate.append_only import rewritten_history
 from csi_tool.gate.approvals import Approval, required_approvals
 from csi_tool.gate.changes import ChangeKind, RecordChange, changed_files, record_changes
 from csi_tool.gate.goalposts import goalpost_refusals
@@ -160,6 +161,7 @@ def _refusals(
             )
         yield from _transition_refusal(change, policies)
         yield from goalpost_refusals(old, new, workflow)
+        yield from rewritten_history(old, new)
 
 
 def _transition_refusal(change: RecordChange, policies: Policies) -> Iterator[Finding]:

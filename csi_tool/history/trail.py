@@ -14,7 +14,7 @@ from csi_tool.git.log import CommitInfo, RegisterHistory
 from csi_tool.layout import RECORD_SUFFIX, REGISTER_DIR
 from csi_tool.policies.loading import DEFAULT_MAX_BYTES
 from csi_tool.records.models import Record
-from csi_tool.yaml.documents import parse_document, validate_model
+from csi_tool.records.register import parse_record
 
 _PR_PATTERNS = (
     re.compile(r"^Merge pull request #(\d+)"),  # GitHub merge commits
@@ -138,8 +138,7 @@ def _percentile(values: list[int], percent: int) -> float | None:
 
 def _parse(data: bytes, path: str) -> Record | None:
     try:
-        document, fields = parse_document(data, path, DEFAULT_MAX_BYTES)
-        record, _ = validate_model(Record, fields, document)
+        _, record, _ = parse_record(data, path, DEFAULT_MAX_BYTES)  # older versions read too
     except CsiError:
         return None  # an invalid version is still in the history; it has no fields to compare
     return record

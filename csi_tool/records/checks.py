@@ -18,18 +18,33 @@ def record_problems(record: Record) -> Iterator[Problem]:
     for i, revision in enumerate(record.revisions):
         if revision.field is not RevisedField.REMOVED and revision.metric not in keys:
             yield ("revisions", i, "metric"), f"no metric has the key {revision.metric!r}"
-    if record.decision and record.decision.revisit:
-        if record.decision.outcome is not DecisionOutcome.DEFERRED:
-            yield ("decision", "revisit"), "a revisit date only belongs to a deferred decision"
-        elif record.decision.revisit <= record.decision.date:
-            yield ("decision", "revisit"), "the revisit date must come after the decision date"
+    yield from _decision_problems(record)
     plan = record.plan
     if plan and plan.start and plan.due and plan.due < plan.start:
         yield ("plan", "due"), "the due date is before the start date"
     if record.review and record.review.date < record.created:
         yield ("review", "date"), "the review is dated before the record was created"
-    if record.decision and record.decision.date < record.created:
-        yield ("decision", "date"), "the decision is dated before the record was created"
+
+
+def _decision_problems(record: Record) -> Iterator[Problem]:
+    previous = None
+    for i, decision in enumerate(record.decisions):
+        if decision.revisit:
+            if decision.outcome is not DecisionOutcome.DEFERRED:
+                message = "a revisit date only belongs to a deferred decision"
+                yield ("decisions", i, "revisit"), message
+            elif decision.revisit <= decision.date:
+                message = "the revisit date must come after the decision date"
+                yield ("decisions", i, "revisit"), message
+        if decision.date < record.created:
+            yield ("decisions", i, "date"), "the decision is dated before the record was created"
+        elif previous is not None and decision.date < previous.date:
+            message = (
+                "decisions are listed in the order they were taken: this one is dated "
+                f"before the one above it ({previous.date.isoformat()})"
+            )
+            yield ("decisions", i, "date"), message
+        previous = decision
 
 
 def _metric_problems(record: Record) -> Iterator[Problem]:

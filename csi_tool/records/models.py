@@ -203,7 +203,7 @@ class Plan(_Model):
 
 
 class Decision(_Model):
-    """The decision taken on the improvement."""
+    """A decision taken on the improvement (approve, defer or reject)."""
 
     outcome: LaxDecisionOutcome = Field(description="Approved, deferred or rejected.")
     date: Date = Field(description="When the decision was taken.")
@@ -264,7 +264,9 @@ class Revision(_Model):
 class Record(_Model):
     """One improvement of the continual improvement register."""
 
-    schema_version: Literal[1] = Field(description="Version of this schema; always 1.")
+    schema_version: Literal[2] = Field(
+        description="Version of this schema; always 2 (`csi migrate` rewrites version 1)."
+    )
     id: RecordId
     title: str = Field(
         min_length=3,
@@ -294,11 +296,29 @@ class Record(_Model):
     )
     root_cause: RootCause | None = Field(None, description="Root cause analysis.")
     plan: Plan | None = Field(None, description="Delivery plan.")
-    decision: Decision | None = Field(None, description="The decision on the improvement.")
-    review: Review | None = Field(None, description="Post-implementation review.")
+    decisions: list[Decision] = Field(
+        default_factory=list,
+        description="Every decision taken, oldest first; the last is the one in force. "
+        "Append-only: a new decision (approving a deferred record, say) is added after the "
+        "earlier ones, which are never rewritten or removed.",
+    )
+    review: Review | None = Field(
+        None, description="Post-implementation review; never rewritten once recorded."
+    )
     lessons: list[Lesson] = Field(default_factory=list, description="Lessons learned.")
     withdrawal: Withdrawal | None = Field(None, description="Why the record was withdrawn.")
     revisions: list[Revision] = Field(
         default_factory=list,
-        description="Baselines and targets changed after approval, with reason and approver.",
+        description="Baselines and targets changed after approval, with reason and approver. "
+        "Append-only: new revisions are added after the earlier ones.",
     )
+
+    @property
+    def decision(self) -> Decision | None:
+        """The decision in force: the last one taken."""
+        return self.decisions[-1] if self.decisions else None
+
+    @property
+    def decision_loc(self) -> tuple[str | int, ...]:
+        """Where the decision in force sits in the file, for placing findings."""
+        return ("decisions", len(self.decisions) - 1) if self.decisions else ("decisions",)

@@ -82,29 +82,29 @@ def _chosen_option(record: Record, state: str) -> Iterator[tuple[tuple[str | int
 
 def _decision(record: Record, state: str) -> Iterator[tuple[tuple[str | int, ...], str]]:
     if record.decision is None:
-        yield ("decision",), "a decision"
+        yield record.decision_loc, "a decision"
 
 
 def _decision_outcome(record: Record, state: str) -> Iterator[tuple[tuple[str | int, ...], str]]:
     if record.decision is None:
-        yield ("decision",), f"a decision with outcome {state}"
+        yield record.decision_loc, f"a decision with outcome {state}"
     elif record.decision.outcome != state:
         yield (
-            ("decision", "outcome"),
+            (*record.decision_loc, "outcome"),
             f"a decision with outcome {state}, not {record.decision.outcome.value}",
         )
 
 
 def _decision_rationale(record: Record, state: str) -> Iterator[tuple[tuple[str | int, ...], str]]:
     if record.decision is None:
-        yield ("decision",), "a decision with a rationale"
+        yield record.decision_loc, "a decision with a rationale"
     elif not record.decision.rationale:
-        yield ("decision",), "a rationale for the decision"
+        yield record.decision_loc, "a rationale for the decision"
 
 
 def _decision_revisit(record: Record, state: str) -> Iterator[tuple[tuple[str | int, ...], str]]:
     if record.decision is None or record.decision.revisit is None:
-        yield ("decision",), "a date to revisit the decision"
+        yield record.decision_loc, "a date to revisit the decision"
 
 
 def _metrics(record: Record, state: str) -> Iterator[tuple[tuple[str | int, ...], str]]:

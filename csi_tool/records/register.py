@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 
 from csi_tool.errors import ConfigError, Finding, YamlError
 from csi_tool.git.sources import FileSource, WorkTree
-from csi_tool.layout import POLICIES_DIR, RECORD_SUFFIX, REGISTER_DIR
+from csi_tool.layout import POLICIES_DIR, RECORD_SUFFIX, REGISTER_DIR, SCHEMA_VERSION
 from csi_tool.policies.loading import DEFAULT_MAX_BYTES, load_policies
 from csi_tool.policies.policy_set import (
     Policies,
@@ -17,6 +17,7 @@ from csi_tool.progress import Progress
 from csi_tool.records.checks import record_problems
 from csi_tool.records.models import Record
 from csi_tool.records.readiness import gaps_for_state
+from csi_tool.records.versions import V1_PLACES, is_outdated, upgrade
 from csi_tool.yaml.documents import Document, parse_document, validate_model
 
 
@@ -121,15 +122,40 @@ def _load_record(
     source: FileSource, path: str, max_bytes: int, findings: list[Finding]
 ) -> LoadedRecord | None:
     try:
-        document, data = parse_document(source.read_bytes(path, max_bytes), path, max_bytes)
-        record, problems = validate_model(Record, data, document)
-        if record is not None:
-            problems += [document.finding(loc, msg) for loc, msg in record_problems(record)]
+        document, record, problems = parse_record(
+            source.read_bytes(path, max_bytes), path, max_bytes
+        )
     except YamlError as e:  # unreadable, or refused by the reference parser while placing
         findings.extend(e.findings)
         return None
     findings.extend(problems)
     return None if record is None else LoadedRecord(record, document)
+
+
+def parse_record(
+    data: bytes, path: str, max_bytes: int
+) -> tuple[Document, Record | None, list[Finding]]:
+    """One record file: its document, its record if valid, and every finding about it.
+
+    A record of an older schema version is read as the current one, and told to migrate.
+    """
+    document, fields = parse_document(data, path, max_bytes)
+    problems = []
+    if is_outdated(fields):
+        fields = upgrade(fields)
+        document.places = V1_PLACES
+        problems.append(document.finding(("schema_version",), _OUTDATED, "outdated"))
+    record, invalid = validate_model(Record, fields, document)
+    problems += invalid
+    if record is not None:
+        problems += [document.finding(loc, msg) for loc, msg in record_problems(record)]
+    return document, record, problems
+
+
+_OUTDATED = (
+    f"version 1 is outdated: run `csi migrate` to rewrite the register for version "
+    f"{SCHEMA_VERSION} (decision becomes the list decisions, so no decision is ever lost)"
+)
 
 
 def _register_problems(

@@ -18,7 +18,6 @@ from csi_tool.records.register import load_work_tree
 from csi_tool.records.schema import SCHEMA_DIR, build_schemas
 from csi_tool.yaml.atomic import write_new_file
 
-
 # What the register's guarantees rest on beyond the files: settings only the repository's
 # administrators can make. `csi init` prints them; docs/gate.md explains each.
 BRANCH_PROTECTION = (

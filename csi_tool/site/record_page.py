@@ -219,6 +219,20 @@ def _decision(record: Record) -> Iterator[str]:
     )
     if d.rationale:
         yield paragraphs(d.rationale)
+    if len(record.decisions) > 1:  # the trail of earlier decisions, kept for good
+        yield "<p>Earlier decisions:</p>" + table(
+            ("Date", "Outcome", "By", "Rationale", "Revisit"),
+            (
+                (
+                    str(e.date),
+                    e.outcome.value,
+                    text(e.by),
+                    text(e.rationale or ""),
+                    str(e.revisit or ""),
+                )
+                for e in reversed(record.decisions[:-1])
+            ),
+        )
 
 
 def _revisions(record: Record) -> Iterator[str]:

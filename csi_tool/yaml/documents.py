@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -56,17 +56,25 @@ class Document:
     path: str  # root-relative, POSIX separators: what findings show
     text: str
     _tree: Node | None = field(default=None, repr=False)
+    # Field paths of the model that the file writes elsewhere (an older schema version).
+    places: Mapping[tuple[str | int, ...], tuple[str | int, ...]] = field(default_factory=dict)
 
     def locate(self, loc: Sequence[str | int]) -> tuple[int, int]:
         """1-based (line, column) of a field path in this file."""
         if self._tree is None:
             self._tree = strict.compose_nodes(self.text, self.path)
-        return strict.locate(self._tree, loc)
+        return strict.locate(self._tree, self._in_file(loc))
 
     def finding(self, loc: Sequence[str | int], message: str, code: str = "invalid") -> Finding:
         """A finding about the field at `loc`, placed on that field's line."""
         line, column = self.locate(loc)
-        return Finding(self.path, line, column, field_path(loc), message, code)
+        return Finding(self.path, line, column, field_path(self._in_file(loc)), message, code)
+
+    def _in_file(self, loc: Sequence[str | int]) -> tuple[str | int, ...]:
+        for model_place, file_place in self.places.items():
+            if tuple(loc[: len(model_place)]) == model_place:
+                return (*file_place, *loc[len(model_place) :])
+        return tuple(loc)
 
     @property
     def stem(self) -> str:
@@ -116,7 +124,10 @@ def _finding_from_error(error: ErrorDetails, model: type[BaseModel], document: D
         hint = next((h for p, h in _PATTERN_HINTS.items() if pattern.startswith(p)), None)
         message = hint or error["msg"]
     elif kind == "literal_error" and loc == ("schema_version",):
-        message = f"must be the number 1 (the version this csi reads), not {error['input']!r}"
+        expected = (error.get("ctx") or {}).get("expected", "1")
+        message = (
+            f"must be the number {expected} (the version this csi reads), not {error['input']!r}"
+        )
     elif kind == "string_type" and type(error.get("input")) in (int, float):
         message = f"must be text; write it in quotes: '{error['input']}'"
     elif kind in {"int_type", "float_type"} and isinstance(error.get("input"), str):

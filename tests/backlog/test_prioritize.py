@@ -115,7 +115,7 @@ def test_table_shows_lanes_breakdowns_blockers_and_left_out_files(
     _write(root, "CSI-0001", "assessed", impact=5, effort=1)
     _write(root, "CSI-0002", "assessed", impact=4, effort=4, depends_on=("CSI-0003",))
     _write(root, "CSI-0003", "in_progress", impact=1, effort=5)
-    (root / "register" / "CSI-0004.yaml").write_text("schema_version: 1\nid: CSI-0004\n")
+    (root / "register" / "CSI-0004.yaml").write_text("schema_version: 2\nid: CSI-0004\n")
 
     out = run_csi(root, "prioritize", "--as-of", "2026-01-06").stdout
 

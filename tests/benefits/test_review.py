@@ -32,7 +32,7 @@ def _record(record_id: str, status: str, metric: dict[str, Any]) -> Record:
     }
     return Record.model_validate(
         {
-            "schema_version": 1,
+            "schema_version": 2,
             "id": record_id,
             "title": f"Record {record_id}",
             "created": dt.date(2025, 12, 1),

@@ -36,7 +36,7 @@ def test_console_script_runs_from_a_subfolder(example_root: Path) -> None:
 def test_json_format_lists_every_finding(
     register_root: Path, run_csi: Callable[..., Result]
 ) -> None:
-    write_record(register_root, "CSI-0002", "schema_version: 1\nid: CSI-0002\nstatus: nope\n")
+    write_record(register_root, "CSI-0002", "schema_version: 2\nid: CSI-0002\nstatus: nope\n")
     result = run_csi(register_root, "validate", "--format", "json")
     payload = json.loads(result.stdout)
     assert result.exit_code == 1
@@ -51,7 +51,7 @@ def test_json_format_lists_every_finding(
 def test_auto_format_uses_annotations_inside_github_actions(
     register_root: Path, run_csi: Callable[..., Result]
 ) -> None:
-    write_record(register_root, "CSI-0002", "schema_version: 1\nid: CSI-0002\ntitle: 50%, ok\n")
+    write_record(register_root, "CSI-0002", "schema_version: 2\nid: CSI-0002\ntitle: 50%, ok\n")
     result = run_csi(register_root, "validate", env={"GITHUB_ACTIONS": "true"})
     lines = result.stdout.splitlines()
     assert result.exit_code == 1
@@ -95,8 +95,8 @@ def test_record_text_never_starts_a_workflow_command(
 def test_paths_limit_the_report_to_those_files(
     register_root: Path, run_csi: Callable[..., Result]
 ) -> None:
-    write_record(register_root, "CSI-0002", "schema_version: 1\nid: CSI-0002\n")
-    write_record(register_root, "CSI-0003", "schema_version: 1\nid: CSI-0003\n")
+    write_record(register_root, "CSI-0002", "schema_version: 2\nid: CSI-0002\n")
+    write_record(register_root, "CSI-0003", "schema_version: 2\nid: CSI-0003\n")
     only = run_csi(register_root, "validate", str(register_root / "register" / "CSI-0003.yaml"))
     everything = run_csi(register_root, "validate", str(register_root / "register"))
     assert only.exit_code == 1
@@ -170,7 +170,7 @@ def test_policy_findings_exit_1_and_records_are_still_checked(
 ) -> None:
     workflow = register_root / "policies" / "workflow.yaml"
     workflow.write_text(workflow.read_text().replace("initial: logged", "initial: start"))
-    write_record(register_root, "CSI-0002", "schema_version: 1\nid: CSI-0002\n")
+    write_record(register_root, "CSI-0002", "schema_version: 2\nid: CSI-0002\n")
     result = run_csi(register_root, "validate")
     assert result.exit_code == 1
     paths = [line.split(":")[0] for line in result.stdout.splitlines()]

@@ -30,7 +30,7 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
-_DECISION = "decision: {outcome: approved, date: 2026-02-01, by: '@board', rationale: Agreed}\n"
+_DECISION = "decisions: [{outcome: approved, date: 2026-02-01, by: '@board', rationale: Agreed}]\n"
 
 
 def _put(root: Path, record_id: str, text: str) -> Path:
@@ -651,3 +651,83 @@ def test_a_register_in_a_subfolder_protects_paths_relative_to_its_root(
     (root / "site" / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
     _, payload = _gate(run_csi, root)
     assert payload["governance_files"] == ["site/mkdocs.yml"]
+
+
+_DEFERRAL = (
+    "decisions:\n  - {outcome: deferred, date: 2026-02-01, by: '@board', "
+    "rationale: Wait for the new tool, revisit: 2026-06-01}\n"
+)
+_REVISION = (
+    "revisions:\n  - {date: 2026-03-01, metric: lead_time, field: target, "
+    "reason: Supplier delay, approved_by: '@board'}\n"
+)
+
+
+def _on_main(repo: Path, record_id: str, text: str) -> None:
+    """Make `text` the base version of a record and start a new pull-request branch."""
+    _put(repo, record_id, text)
+    _commit(repo, f"Base version of {record_id}")
+    branch = git(repo, "branch", "--show-current").strip()
+    git(repo, "switch", "-q", "main")
+    git(repo, "merge", "-q", branch)
+    git(repo, "switch", "-qc", f"{branch}-next")
+
+
+def test_approving_a_deferred_record_keeps_the_deferral(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    deferred = record_yaml("CSI-0002", "assessed").replace(_DECISION, "") + _DEFERRAL
+    _on_main(repo, "CSI-0002", deferred.replace("status: assessed", "status: deferred"))
+    _on_main(repo, "CSI-0002", deferred)  # deferred → assessed: reassessed, the deferral stays
+    # The attack: the deferral replaced by an approval, its rationale and revisit date gone.
+    _put(repo, "CSI-0002", record_yaml("CSI-0002", "approved"))
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 1
+    assert [(r[0], r[2]) for r in _refusals(payload)] == [("register/CSI-0002.yaml", "history")]
+    assert "decisions are append-only" in _refusals(payload)[0][3]
+    # The honest way: the approval is added after the deferral.
+    appended = (
+        record_yaml("CSI-0002", "approved")
+        .replace("decisions: [", _DEFERRAL + "  - ")
+        .replace("Agreed}]\n", "Agreed}\n")
+    )
+    _put(repo, "CSI-0002", appended)
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 0, _refusals(payload)
+
+
+@pytest.mark.parametrize(
+    ("rewrite", "field"),
+    [
+        (
+            lambda text: text.replace("by: '@board', rationale: Agreed", "by: '@me', rationale: X"),
+            "decisions[0]",
+        ),
+        (lambda text: text.replace(_REVISION, ""), "revisions"),
+        (lambda text: text.replace("reason: Supplier delay", "reason: Any reason"), "revisions[0]"),
+    ],
+    ids=["decision reworded", "revision deleted", "revision reworded"],
+)
+def test_past_decisions_and_revisions_are_never_rewritten(
+    repo: Path, run_csi: Callable[..., Result], rewrite: Callable[[str], str], field: str
+) -> None:
+    revised = (
+        record_yaml("CSI-0003", "approved").replace("target: {value: 5,", "target: {value: 7,")
+        + _REVISION
+    )
+    _on_main(repo, "CSI-0003", revised)
+    _put(repo, "CSI-0003", rewrite(revised))
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 1, payload
+    refusals = [r for r in payload["refusals"] if r["code"] == "history"]
+    assert [r["field"] for r in refusals] == [field]
+
+
+def test_a_recorded_review_is_never_rewritten(repo: Path, run_csi: Callable[..., Result]) -> None:
+    review = "review: {date: 2026-12-05, outcome: achieved, summary: Halved the wait}\n"
+    measuring = record_yaml("CSI-0003", "measuring") + review
+    _on_main(repo, "CSI-0003", measuring)
+    _put(repo, "CSI-0003", measuring.replace("outcome: achieved", "outcome: not_achieved"))
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 1
+    assert [(r["field"], r["code"]) for r in payload["refusals"]] == [("review", "history")]

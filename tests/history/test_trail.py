@@ -15,7 +15,7 @@ from csi_tool.history.trail import pull_request_number
 from tests.conftest import MINIMAL_RECORD, PROJECT, git
 
 APPROVED = """\
-decision: {outcome: approved, date: 2026-02-09, by: '@board', rationale: Worth it}
+decisions: [{outcome: approved, date: 2026-02-09, by: '@board', rationale: Worth it}]
 metrics:
   - key: wait
     name: Wait time
@@ -143,9 +143,8 @@ def test_register_lead_times_use_median_and_90th_percentile(
     git(root, "init", "-q")
     as_person("Alice", "2026-05-01")
     for n, days in enumerate([10, 20, 30, 40], start=1):
-        decision = (
-            f"decision: {{outcome: approved, date: 2026-01-{5 + days // 10 * 5:02d}, by: '@b'}}\n"
-        )
+        day = 5 + days // 10 * 5
+        decision = f"decisions: [{{outcome: approved, date: 2026-01-{day:02d}, by: '@b'}}]\n"
         text = (
             MINIMAL_RECORD.format(id=f"CSI-000{n}", title="Imported").replace(
                 "status: logged", "status: approved"

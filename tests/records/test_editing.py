@@ -145,7 +145,7 @@ def test_measure_refuses_bad_input_and_writes_nothing(
 def test_other_records_findings_warn_but_the_edited_record_must_be_valid(
     golden_root: Path, run_csi: Callable[..., Result]
 ) -> None:
-    (golden_root / "register" / "CSI-0003.yaml").write_text("schema_version: 1\n")
+    (golden_root / "register" / "CSI-0003.yaml").write_text("schema_version: 2\n")
     result = run_csi(golden_root, "measure", "CSI-0002", "reset_time", "6", "--date", "2026-07-31")
     assert result.exit_code == 0
     assert "register/CSI-0003.yaml:1:1: id: required field 'id' is missing" in result.stderr

@@ -90,7 +90,7 @@ def test_values_that_only_look_right_are_refused(
         register_root,
         "CSI-0002",
         (
-            "schema_version: 1\nid: CSI-0002\n"
+            "schema_version: 2\nid: CSI-0002\n"
             'title: "Reopen\u202erate"\n'  # a right-to-left override hides what the title says
             "created: 0\nstatus: logged\n"
             "current_state: {summary: '   '}\n"

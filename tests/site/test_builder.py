@@ -195,7 +195,7 @@ def test_dashboard_record_page_filter_and_search_in_chromium(
 
 
 HOSTILE = """\
-schema_version: 1
+schema_version: 2
 id: CSI-0001
 title: '<script>window.__csi_pwned=1</script> | <img src=x onerror=window.__csi_pwned=2> \
 [x](javascript:window.__csi_pwned=3)'

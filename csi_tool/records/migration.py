@@ -1,0 +1,93 @@
+"""`csi migrate`: rewrite records of an older schema version as the current one, in place.
+
+The rewrite is the same change `versions.upgrade` makes in memory, made on the round-trip
+tree so comments, order and quoting survive. Every file is checked to mean exactly what it
+meant before (its data, upgraded, equals the rewritten file's data), and all files are
+replaced together or none is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from csi_tool.errors import Finding, FindingsError, YamlError
+from csi_tool.git.sources import WHOLE_FILE, WorkTree
+from csi_tool.layout import RECORD_SUFFIX, REGISTER_DIR, SCHEMA_VERSION
+from csi_tool.records.versions import is_outdated, upgrade
+from csi_tool.yaml import roundtrip, strict
+from csi_tool.yaml.atomic import replace_files
+
+
+@dataclass(frozen=True)
+class Migration:
+    """The record files rewritten (or, when checking, that need it)."""
+
+    outdated: list[str]
+
+
+def migrate_register(root: Path, write: bool = True) -> Migration:
+    """Rewrite every outdated record under `root`; with `write=False`, only list them."""
+    source = WorkTree(root)
+    contents: dict[Path, str] = {}
+    outdated: list[str] = []
+    blocked: list[Finding] = []
+    for relative in source.list_files(REGISTER_DIR) or []:
+        if not relative.endswith(RECORD_SUFFIX):
+            continue
+        try:
+            text = source.read_bytes(relative, WHOLE_FILE).decode("utf-8")
+            data = strict.load_fast(text.replace("\r\n", "\n"), relative)
+        except (YamlError, UnicodeDecodeError):
+            continue  # unreadable files are `csi validate`'s to report; nothing to migrate
+        if not is_outdated(data):
+            continue
+        outdated.append(relative)
+        try:
+            contents[root / relative] = migrated_text(text, relative)
+        except ValueError as e:  # e.g. the round-trip reader builds dates: 2026-02-30 fails
+            message = f"cannot be migrated until this is fixed: {e} (see `csi validate`)"
+            blocked.append(Finding(relative, 1, 1, "", message, "outdated"))
+    if blocked:
+        raise FindingsError(blocked)  # all or nothing: a half-migrated register helps nobody
+    if write:
+        replace_files(contents)
+    return Migration(outdated)
+
+
+def migrated_text(text: str, path: str) -> str:
+    """A version 1 record's text rewritten as the current version, meaning the same."""
+    crlf = "\r\n" in text
+    plain = text.replace("\r\n", "\n")
+    tree = roundtrip.load_roundtrip(plain)
+    tree["schema_version"] = SCHEMA_VERSION
+    if "decision" in tree:
+        _decision_to_decisions(tree)
+    new = roundtrip.dump_roundtrip(tree, roundtrip.guess_indent(plain))
+    try:
+        same = strict.load_fast(new, path) == upgrade(strict.load_fast(plain, path))
+    except YamlError:
+        same = False
+    if not same:  # never write a record that says something else, or cannot be read
+        raise ValueError("the rewritten file would not say the same; migrate it by hand")
+    return new.replace("\n", "\r\n") if crlf else new
+
+
+def _decision_to_decisions(tree: CommentedMap) -> None:
+    """`decision: {…}` becomes `decisions: [{…}]` at the same place, with its comments."""
+    position = list(tree).index("decision")
+    value = tree["decision"]
+    decisions = CommentedSeq([] if value is None else [value])
+    if not isinstance(value, CommentedMap) or value.fa.flow_style():
+        decisions.fa.set_flow_style()  # a one-line decision stays on one line
+    comment = tree.ca.items.pop("decision", None)
+    if isinstance(value, CommentedMap) and value.ca.comment is not None:
+        # ruamel keeps the comment after `decision:` on the mapping too; inside a list it
+        # would be written again after the dash and break the line
+        value.ca.comment = None
+    del tree["decision"]
+    tree.insert(position, "decisions", decisions)
+    if comment is not None:
+        tree.ca.items["decisions"] = comment
