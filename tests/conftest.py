@@ -14,6 +14,10 @@ from click.testing import CliRunner, Result
 from csi_tool.cli.main import cli
 
 PROJECT = Path(__file__).resolve().parent.parent
+# What `csi init` is told to pin in tests: csi runs from a checkout without a remote here.
+PINNED_SOURCE = (
+    "csi-improvement-register @ git+https://git.example.invalid/acme/csi.git@" + "a1" * 20
+)
 # before/after files of round-trip edits, shared by the records and benefits tests
 GOLDEN = PROJECT / "tests" / "golden"
 MINIMAL_RECORD = """\

@@ -13,8 +13,8 @@ import pytest
 from click.testing import Result
 
 from tests.builders import record_yaml
-from tests.conftest import MINIMAL_RECORD, PROJECT, git
-from tests.workflow_runner import StepRun, load_workflow, run_job
+from tests.conftest import MINIMAL_RECORD, PINNED_SOURCE, PROJECT, git
+from tests.workflow_runner import StepRun, job_runs, load_workflow, run_job
 
 BIN = Path(sys.executable).parent
 WORKFLOWS = sorted((PROJECT / ".github" / "workflows").glob("*.yml"))
@@ -27,10 +27,12 @@ PINNED = re.compile(r"^[\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+(\.\d+)*$")
 @pytest.mark.parametrize("tool", ["actionlint", "zizmor"])
 def test_linters_find_nothing(tool: str) -> None:
     files = [str(p) for p in [*WORKFLOWS, *TEMPLATE_WORKFLOWS]]
+    # zizmor reads whole folders: workflows, dependabot.yml and whatever else lands there
+    folders = [str(PROJECT / ".github"), str(PROJECT / "csi_tool" / "templates" / ".github")]
     command = (
         [str(BIN / "actionlint"), *files]
         if tool == "actionlint"
-        else [str(BIN / "zizmor"), "--offline", "--persona", "pedantic", *files]
+        else [str(BIN / "zizmor"), "--offline", "--persona", "pedantic", *folders]
     )
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -92,7 +94,7 @@ def _from_this_repository(target: Path) -> None:
 
 def _from_csi_init(run_csi: Callable[..., Result]) -> Callable[[Path], None]:
     def make(target: Path) -> None:
-        result = run_csi(target, "init", str(target))
+        result = run_csi(target, "init", str(target), "--install-source", PINNED_SOURCE)
         assert result.exit_code == 0, result.output
 
     return make
@@ -191,6 +193,30 @@ def test_publishing_and_the_scheduled_watch(tmp_path: Path) -> None:
     assert (checkout / "build" / "site" / "index.html").is_file()
     assert watch[-1].ran and watch[-1].exit_code == 1  # the example register has overdue reviews
     assert "failing: overdue" in watch[-1].output
+    assert "needs" not in load_workflow(workflow)["jobs"]["watch"]  # Pages may be off
+
+
+@pytest.mark.parametrize(
+    ("event", "branch", "runs"),
+    [
+        ("push", "trunk", True),  # the default branch, whatever its name
+        ("push", "feature", False),
+        ("schedule", "trunk", True),
+        ("workflow_dispatch", "feature", True),
+    ],
+)
+def test_publishing_follows_the_default_branch(event: str, branch: str, runs: bool) -> None:
+    context = {
+        "github.event_name": event,
+        "github.ref_name": branch,
+        "github.event.repository.default_branch": "trunk",
+    }
+    for workflow in (
+        PROJECT / ".github" / "workflows" / "register-publish.yml",
+        PROJECT / "csi_tool" / "templates" / ".github" / "workflows" / "register-publish.yml",
+    ):
+        assert job_runs(workflow, "build", context) is runs
+        assert "branches" not in (load_workflow(workflow)["on"]["push"] or {})
 
 
 def test_a_green_check_cannot_go_stale_in_the_merge_queue(

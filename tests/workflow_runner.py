@@ -104,10 +104,41 @@ def _should_run(condition: object, failed: bool, context: dict[str, str]) -> boo
         return True
     if expression == "failure()":
         return failed
-    equality = re.fullmatch(r"github\.event_name == '([a-z_]+)'", expression)
-    if equality:
-        return not failed and context["github.event_name"] == equality.group(1)
-    raise AssertionError(f"the simulator does not know the condition {condition!r}")
+    return not failed and evaluate(expression, context)
+
+
+def job_runs(workflow: Path, job: str, context: dict[str, str]) -> bool:
+    """Whether a job's own `if:` lets it run in this context."""
+    condition = load_workflow(workflow)["jobs"][job].get("if")
+    if condition is None:
+        return True
+    match = _EXPRESSION.fullmatch(str(condition).strip())
+    return evaluate(match.group(1) if match else str(condition), context)
+
+
+def evaluate(expression: str, context: dict[str, str]) -> bool:
+    """The comparisons the workflows use: `a == b`, `a != b`, joined by `||` and `&&`."""
+    return any(
+        all(_compare(part.strip(), context) for part in alternative.split("&&"))
+        for alternative in expression.split("||")
+    )
+
+
+def _compare(expression: str, context: dict[str, str]) -> bool:
+    comparison = re.fullmatch(r"(\S+) (==|!=) (\S+)", expression)
+    if comparison is None:
+        raise AssertionError(f"the simulator does not know the condition {expression!r}")
+    left, operator, right = comparison.groups()
+    same = _operand(left, context) == _operand(right, context)
+    return same if operator == "==" else not same
+
+
+def _operand(text: str, context: dict[str, str]) -> str:
+    if text.startswith("'") and text.endswith("'"):
+        return text[1:-1]
+    if text not in context:
+        raise AssertionError(f"the simulator does not know the expression {text!r}")
+    return context[text]
 
 
 def _expand(value: str, context: dict[str, str]) -> str:

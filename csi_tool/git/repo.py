@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import ParamSpec, TypeVar
 
@@ -120,3 +121,30 @@ def fork_point(root: Path, base_ref: str, head_ref: str) -> str:
         f"{base_ref} and {head_ref} have no common history: a pull request is judged against "
         "the base it branched from"
     )
+
+
+@dataclass(frozen=True)
+class CheckoutIdentity:
+    """What names a checkout's code for others: its commit, where it was fetched from, and
+    whether the commit is clean and known to that remote."""
+
+    head: str
+    remote_url: str | None  # the `origin` remote's URL
+    clean: bool  # no tracked file differs from the commit
+    published: bool  # a remote-tracking branch contains the commit
+
+
+@git_errors
+def checkout_identity(path: Path) -> CheckoutIdentity | None:
+    """The identity of the checkout at `path`, or None when it is not one (or has no commit)."""
+    repo = open_repo(path)
+    if repo is None or not repo.head.is_valid():
+        return None
+    head = str(repo.head.commit.hexsha)
+    try:
+        remote_url: str | None = repo.git.remote("get-url", "origin").strip() or None
+    except git.GitCommandError:
+        remote_url = None
+    clean = not repo.git.status("--porcelain", "--untracked-files=no").strip()
+    published = bool(repo.git.branch("--remotes", "--contains", head).strip())
+    return CheckoutIdentity(head, remote_url, clean, published)

@@ -14,9 +14,10 @@ import pytest
 from click.testing import Result
 
 from csi_tool.yaml import strict
-from tests.conftest import PROJECT, git, tree_digest
+from tests.conftest import PINNED_SOURCE, PROJECT, git, tree_digest
 
 TEMPLATES = PROJECT / "csi_tool" / "templates"
+PIN = ("--install-source", PINNED_SOURCE)
 EXPECTED = {
     ".github/CODEOWNERS",
     ".github/csi-requirements.txt",
@@ -52,7 +53,7 @@ def test_init_writes_a_register_that_passes_its_own_checks(
     tmp_path: Path, run_csi: Callable[..., Result]
 ) -> None:
     repo = tmp_path / "service-desk"
-    result = run_csi(tmp_path, "init", str(repo))
+    result = run_csi(tmp_path, "init", str(repo), *PIN)
     assert result.exit_code == 0, result.output
     written = {line.split()[1] for line in result.stdout.splitlines() if line.startswith("wrote")}
     assert written == EXPECTED
@@ -75,14 +76,18 @@ def test_init_never_overwrites_and_says_what_it_skipped(
     (repo / "policies" / "workflow.yaml").write_text(workflow)
     before = tree_digest(repo)
 
-    first = run_csi(tmp_path, "init", str(repo))
+    first = run_csi(tmp_path, "init", str(repo), *PIN)
 
-    assert "skipped .gitignore (exists)" in first.stdout
+    assert "added   lines to .gitignore" in first.stdout
     assert "skipped policies/workflow.yaml (exists)" in first.stdout
-    assert all(tree_digest(repo)[name] == digest for name, digest in before.items())
+    kept = {name: digest for name, digest in before.items() if name != ".gitignore"}
+    assert all(tree_digest(repo)[name] == digest for name, digest in kept.items())
+    ignored = (repo / ".gitignore").read_text()
+    assert ignored.startswith("node_modules/\n") and ignored.endswith("\nbuild/\n")
     after_first = tree_digest(repo)
-    second = run_csi(tmp_path, "init", str(repo))
+    second = run_csi(tmp_path, "init", str(repo), *PIN)
     assert [line for line in second.stdout.splitlines() if line.startswith("wrote")] == []
+    assert "skipped .gitignore (exists)" in second.stdout
     assert tree_digest(repo) == after_first
 
 
@@ -126,7 +131,7 @@ def test_the_pre_commit_hook_works_through_pre_commit(
 ) -> None:
     """pre-commit installs this repository's hook (from PyPI's packages) and runs it."""
     repo = tmp_path / "adopter"
-    assert run_csi(tmp_path, "init", str(repo)).exit_code == 0
+    assert run_csi(tmp_path, "init", str(repo), *PIN).exit_code == 0
     git(repo, "init", "-q")
     git(repo, "add", "-A")
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-cache")}
@@ -158,7 +163,7 @@ def test_the_pre_commit_hook_works_through_pre_commit(
 def test_init_says_which_branch_protection_the_guarantees_need(
     tmp_path: Path, run_csi: Callable[..., Result]
 ) -> None:
-    result = run_csi(tmp_path, "init", str(tmp_path / "adopter"))
+    result = run_csi(tmp_path, "init", str(tmp_path / "adopter"), *PIN)
     assert result.exit_code == 0
     for needed in (
         "approval from Code Owners",
