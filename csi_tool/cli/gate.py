@@ -69,10 +69,15 @@ def gate(
 
 @click.command()
 @click.option("--check", is_flag=True, help="Exit 1 if .github/CODEOWNERS is stale; write nothing.")
+@click.option(
+    "--base",
+    metavar="REF",
+    help="With --check: records added since the branch left REF may lack their line.",
+)
 @click.pass_context
-def codeowners(ctx: click.Context, check: bool) -> None:
-    """Write .github/CODEOWNERS from policies/governance.yaml."""
-    from csi_tool.gate.codeowners import codeowners_is_current, write_codeowners
+def codeowners(ctx: click.Context, check: bool, base: str | None) -> None:
+    """Write csi's block of .github/CODEOWNERS from policies/governance.yaml."""
+    from csi_tool.gate.codeowners import codeowners_state, record_ids_at, write_codeowners
     from csi_tool.records.register import load_work_tree
 
     root = register_root(ctx)
@@ -80,10 +85,15 @@ def codeowners(ctx: click.Context, check: bool) -> None:
     if register.policies is None:
         raise FindingsError([f for f in register.findings if f.path.startswith("policies/")])
     if check:
-        if not codeowners_is_current(root, register):
-            say(".github/CODEOWNERS: stale; run `csi codeowners` and commit the result", err=True)
+        base_ids = record_ids_at(root, base) if base is not None else None
+        state = codeowners_state(root, register, base_ids)
+        if not state.current:
+            fix = "run `csi codeowners` and commit the result"
+            say(f".github/CODEOWNERS: {state.problem}; {fix}", err=True)
             ctx.exit(EXIT_FINDINGS)
         return
+    if base is not None:
+        raise click.UsageError("--base goes with --check")
     if write_codeowners(root, register):
         say("wrote .github/CODEOWNERS")
 

@@ -20,11 +20,12 @@ from csi_tool.errors import Finding, FindingsError
 from csi_tool.gate.append_only import rewritten_history
 from csi_tool.gate.approvals import Approval, required_approvals
 from csi_tool.gate.changes import ChangeKind, RecordChange, changed_files, record_changes
+from csi_tool.gate.codeowners import CODEOWNERS_PATH, routed_records
 from csi_tool.gate.goalposts import goalpost_refusals
 from csi_tool.gate.protected import protected_changes
 from csi_tool.git.repo import fork_point
 from csi_tool.git.revisions import GitRevision, changed_paths
-from csi_tool.git.sources import FileSource, WorkTree
+from csi_tool.git.sources import WHOLE_FILE, FileSource, WorkTree
 from csi_tool.layout import POLICIES_DIR, REGISTER_DIR
 from csi_tool.policies.policy_set import Policies
 from csi_tool.records.register import Register, load_register
@@ -82,6 +83,7 @@ def run_gate(
             *_deleted_files(start, head, before),
             *_findings_in(after, {*touched, *governance}),
             *_ids_taken_at_base(changes, tip),
+            *_unrouted_at_base(changes, start),
         }
     )
     approvals = required_approvals(changes, governance, policies, author)
@@ -207,4 +209,27 @@ def _ids_taken_at_base(changes: list[RecordChange], tip: FileSource) -> Iterator
                 f"{change.record_id} was taken at the base by another change since this branch "
                 "started; rename the file and id to the next free id (`csi new` finds one)",
                 "duplicate-id",
+            )
+
+
+def _unrouted_at_base(changes: list[RecordChange], start: FileSource) -> Iterator[Finding]:
+    """A changed record that the base's CODEOWNERS does not route: GitHub would not ask its
+    approvers. (A record added since has no line until the next `csi codeowners`.)"""
+    path = CODEOWNERS_PATH.as_posix()
+    if path not in (start.list_files(CODEOWNERS_PATH.parent.as_posix()) or []):
+        return
+    routed = routed_records(start.read_bytes(path, WHOLE_FILE).decode("utf-8", "replace"))
+    if routed is None:  # the repository routes reviews its own way
+        return
+    for change in changes:
+        if change.kind is ChangeKind.ADDED or change.kind is ChangeKind.DELETED:
+            continue
+        assert change.before is not None and change.after is not None
+        if change.before.document.path not in routed:
+            yield change.after.document.finding(
+                ("id",),
+                f"{change.record_id} has no line in the base branch's CODEOWNERS, so GitHub "
+                "would not ask its approvers: first merge `csi codeowners` (it adds the lines "
+                "of records added since), then this change",
+                "routing",
             )
