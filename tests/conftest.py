@@ -91,5 +91,6 @@ def tree_digest(root: Path) -> dict[str, str]:
     return {
         p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and ".git" not in p.parts
+        # the lock an editing command takes is not data (csi init's .gitignore lists it)
+        if p.is_file() and ".git" not in p.parts and p.name != ".csi-lock"
     }

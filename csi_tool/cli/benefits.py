@@ -15,6 +15,7 @@ from csi_tool.cli.support import (
     valid_register,
 )
 from csi_tool.report import FAIL_ON_CHOICES, REVIEW_FORMATS
+from csi_tool.yaml.journal import register_lock
 
 
 @click.command()
@@ -49,22 +50,25 @@ def measure(
     )
 
     root = register_root(ctx)
-    register, policies = valid_register(root, record_id)
-    if import_file is not None:
-        if record_id or metric or value:
-            raise click.UsageError("give either ID METRIC VALUE or --import FILE, not both")
-        count, written = import_measurements(
-            root, register, policies, import_file, str(import_file)
+    with register_lock(root):  # read, change and write with no other csi edit between
+        register, policies = valid_register(root, record_id)
+        if import_file is not None:
+            if record_id or metric or value:
+                raise click.UsageError("give either ID METRIC VALUE or --import FILE, not both")
+            count, written = import_measurements(
+                root, register, policies, import_file, str(import_file)
+            )
+            say(f"imported {count} measurement(s) into {len(written)} record file(s)")
+            return
+        if not (record_id and metric and value):
+            raise click.UsageError("give ID METRIC VALUE, or --import FILE.csv")
+        new = NewMeasurement(
+            record_id, metric, option_date(on, "--date"), _option_value(value), source, note
         )
-        say(f"imported {count} measurement(s) into {len(written)} record file(s)")
-        return
-    if not (record_id and metric and value):
-        raise click.UsageError("give ID METRIC VALUE, or --import FILE.csv")
-    new = NewMeasurement(
-        record_id, metric, option_date(on, "--date"), _option_value(value), source, note
-    )
-    written = record_measurement(root, register, policies, new)
-    say(f"{record_id} {metric}: {new.value} on {new.date}" + ("" if written else " (no change)"))
+        written = record_measurement(root, register, policies, new)
+        say(
+            f"{record_id} {metric}: {new.value} on {new.date}" + ("" if written else " (no change)")
+        )
 
 
 @click.command("transition")
@@ -93,18 +97,19 @@ def transition_command(
     from csi_tool.benefits.transitions import transition as run_transition
 
     root = register_root(ctx)
-    register, policies = valid_register(root, record_id)
-    request = TransitionRequest(
-        record_id,
-        state,
-        option_date(on, "--date"),
-        rationale,
-        by,
-        option_date(revisit, "--revisit") if revisit else None,
-        outcome,
-    )
-    source, _ = run_transition(root, register, policies, request)
-    say(f"{record_id}: {source} → {state}")
+    with register_lock(root):  # read, change and write with no other csi edit between
+        register, policies = valid_register(root, record_id)
+        request = TransitionRequest(
+            record_id,
+            state,
+            option_date(on, "--date"),
+            rationale,
+            by,
+            option_date(revisit, "--revisit") if revisit else None,
+            outcome,
+        )
+        source, _ = run_transition(root, register, policies, request)
+        say(f"{record_id}: {source} → {state}")
 
 
 @click.command()

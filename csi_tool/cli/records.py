@@ -24,6 +24,7 @@ from csi_tool.report import (
     resolve_format,
     summary_line,
 )
+from csi_tool.yaml.journal import register_lock
 
 
 @click.command()
@@ -60,8 +61,9 @@ def new(ctx: click.Context, title: str, service: str | None, owner: str | None) 
     from csi_tool.records.new import create_record
 
     root = register_root(ctx)
-    policies = register_policies(root)
-    path = create_record(root, policies, title, service, owner, dt.date.today())
+    with register_lock(root):  # two `csi new` at once never pick the same id
+        policies = register_policies(root)
+        path = create_record(root, policies, title, service, owner, dt.date.today())
     say(display_path(path, root))
 
 

@@ -30,6 +30,7 @@ from csi_tool.layout import POLICIES_DIR, REGISTER_DIR
 from csi_tool.policies.policy_set import Policies
 from csi_tool.records.register import Register, load_register
 from csi_tool.records.schema import SCHEMA_DIR
+from csi_tool.yaml.journal import recover
 
 GOVERNED_DIRS = (POLICIES_DIR, SCHEMA_DIR)
 
@@ -54,6 +55,8 @@ def run_gate(
 
     `author` (the pull request's author) is never listed as an approver of the change.
     """
+    if head_ref is None:
+        recover(root)  # an interrupted write is finished (or undone) before anything is read
     head: FileSource = WorkTree(root) if head_ref is None else GitRevision(root, head_ref)
     tip = GitRevision(root, base_ref)
     fork = fork_point(root, base_ref, head_ref or "HEAD")

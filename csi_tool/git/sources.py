@@ -85,10 +85,10 @@ class WorkTree:
         found = []
         for directory, dirs, files in os.walk(base):  # lists symlinked folders, never enters them
             linked = [d for d in dirs if Path(directory, d).is_symlink()]
-            dirs[:] = [d for d in dirs if not d.startswith(".") and d not in linked]
+            dirs[:] = [d for d in dirs if d not in linked]
             # one relpath per folder, plain strings per file: pathlib is slow for 10,000 files
             prefix = os.path.relpath(directory, self.root).replace(os.sep, "/")
-            found += [f"{prefix}/{name}" for name in [*files, *linked] if not name.startswith(".")]
+            found += [f"{prefix}/{name}" for name in [*files, *linked]]  # dotfiles too
         return sorted(found)
 
     def prefetch(self, paths: Sequence[str]) -> None:

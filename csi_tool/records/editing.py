@@ -20,8 +20,8 @@ from csi_tool.records.models import Record
 from csi_tool.records.readiness import gaps_for_state
 from csi_tool.records.register import Register
 from csi_tool.yaml import roundtrip
-from csi_tool.yaml.atomic import replace_files
 from csi_tool.yaml.documents import Document, parse_document, validate_model
+from csi_tool.yaml.journal import register_lock, replace_files
 
 
 @dataclass
@@ -29,6 +29,7 @@ class RecordEdit:
     """A record's file opened for editing: its original text and its round-trip tree."""
 
     record_id: str
+    root: Path
     path: Path
     relative: str
     original: str
@@ -50,7 +51,7 @@ def open_record(root: Path, register: Register, record_id: str) -> RecordEdit:
     original = path.read_bytes().decode("utf-8")  # as on disk: CRLF files stay CRLF
     tree = roundtrip.load_roundtrip(original.replace("\r\n", "\n"))
     return RecordEdit(
-        record_id, path, item.document.path, original, tree, roundtrip.guess_indent(original)
+        record_id, root, path, item.document.path, original, tree, roundtrip.guess_indent(original)
     )
 
 
@@ -82,5 +83,22 @@ def save_edits(edits: list[RecordEdit], policies: Policies) -> list[Path]:
     if problems:
         raise FindingsError(problems)
     changed = {edit.path: edit.text() for edit in edits if edit.text() != edit.original}
-    replace_files(changed)
+    if not changed:
+        return []
+    root = edits[0].root
+    with register_lock(root):
+        for edit in edits:  # held by another command between our read and now: start again
+            if edit.path in changed and _on_disk(edit.path) != edit.original:
+                raise ConfigError(
+                    f"{edit.relative} changed on disk since csi read it (another command or "
+                    "an editor); nothing was written: run the command again"
+                )
+        replace_files(root, changed)
     return sorted(changed)
+
+
+def _on_disk(path: Path) -> str | None:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

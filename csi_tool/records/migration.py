@@ -18,7 +18,7 @@ from csi_tool.git.sources import WHOLE_FILE, WorkTree
 from csi_tool.layout import RECORD_SUFFIX, REGISTER_DIR, SCHEMA_VERSION
 from csi_tool.records.versions import is_outdated, upgrade
 from csi_tool.yaml import roundtrip, strict
-from csi_tool.yaml.atomic import replace_files
+from csi_tool.yaml.journal import register_lock, replace_files
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,11 @@ class Migration:
 
 def migrate_register(root: Path, write: bool = True) -> Migration:
     """Rewrite every outdated record under `root`; with `write=False`, only list them."""
+    with register_lock(root):  # no other csi command edits a record while it is rewritten
+        return _migrate(root, write)
+
+
+def _migrate(root: Path, write: bool) -> Migration:
     source = WorkTree(root)
     contents: dict[Path, str] = {}
     outdated: list[str] = []
@@ -53,7 +58,7 @@ def migrate_register(root: Path, write: bool = True) -> Migration:
     if blocked:
         raise FindingsError(blocked)  # all or nothing: a half-migrated register helps nobody
     if write:
-        replace_files(contents)
+        replace_files(root, contents)
     return Migration(outdated)
 
 

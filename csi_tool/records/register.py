@@ -19,6 +19,7 @@ from csi_tool.records.models import Record
 from csi_tool.records.readiness import gaps_for_state
 from csi_tool.records.versions import V1_PLACES, is_outdated, upgrade
 from csi_tool.yaml.documents import Document, parse_document, validate_model
+from csi_tool.yaml.journal import recover
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ def load_register(
 
 def load_work_tree(root: Path) -> Register:
     """The register as it is on disk under `root`."""
+    recover(root)  # an interrupted write is finished (or undone) before anything is read
     return load_register(WorkTree(root))
 
 
@@ -109,7 +111,11 @@ def _record_files(source: FileSource, findings: list[Finding]) -> list[str]:
     for path in source.list_files(REGISTER_DIR) or []:
         folder, _, name = path.rpartition("/")
         directly_inside = folder == REGISTER_DIR
-        if directly_inside and name.endswith(RECORD_SUFFIX) and name != RECORD_SUFFIX:
+        if name.startswith("."):  # hidden: an editor's swap file, or left by another tool
+            findings.append(
+                Finding(path, 1, 1, "", "not read: a hidden file is no record", "layout")
+            )
+        elif directly_inside and name.endswith(RECORD_SUFFIX) and name != RECORD_SUFFIX:
             files.append(path)
         elif not (directly_inside and name in _NOT_RECORDS):
             where = "directly in register/" if not directly_inside else "as <id>.yaml"

@@ -20,6 +20,7 @@ from csi_tool.errors import Finding
 from csi_tool.git.sources import WHOLE_FILE, WorkTree, content_ids
 from csi_tool.layout import SCHEMA_VERSION
 from csi_tool.yaml.atomic import replace_file
+from csi_tool.yaml.journal import recover
 
 
 def cache_folder() -> Path:
@@ -69,6 +70,7 @@ class MemoryTree:
 def snapshot(root: Path, folders: tuple[str, ...]) -> Snapshot | None:
     """Read every file once and hash it all; None if a file cannot be read plainly."""
     digest = hashlib.sha256(f"csi {__version__} schema {SCHEMA_VERSION}\n".encode())
+    recover(root)  # an interrupted write is finished (or undone) before anything is read
     source = WorkTree(root)
     files: dict[str, list[str] | bytes] = {}
     for folder in folders:

@@ -1,4 +1,4 @@
-"""Write files so that an interrupted write never leaves a half-written file behind."""
+"""Write one file so that an interrupted write never leaves it half-written (journal.py: many)."""
 
 from __future__ import annotations
 
@@ -9,52 +9,28 @@ from pathlib import Path
 
 def write_new_file(path: Path, text: str) -> None:
     """Create `path` with `text`, atomically, failing with FileExistsError if it exists."""
-    temporary = _write_temporary(path, text)
+    temporary = write_temporary(path, text)
     try:
         os.link(temporary, path)  # atomic, and refuses to replace an existing file
     finally:
         temporary.unlink()
-    _fsync_directory(path.parent)
+    fsync_directory(path.parent)
 
 
 def replace_file(path: Path, text: str) -> None:
     """Replace (or create) `path` with `text` atomically: readers see the old or the new file."""
-    temporary = _write_temporary(path, text)
+    temporary = write_temporary(path, text)
     try:
         temporary.replace(path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    _fsync_directory(path.parent)
+    fsync_directory(path.parent)
 
 
-def replace_files(contents: dict[Path, str]) -> None:
-    """Replace several files, all or nothing as far as a file system allows.
-
-    Every new text is written and flushed to a temporary file first; only when all of them
-    are safely on disk are they renamed over the originals, one atomic rename each.
-    """
-    written: dict[Path, Path] = {}
-    try:
-        for path, text in contents.items():
-            written[path] = _write_temporary(path, text)
-    except BaseException:
-        for temporary in written.values():
-            temporary.unlink(missing_ok=True)
-        raise
-    for path, temporary in written.items():
-        try:
-            temporary.replace(path)
-        except BaseException:
-            for left in written.values():
-                left.unlink(missing_ok=True)
-            raise
-    for folder in {path.parent for path in contents}:
-        _fsync_directory(folder)
-
-
-def _write_temporary(path: Path, text: str) -> Path:
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def write_temporary(path: Path, text: str) -> Path:
+    """`text` flushed to disk in a new temporary file beside `path` (.<name>.csi-<random>.tmp)."""
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.csi-", suffix=".tmp")
     try:
         # mkstemp creates the file 0600; give it the mode a plain write would have.
         os.fchmod(handle, path.stat().st_mode & 0o7777 if path.exists() else _default_mode())
@@ -74,7 +50,8 @@ def _default_mode() -> int:
     return 0o666 & ~umask
 
 
-def _fsync_directory(folder: Path) -> None:
+def fsync_directory(folder: Path) -> None:
+    """Make a folder's entries (a rename, a new file) durable."""
     descriptor = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(descriptor)
