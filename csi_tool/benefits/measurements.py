@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from csi_tool.benefits.measurement_csv import read_rows
 from csi_tool.errors import ConfigError, Finding, FindingsError
 from csi_tool.policies.policy_set import Policies
 from csi_tool.records.editing import RecordEdit, open_record, save_edits
 from csi_tool.records.register import Register
 
-CSV_COLUMNS = ("id", "metric", "date", "value")
-OPTIONAL_CSV_COLUMNS = ("source", "note")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _DECIMAL = re.compile(r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -74,10 +72,16 @@ def record_measurement(
 
 
 def import_measurements(
-    root: Path, register: Register, policies: Policies, csv_path: Path, shown_path: str
+    root: Path,
+    register: Register,
+    policies: Policies,
+    csv_path: Path,
+    shown_path: str,
+    delimiter: str | None = None,
+    ignore: Sequence[str] = (),
 ) -> tuple[int, list[Path]]:
     """Add every row of a CSV file, or none: each bad row is reported with its row number."""
-    rows, problems = _read_rows(csv_path, shown_path, register)
+    rows, problems = _read_rows(csv_path, shown_path, register, delimiter, ignore)
     edits: dict[str, RecordEdit] = {}
     for row_number, new in rows:
         if new.record_id not in edits:
@@ -145,42 +149,24 @@ _PLAIN_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/()%+=-]*$")
 
 
 def _read_rows(
-    csv_path: Path, shown: str, register: Register
+    csv_path: Path, shown: str, register: Register, delimiter: str | None, ignore: Sequence[str]
 ) -> tuple[list[tuple[int, NewMeasurement]], list[Finding]]:
-    try:
-        text = csv_path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return [], [Finding(shown, 1, 1, "", "file is not valid UTF-8")]
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip() for name in reader.fieldnames or []]
-    missing = [c for c in CSV_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in CSV_COLUMNS + OPTIONAL_CSV_COLUMNS]
-    if missing or unknown:
-        wanted = (
-            ", ".join(CSV_COLUMNS) + " (and optionally " + ", ".join(OPTIONAL_CSV_COLUMNS) + ")"
-        )
-        return [], [Finding(shown, 1, 1, "", f"the header must name the columns {wanted}")]
+    table, problems = read_rows(csv_path, shown, delimiter, ignore)
     rows: list[tuple[int, NewMeasurement]] = []
-    problems: list[Finding] = []
     seen: dict[tuple[str, str, dt.date], int] = {}
-    for row in reader:
-        number = reader.line_num
-        cells = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k is not None}
+    for row in table:
         try:
-            new = _measurement_from(cells, register)
+            new = _measurement_from(row.cells, register)
         except ValueError as e:
-            problems.append(Finding(shown, number, 1, "", str(e)))
+            problems.append(Finding(shown, row.line, 1, "", str(e)))
             continue
         key = (new.record_id, new.metric, new.date)
         if key in seen:
-            problems.append(
-                Finding(shown, number, 1, "", f"repeats row {seen[key]}: same id, metric and date")
-            )
+            message = f"repeats row {seen[key]}: same id, metric and date"
+            problems.append(Finding(shown, row.line, 1, "", message))
             continue
-        seen[key] = number
-        rows.append((number, new))
-    if not rows and not problems:
-        problems.append(Finding(shown, 1, 1, "", "no rows to import"))
+        seen[key] = row.line
+        rows.append((row.line, new))
     return rows, problems
 
 

@@ -31,6 +31,17 @@ from csi_tool.yaml.journal import register_lock
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Add every row of a CSV (id, metric, date, value[, source, note]); all or nothing.",
 )
+@click.option(
+    "--delimiter",
+    type=click.Choice([",", ";", "tab"]),
+    help="The CSV's delimiter. Default: the one its header line uses.",
+)
+@click.option(
+    "--ignore-columns",
+    metavar="NAMES",
+    default="",
+    help="Columns of the CSV to leave out, comma-separated (e.g. an export's own columns).",
+)
 @click.pass_context
 def measure(
     ctx: click.Context,
@@ -41,6 +52,8 @@ def measure(
     source: str | None,
     note: str | None,
     import_file: Path | None,
+    delimiter: str | None,
+    ignore_columns: str,
 ) -> None:
     """Record a measurement: csi measure ID METRIC VALUE, or csi measure --import FILE.csv."""
     from csi_tool.benefits.measurements import (
@@ -56,12 +69,20 @@ def measure(
             if record_id or metric or value:
                 raise click.UsageError("give either ID METRIC VALUE or --import FILE, not both")
             count, written = import_measurements(
-                root, register, policies, import_file, str(import_file)
+                root,
+                register,
+                policies,
+                import_file,
+                str(import_file),
+                "\t" if delimiter == "tab" else delimiter,
+                [name for name in ignore_columns.split(",") if name.strip()],
             )
             say(f"imported {count} measurement(s) into {len(written)} record file(s)")
             return
         if not (record_id and metric and value):
             raise click.UsageError("give ID METRIC VALUE, or --import FILE.csv")
+        if delimiter or ignore_columns:
+            raise click.UsageError("--delimiter and --ignore-columns go with --import")
         new = NewMeasurement(
             record_id, metric, option_date(on, "--date"), _option_value(value), source, note
         )

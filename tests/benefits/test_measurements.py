@@ -89,7 +89,11 @@ def test_bad_rows_are_all_listed_and_nothing_is_written(
     ("content", "message"),
     [
         ("id,metric,value\nCSI-0002,reset_time,6\n", "the header must name the columns"),
-        ("id,metric,date,value,colour\n", "the header must name the columns"),
+        (
+            "id,metric,date,value,colour\nCSI-0002,reset_time,2026-07-31,6,red\n",
+            "unknown column(s) colour: name them with --ignore-columns",
+        ),
+        ("id,metric,date,value,value\n", "column(s) named twice: value"),
         ("id,metric,date,value\n", "no rows to import"),
     ],
 )
@@ -108,4 +112,75 @@ def test_not_utf8(root: Path, tmp_path: Path, run_csi: Callable[..., Result]) ->
     path.write_bytes(b"id,metric,date,value\nCSI-0002,reset_time,2026-07-31,\xff\n")
     result = run_csi(root, "measure", "--import", str(path))
     assert result.exit_code == 1
-    assert "file is not valid UTF-8" in result.stderr
+    assert f"{path}:2:1: file is not UTF-8 (byte 0xff)" in result.stderr
+
+
+def test_a_windows_export_says_what_encoding_it_looks_like(
+    root: Path, tmp_path: Path, run_csi: Callable[..., Result]
+) -> None:
+    path = tmp_path / "m.csv"
+    text = "id,metric,date,value,note\nCSI-0002,reset_time,2026-07-31,6,Caf\u00e9 closed\n"
+    path.write_bytes(text.encode("cp1252"))
+    result = run_csi(root, "measure", "--import", str(path))
+    assert result.exit_code == 1
+    assert "it looks like Windows-1252 (Excel's default on Windows)" in result.stderr
+    path.write_bytes(text.encode("utf-16"))
+    assert "file is UTF-16" in run_csi(root, "measure", "--import", str(path)).stderr
+
+
+def test_an_extra_field_is_refused_not_dropped(
+    root: Path, tmp_path: Path, run_csi: Callable[..., Result]
+) -> None:
+    """Before: the unquoted comma split the note and the extra field vanished silently."""
+    csv_file = _csv(
+        tmp_path,
+        "id,metric,date,value,note\nCSI-0002,reset_time,2026-07-31,6,slower, then faster\n",
+    )
+    before = tree_digest(root)
+    result = run_csi(root, "measure", "--import", str(csv_file))
+    assert result.exit_code == 1
+    assert f"{csv_file}:2:1: 6 fields where the header has 5: quote a field" in result.stderr
+    assert tree_digest(root) == before
+
+
+def test_real_exports_are_accepted(
+    root: Path, tmp_path: Path, run_csi: Callable[..., Result]
+) -> None:
+    """Excel in Europe: a BOM, semicolons, header names in capitals with spaces, its own
+    columns, and a blank line at the end."""
+    path = tmp_path / "export.csv"
+    path.write_bytes(
+        "\ufeff ID ; Metric;Date ;VALUE;Exported by\n"
+        "CSI-0002;reset_time;2026-07-31;6;Jane\n"
+        "CSI-0002;portal_share;2026-07-31;41.5;Jane\n\n".encode()
+    )
+    refused = run_csi(root, "measure", "--import", str(path))
+    assert refused.exit_code == 1 and "unknown column(s) exported by" in refused.stderr
+    result = run_csi(root, "measure", "--import", str(path), "--ignore-columns", "Exported by")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "imported 2 measurement(s) into 1 record file(s)"
+    tabbed = tmp_path / "tabbed.csv"
+    tabbed.write_text("id\tmetric\tdate\tvalue\nCSI-0002\treset_time\t2026-08-31\t5\n")
+    assert run_csi(root, "measure", "--import", str(tabbed), "--delimiter", "tab").exit_code == 0
+
+
+def test_devices_huge_files_and_huge_fields_are_refused(
+    root: Path, tmp_path: Path, run_csi: Callable[..., Result]
+) -> None:
+    """Before: /dev/zero hung and a field past the csv module's limit ended in exit 3."""
+    device = run_csi(root, "measure", "--import", "/dev/zero")
+    assert device.exit_code == 1 and "not a plain file" in device.stderr
+    huge = tmp_path / "huge.csv"
+    huge.write_bytes(b"id,metric,date,value\n" + b"x" * (21 * 1024 * 1024))
+    too_big = run_csi(root, "measure", "--import", str(huge))
+    assert too_big.exit_code == 1 and "file is larger than" in too_big.stderr
+    field = tmp_path / "field.csv"
+    field.write_text(
+        "id,metric,date,value,note\n"
+        f"CSI-0002,reset_time,2026-07-31,6,{'y' * 25_000}\n"
+        f'CSI-0002,reset_time,2026-08-31,6,"{"z" * 200_000}"\n'
+    )
+    long = run_csi(root, "measure", "--import", str(field))
+    assert long.exit_code == 1, long.output
+    assert f"{field}:2:1: the note field is longer than 20000 characters" in long.stderr
+    assert f"{field}:3:1: row cannot be read: field larger than field limit" in long.stderr
