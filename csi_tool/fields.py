@@ -44,6 +44,9 @@ Reference = Annotated[
     Field(description="An identifier in another system, e.g. `INC0012345` or `CHG0031337`."),
 ]
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# Improvements happen within lifetimes: a year outside this range is a typo, and at the
+# calendar's ends date arithmetic (trends, overdue days) overflows.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 
 
 def _date_only(value: Any) -> Any:
@@ -52,16 +55,21 @@ def _date_only(value: Any) -> Any:
         if not _ISO_DATE.match(value):
             raise PydanticCustomError("date_format", "must be a date written as YYYY-MM-DD")
         try:
-            return dt.date.fromisoformat(value)
+            value = dt.date.fromisoformat(value)
         except ValueError as e:
             raise PydanticCustomError("date_value", f"{value!r} is not a real date") from e
     if isinstance(value, dt.datetime):
         raise PydanticCustomError(
             "date_with_time", "must be a date (YYYY-MM-DD) without a time of day"
         )
-    if isinstance(value, dt.date):
-        return value
-    raise PydanticCustomError("date_format", "must be a date written as YYYY-MM-DD")
+    if not isinstance(value, dt.date):
+        raise PydanticCustomError("date_format", "must be a date written as YYYY-MM-DD")
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise PydanticCustomError(
+            "date_range",
+            f"{value.isoformat()} is not a plausible date (years {EARLIEST_YEAR} to {LATEST_YEAR})",
+        )
+    return value
 
 
 Date = Annotated[dt.date, BeforeValidator(_date_only)]

@@ -100,9 +100,12 @@ def neutralise_workflow_commands(text: str) -> str:
     Control characters other than newline and tab are shown as escapes: a carriage return ends
     a line for GitHub's runner, and escape sequences drive terminals. Then every line that the
     runner would read as a workflow command (it skips leading whitespace, then looks for `::`)
-    gets a zero-width space between the colons, which keeps it readable and inert.
+    gets a zero-width space between the colons, which keeps it readable and inert. The
+    runner's older syntax, `##[command]`, is found anywhere in a line: every `##[` is broken
+    the same way.
     """
-    lines = _CONTROL.sub(_escape_control, text).split("\n")
+    text = _CONTROL.sub(_escape_control, text).replace("##[", f"##{_ZERO_WIDTH_SPACE}[")
+    lines = text.split("\n")
     for i, line in enumerate(lines):
         stripped = line.lstrip()
         if stripped.startswith("::"):

@@ -49,3 +49,19 @@ def test_text_line_keeps_a_finding_on_one_line() -> None:
 
 def test_markdown_text_is_inert() -> None:
     assert md_inline("<b>|[x](y)</b>\n# h") == ("&lt;b&gt;\\|\\[x\\]\\(y\\)&lt;/b&gt; \\# h")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tidy ##[add-mask]gate",
+        "  CSI-0019 added: logged  x ##[error file=policies/governance.yaml;line=1]forged",
+        "Ops ##[stop-commands]tok1",
+        "##[group]title",
+    ],
+)
+def test_the_runners_older_command_syntax_is_broken_anywhere_in_a_line(text: str) -> None:
+    """The runner falls back to `##[command]`, found anywhere in a line (not only at its start)."""
+    safe = neutralise_workflow_commands(text)
+    assert "##[" not in safe
+    assert safe.replace("\u200b", "") == text  # still readable as it was

@@ -153,6 +153,7 @@ def test_an_illegal_pull_request_fails_with_annotations_and_a_summary(
     source = _from_this_repository if origin == "this repository" else _from_csi_init(run_csi)
     checkout = _register_repo(tmp_path, source)
     _pr(checkout, "CSI-0100", SKIPPING.replace("A new improvement", "::add-mask::secret"))
+    git(checkout, "tag", "origin/main")  # a tag named like the base must not stand in for it
 
     steps, summary = _run_pr(checkout, tmp_path)
 
@@ -259,3 +260,25 @@ def _on_main(origin: Path, checkout: Path, run_csi: Callable[..., Result], text:
     git(origin, "commit", "-qm", "On main")
     git(checkout, "fetch", "-q", "origin")
     return git(checkout, "rev-parse", "origin/main").strip()
+
+
+def test_installing_csi_never_imports_from_the_checkout(tmp_path: Path) -> None:
+    """A pull request that adds a `pip/` package would run it as pip in `python -m pip`."""
+    fake = tmp_path / "pip"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("")
+    (fake / "__main__.py").write_text("print('pwned')\n")
+    for workflow in [*WORKFLOWS, *TEMPLATE_WORKFLOWS]:
+        for job in load_workflow(workflow)["jobs"].values():
+            for step in job["steps"]:
+                if "pip install" in step.get("run", ""):
+                    assert "python -P -m pip" in step["run"], (workflow.name, step["run"])
+    done = subprocess.run(
+        [sys.executable, "-P", "-m", "pip", "--version"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0 and "pwned" not in done.stdout
+    assert done.stdout.startswith("pip ")

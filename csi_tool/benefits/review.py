@@ -16,6 +16,7 @@ Rules, documented in the README:
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -92,7 +93,9 @@ def _review_metric(
     progress = projected = None
     benefit = NO_DATA
     if baseline is not None and target is not None and latest is not None:
-        progress = round((latest - baseline) / (target - baseline) * 100, 1)
+        span = target - baseline  # zero in an invalid record; infinite past float's range
+        share = (latest - baseline) / span * 100 if span else math.nan
+        progress = round(share, 1) if math.isfinite(share) else None
         assert metric.baseline and metric.target
         projected = _trend_at([(metric.baseline.date, baseline), *points], metric.target.by)
         benefit = _benefit(metric, latest, projected, as_of)

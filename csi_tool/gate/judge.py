@@ -16,7 +16,7 @@ from pathlib import Path
 
 from csi_tool.backlog.delta import RankingDelta, compare_backlogs
 from csi_tool.backlog.ranking import Backlog, rank_records
-from csi_tool.errors import Finding, FindingsError
+from csi_tool.errors import ConfigError, Finding
 from csi_tool.gate.append_only import rewritten_history
 from csi_tool.gate.approvals import Approval, required_approvals
 from csi_tool.gate.changes import ChangeKind, RecordChange, changed_files, record_changes
@@ -28,7 +28,9 @@ from csi_tool.git.revisions import GitRevision, changed_paths
 from csi_tool.git.sources import WHOLE_FILE, FileSource, WorkTree
 from csi_tool.layout import POLICIES_DIR, REGISTER_DIR
 from csi_tool.policies.policy_set import Policies
-from csi_tool.records.register import Register, load_register
+from csi_tool.policies.workflow import WorkflowPolicy
+from csi_tool.records.readiness import gaps_for_state
+from csi_tool.records.register import LoadedRecord, Register, load_register
 from csi_tool.records.schema import SCHEMA_DIR
 from csi_tool.yaml.journal import recover
 
@@ -71,9 +73,13 @@ def run_gate(
     }
     # The base shares all but a few files with the head: only those are read again.
     before = load_register(start, require_policies=False, reuse=unchanged)
-    policies = before.policies or after.policies
-    if policies is None:
-        raise FindingsError([f for f in after.findings if f.path.startswith(POLICIES_DIR)])
+    if before.policies is None:  # never fall back to the pull request's own rules
+        raise ConfigError(
+            f"the base ({base_ref}, where this branch started) has no valid {POLICIES_DIR}/, so "
+            "there are no rules to judge this pull request by: the pull request that adds the "
+            "register is reviewed by the repository's own rules, and the gate judges those after"
+        )
+    policies = before.policies
     changes = record_changes(before, after)
     protected = protected_changes(
         changed_paths(root, fork, head_ref), policies.governance.protected_paths
@@ -142,6 +148,7 @@ def _refusals(
             )
             continue
         assert new is not None
+        yield from _requirements_at_base(new, workflow)
         if change.kind is ChangeKind.ADDED:
             allowed = {workflow.initial, *workflow.new_records_may_start_in}
             if new.record.status not in allowed:
@@ -167,6 +174,14 @@ def _refusals(
         yield from _transition_refusal(change, policies)
         yield from goalpost_refusals(old, new, workflow)
         yield from rewritten_history(old, new)
+
+
+def _requirements_at_base(item: LoadedRecord, workflow: WorkflowPolicy) -> Iterator[Finding]:
+    """What the record's state requires under the base's workflow: a pull request that also
+    loosens policies/workflow.yaml is still held to the rules it started under."""
+    if item.record.status in workflow.states:
+        for gap in gaps_for_state(item.record, item.record.status, workflow):
+            yield item.document.finding(gap.loc, gap.message, "requirement")
 
 
 def _transition_refusal(change: RecordChange, policies: Policies) -> Iterator[Finding]:

@@ -111,7 +111,11 @@ def _record_files(source: FileSource, findings: list[Finding]) -> list[str]:
     for path in source.list_files(REGISTER_DIR) or []:
         folder, _, name = path.rpartition("/")
         directly_inside = folder == REGISTER_DIR
-        if name.startswith("."):  # hidden: an editor's swap file, or left by another tool
+        if not _is_utf8(name):
+            shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            message = "not read: the file name is not UTF-8"
+            findings.append(Finding(f"{folder}/{shown}", 1, 1, "", message, "layout"))
+        elif name.startswith("."):  # hidden: an editor's swap file, or left by another tool
             findings.append(
                 Finding(path, 1, 1, "", "not read: a hidden file is no record", "layout")
             )
@@ -122,6 +126,14 @@ def _record_files(source: FileSource, findings: list[Finding]) -> list[str]:
             message = f"not read: record files live {where}"
             findings.append(Finding(path, 1, 1, "", message, "layout"))
     return files
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # os.walk gives undecodable bytes as lone surrogates
+        return False
+    return True
 
 
 def _load_record(

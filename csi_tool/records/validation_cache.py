@@ -1,9 +1,10 @@
 """A cache of `csi validate`'s result, outside the tree, keyed by the content of every file.
 
-The key hashes csi's version, the record schema version, and the path and bytes of every
-file csi reads (policies and records); any change to any of them is a different key, so a
-stale result is never served. Entries live in the user's cache folder ($CSI_CACHE_DIR, else
-$XDG_CACHE_HOME/csi, else ~/.cache/csi), never in the repository.
+The key hashes csi's version, the record schema version, the size and time of every module
+of csi itself (an editable install changes code without changing its version), and the path
+and bytes of every file csi reads (policies and records); any change to any of them is a
+different key, so a stale result is never served. Entries live in the user's cache folder
+($CSI_CACHE_DIR, else $XDG_CACHE_HOME/csi, else ~/.cache/csi), never in the repository.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ class MemoryTree:
 def snapshot(root: Path, folders: tuple[str, ...]) -> Snapshot | None:
     """Read every file once and hash it all; None if a file cannot be read plainly."""
     digest = hashlib.sha256(f"csi {__version__} schema {SCHEMA_VERSION}\n".encode())
+    digest.update(_code_fingerprint().encode())
     recover(root)  # an interrupted write is finished (or undone) before anything is read
     source = WorkTree(root)
     files: dict[str, list[str] | bytes] = {}
@@ -84,9 +86,22 @@ def snapshot(root: Path, folders: tuple[str, ...]) -> Snapshot | None:
             except Exception:  # noqa: BLE001 - links and pipes: no caching, the checks report them
                 return None
             files[path] = data
-            digest.update(f"{path}\0{len(data)}\0".encode())
+            # surrogateescape: a file name that is not UTF-8 is reported by the checks
+            digest.update(f"{path}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
             digest.update(data)
     return Snapshot(digest.hexdigest(), files)
+
+
+def _code_fingerprint() -> str:
+    """Size and modification time of every module of csi: a stat each, no reading."""
+    package = Path(__file__).resolve().parent.parent
+    stamps = []
+    for directory, _, files in os.walk(package):
+        for name in files:
+            if name.endswith(".py"):
+                info = os.stat(os.path.join(directory, name))  # noqa: PTH116, PTH118
+                stamps.append(f"{directory}/{name}:{info.st_size}:{info.st_mtime_ns}")
+    return "\n".join(sorted(stamps))
 
 
 def load_cached(key: str) -> tuple[list[Finding], int] | None:

@@ -97,6 +97,7 @@ def build_site(root: Path, out: Path, as_of: dt.date) -> SiteBuild:
     """Render the pages and build the site into `out` with MkDocs in strict mode."""
     out = out if out.is_absolute() else root / out
     _refuse_dangerous_output(root, out)
+    _require_project(root)
     started = time.perf_counter()
     data = collect_site_data(root, as_of)
     records = RecordPages(root, data)
@@ -136,12 +137,15 @@ def serve_site(root: Path, port: int, as_of: dt.date) -> None:
             server.serve_forever()
 
 
-def _copy_project(root: Path, project: Path) -> None:
-    source = root / SITE_PROJECT
-    if not (source / "mkdocs.yml").is_file():
+def _require_project(root: Path) -> None:
+    if not (root / SITE_PROJECT / "mkdocs.yml").is_file():
         raise ConfigError(
             f"{SITE_PROJECT}/mkdocs.yml is missing (csi init creates the site project)"
         )
+
+
+def _copy_project(root: Path, project: Path) -> None:
+    source = root / SITE_PROJECT
     shutil.copytree(source, project, ignore=shutil.ignore_patterns(".*"))
     generated = [
         p
@@ -206,7 +210,7 @@ def _pull_request_base(root: Path) -> str | None:
             (root / SITE_PROJECT / "mkdocs.yml").read_text(encoding="utf-8"),
             f"{SITE_PROJECT}/mkdocs.yml",
         )
-    except CsiError:
+    except (CsiError, OSError):  # no site project yet: `csi site build` says so itself
         return None
     base = (config.get("extra") or {}).get("pull_request_base")
     return base.rstrip("/") if isinstance(base, str) and base.startswith("https://") else None

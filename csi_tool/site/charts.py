@@ -44,6 +44,8 @@ def metric_chart(
         low, high = low - 1, high + 1
     pad = (high - low) * 0.08
     low, high = low - pad, high + pad
+    if not math.isfinite(high - low):  # values near float's limits: the table shows them
+        return ""
     days = [d for d, _ in points] or [dt.date.today()]
     first, last = min(days), max(days)
     span = max((last - first).days, 1)

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from ruamel.yaml.nodes import Node
 
-from csi_tool.errors import Finding
+from csi_tool.errors import Finding, YamlError
 from csi_tool.fields import NOT_BLANK, SINGLE_LINE
 from csi_tool.yaml import strict
 
@@ -86,7 +86,30 @@ class Document:
 def parse_document(data: bytes, path: str, max_bytes: int) -> tuple[Document, dict[str, Any]]:
     """Decode and parse a file's bytes; raises YamlError with the place of the problem."""
     text = strict.decode(data, path, max_bytes)
-    return Document(path, text), strict.load_fast(text, path)
+    document, parsed = Document(path, text), strict.load_fast(text, path)
+    if "\\" in text:  # raw control characters are refused by the reader; escapes make them too
+        _refuse_escaped_controls(parsed, (), document)
+    return document, parsed
+
+
+# What an escape may not produce: every control character but tab and line feed (a carriage
+# return or an escape sequence in a title would rewrite terminal and CI log lines).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _refuse_escaped_controls(value: Any, loc: tuple[str | int, ...], document: Document) -> None:
+    if isinstance(value, str):
+        found = _CONTROL.search(value)
+        if found:
+            character = f"U+{ord(found.group()):04X}"
+            raise YamlError(document.finding(loc, f"control character {character} is not allowed"))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_escaped_controls(key, (*loc, key), document)
+            _refuse_escaped_controls(item, (*loc, key), document)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_escaped_controls(item, (*loc, index), document)
 
 
 def validate_model(

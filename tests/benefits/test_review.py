@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -158,3 +159,23 @@ def test_markdown_and_json(example_root: Path, run_csi: Callable[..., Result]) -
     assert "| `CSI-0001` |" in markdown.stdout
     json_out = run_csi(example_root, "review", "--as-of", "2026-11-25", "--format", "json")
     assert '"regression": "latest value 12.9 is past the action threshold 12"' in json_out.stdout
+
+
+@pytest.mark.parametrize(
+    ("baseline", "target"),
+    [("62", "62"), ("-1.7e308", "1.7e308")],  # refused by validate, or at float's limits
+    ids=["target equals baseline", "huge range"],
+)
+def test_review_and_site_survive_degenerate_goalposts(
+    example_root: Path, run_csi: Callable[..., Result], baseline: str, target: str
+) -> None:
+    """Before: ZeroDivisionError in the review and OverflowError in the chart (exit 3)."""
+    record = example_root / "register" / "CSI-0007.yaml"
+    text = record.read_text()
+    text = text.replace("baseline: {value: 62,", f"baseline: {{value: {baseline},", 1)
+    record.write_text(text.replace("target: {value: 95,", f"target: {{value: {target},", 1))
+    shutil.copytree(PROJECT / "site", example_root / "site")
+    for args in (("review",), ("site", "build", "--out", "build/site")):
+        result = run_csi(example_root, *args)
+        assert result.exit_code in (0, 1), (args, result.output)
+        assert "unexpected error" not in result.output

@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 from csi_tool.cli.support import CsiGroup
 from tests.conftest import MINIMAL_RECORD, PROJECT, write_record
 
-HOSTILE_KEY = '"x\\n::add-mask::leaked\\r\\n::error::fake": 1\n'
+HOSTILE_KEY = '"x\\n::add-mask::leaked\\n::error::fake": 1\n'
 
 
 def test_example_register_is_clean(run_csi: Callable[..., Result]) -> None:
@@ -73,9 +73,20 @@ def test_github_format_escapes_data_and_properties(
     assert len(lines) == 1
     assert lines[0] == (
         "::error file=register/CSI-0002.yaml,line=6,col=1,"
-        "title=x%0A%3A%3Aadd-mask%3A%3Aleaked%0D%0A%3A%3Aerror%3A%3Afake"
-        "::unknown field 'x\\n::add-mask::leaked\\r\\n::error::fake'"
+        "title=x%0A%3A%3Aadd-mask%3A%3Aleaked%0A%3A%3Aerror%3A%3Afake"
+        "::unknown field 'x\\n::add-mask::leaked\\n::error::fake'"
     )
+    # a carriage return, even escaped, never reaches the model: refused at the key's line
+    write_record(
+        register_root,
+        "CSI-0002",
+        MINIMAL_RECORD.format(id="CSI-0002", title="okay") + '"x\\r::error::fake": 1\n',
+    )
+    refused = run_csi(register_root, "validate", "--format", "github").stdout.splitlines()
+    assert refused == [
+        "::error file=register/CSI-0002.yaml,line=6,col=1,title=x%0D%3A%3Aerror%3A%3Afake"
+        "::control character U+000D is not allowed"
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])

@@ -731,3 +731,41 @@ def test_a_recorded_review_is_never_rewritten(repo: Path, run_csi: Callable[...,
     result, payload = _gate(run_csi, repo)
     assert result.exit_code == 1
     assert [(r["field"], r["code"]) for r in payload["refusals"]] == [("review", "history")]
+
+
+def test_a_pull_request_that_loosens_the_workflow_is_held_to_the_base_rules(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    """Before: the record's requirements were checked under the pull request's own policy."""
+    workflow = repo / "policies" / "workflow.yaml"
+    workflow.write_text(
+        workflow.read_text().replace("metric_baselines, metric_targets]", "metric_baselines]")
+    )
+    approved = record_yaml("CSI-0002", "approved").replace(
+        "    target: {value: 5, by: 2026-12-31}\n", ""
+    )
+    _put(repo, "CSI-0002", approved)
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 1, payload
+    assert ("register/CSI-0002.yaml", "requirement") in {
+        (r["path"], r["code"]) for r in payload["refusals"]
+    }
+    assert any("needs a target" in r["message"] for r in payload["refusals"])
+
+
+def test_a_base_without_policies_gives_no_rules_to_borrow(
+    tmp_path: Path, run_csi: Callable[..., Result]
+) -> None:
+    """Before: the gate fell back to the pull request's own governance policy."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "README.md").write_text("before csi\n")
+    git(root, "init", "-q")
+    _commit(root, "Before the register")
+    git(root, "switch", "-qc", "adopt")
+    shutil.copytree(PROJECT / "policies", root / "policies")
+    (root / "register").mkdir()
+    _put(root, "CSI-0001", MINIMAL_RECORD.format(id="CSI-0001", title="First"))
+    result = run_csi(root, "gate", "--base", "main")
+    assert result.exit_code == 2
+    assert "has no valid policies/" in result.stderr

@@ -109,3 +109,12 @@ def test_values_that_only_look_right_are_refused(
         "register/CSI-0002.yaml:9:22: lessons[0].kb_ref: must be a knowledge article id such as "
         "KB0010042, or an http(s) link",
     ]
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_not_a_crash(
+    example_root: Path, run_csi: Callable[..., Result]
+) -> None:
+    (example_root / "register" / os.fsdecode(b"\xff\xfe.yaml")).write_text("x: 1\n")
+    result = run_csi(example_root, "validate")
+    assert result.exit_code == 1, result.output
+    assert "register/\ufffd\ufffd.yaml:1:1: not read: the file name is not UTF-8" in result.stdout
