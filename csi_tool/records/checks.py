@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
+from csi_tool.clock import today
 from csi_tool.fields import DecisionOutcome, Direction
 from csi_tool.records.models import Metric, Record, RevisedField
 
@@ -22,8 +24,39 @@ def record_problems(record: Record) -> Iterator[Problem]:
     plan = record.plan
     if plan and plan.start and plan.due and plan.due < plan.start:
         yield ("plan", "due"), "the due date is before the start date"
-    if record.review and record.review.date < record.created:
-        yield ("review", "date"), "the review is dated before the record was created"
+    yield from _event_order(record)
+
+
+def _event_order(record: Record) -> Iterator[Problem]:
+    """Events happen in order (created → decision → start → review) and never after today."""
+    now = today()
+    events: list[tuple[tuple[str | int, ...], dt.date]] = [(("created",), record.created)]
+    events += [(("decisions", i, "date"), d.date) for i, d in enumerate(record.decisions)]
+    if record.plan and record.plan.start:
+        events.append((("plan", "start"), record.plan.start))
+    if record.review:
+        events.append((("review", "date"), record.review.date))
+    if record.withdrawal:
+        events.append((("withdrawal", "date"), record.withdrawal.date))
+    for i, metric in enumerate(record.metrics):
+        for j, measurement in enumerate(metric.measurements):
+            events.append((("metrics", i, "measurements", j, "date"), measurement.date))
+    for loc, day in events:
+        if day > now:
+            yield loc, f"{day.isoformat()} is in the future: record events once they happen"
+    approval = next((d.date for d in record.decisions if d.outcome.value == "approved"), None)
+    start = record.plan.start if record.plan else None
+    if start and start < record.created:
+        yield ("plan", "start"), "the work starts before the record was created"
+    elif start and approval and start < approval:
+        yield ("plan", "start"), f"the work starts before it was approved ({approval.isoformat()})"
+    if record.review:
+        after = start or record.created
+        if record.review.date < after:
+            what = "the work started" if start else "the record was created"
+            yield ("review", "date"), f"the review is dated before {what}"
+    if record.withdrawal and record.withdrawal.date < record.created:
+        yield ("withdrawal", "date"), "the withdrawal is dated before the record was created"
 
 
 def _decision_problems(record: Record) -> Iterator[Problem]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from csi_tool import __version__
+from csi_tool.clock import today
 from csi_tool.errors import Finding
 from csi_tool.git.sources import WHOLE_FILE, WorkTree, content_ids
 from csi_tool.layout import SCHEMA_VERSION
@@ -72,6 +73,7 @@ def snapshot(root: Path, folders: tuple[str, ...]) -> Snapshot | None:
     """Read every file once and hash it all; None if a file cannot be read plainly."""
     digest = hashlib.sha256(f"csi {__version__} schema {SCHEMA_VERSION}\n".encode())
     digest.update(_code_fingerprint().encode())
+    digest.update(f"today {today().isoformat()}\n".encode())  # "in the future" moves daily
     recover(root)  # an interrupted write is finished (or undone) before anything is read
     source = WorkTree(root)
     files: dict[str, list[str] | bytes] = {}

@@ -724,7 +724,7 @@ def test_past_decisions_and_revisions_are_never_rewritten(
 
 
 def test_a_recorded_review_is_never_rewritten(repo: Path, run_csi: Callable[..., Result]) -> None:
-    review = "review: {date: 2026-12-05, outcome: achieved, summary: Halved the wait}\n"
+    review = "review: {date: 2026-11-05, outcome: achieved, summary: Halved the wait}\n"
     measuring = record_yaml("CSI-0003", "measuring") + review
     _on_main(repo, "CSI-0003", measuring)
     _put(repo, "CSI-0003", measuring.replace("outcome: achieved", "outcome: not_achieved"))

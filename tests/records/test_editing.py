@@ -247,3 +247,30 @@ def test_implausible_measurements_are_refused(
         result = run_csi(golden_root, "measure", "CSI-0002", "reset_time", *args)
         assert result.exit_code == 2 and fragment in result.stderr, (args, result.stderr)
     assert tree_digest(golden_root) == before
+
+
+@pytest.mark.parametrize(
+    ("state", "options", "message"),
+    [
+        ("withdrawn", ["--by", "@me", "--rationale", "x", "--date", "2030-01-01"], "in the future"),
+        (
+            "withdrawn",
+            ["--by", "@me", "--rationale", "x", "--date", "2020-01-01"],
+            "before the record",
+        ),
+    ],
+)
+def test_transition_dates_cannot_lie_in_the_future_or_before_the_record(
+    golden_root: Path,
+    run_csi: Callable[..., Result],
+    state: str,
+    options: list[str],
+    message: str,
+) -> None:
+    """Before: a withdrawal dated 2030, or before the record existed, was written and passed."""
+    before = tree_digest(golden_root)
+    env = {"CSI_TODAY": "2026-11-27"}
+    result = run_csi(golden_root, "transition", "CSI-0002", state, *options, env=env)
+    assert result.exit_code == 1, result.output
+    assert message in result.stderr
+    assert tree_digest(golden_root) == before
