@@ -46,6 +46,7 @@ def transition(
     workflow = policies.workflow
     if request.target not in workflow.states:
         raise ConfigError(f"unknown state {request.target!r}; states: {', '.join(workflow.states)}")
+    _refuse_unkept_options(request)
     allowed = workflow.transitions.get(source, [])
     if request.target not in allowed:
         document = register.records[request.record_id].document
@@ -63,6 +64,31 @@ def transition(
     edit.tree["status"] = request.target
     _record_what_the_move_means(edit, request)
     return source, save_edits([edit], policies)
+
+
+def _kept_options(target: str) -> set[str]:
+    """The options a move to `target` records; any other given option would be lost."""
+    if target in _DECISIONS:
+        return {"rationale", "by"} | ({"revisit"} if target == "deferred" else set())
+    if target == _CLOSING:
+        return {"rationale", "by", "outcome"}
+    return {"rationale", "by"} if target == _WITHDRAWN else set()
+
+
+def _refuse_unkept_options(request: TransitionRequest) -> None:
+    """Never drop an option silently: say which ones this move has nowhere to keep."""
+    given = {
+        name
+        for name in ("rationale", "by", "revisit", "outcome")
+        if getattr(request, name) is not None
+    }
+    unkept = sorted(given - _kept_options(request.target))
+    if unkept:
+        options = ", ".join(f"--{name}" for name in unkept)
+        raise ConfigError(
+            f"{options}: a move to {request.target} has nowhere to keep it (only decisions, "
+            "closing and withdrawal record who and why); nothing was written"
+        )
 
 
 def _record_what_the_move_means(edit: RecordEdit, request: TransitionRequest) -> None:

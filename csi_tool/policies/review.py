@@ -23,6 +23,12 @@ class ReviewPolicy(PolicyModel):
         default_factory=lambda: ["closed"],
         description="States in which a fading gain is reported as a regression.",
     )
+    review_outcome_must_match_metrics: bool = Field(
+        True,
+        description="A review that says `achieved` needs every target met by the latest "
+        "measurement up to the review's date, and `not_achieved` needs at least one missed "
+        "(use `partially_achieved` otherwise).",
+    )
     regression_share: float = Field(
         0.5,
         gt=0,

@@ -27,6 +27,33 @@ def record_problems(record: Record) -> Iterator[Problem]:
     yield from _event_order(record)
 
 
+def review_outcome_problems(record: Record) -> Iterator[Problem]:
+    """A review outcome the metrics contradict, judged on what was known on the review date."""
+    review = record.review
+    if review is None or review.outcome.value == "partially_achieved":
+        return
+    missed = []
+    for metric in record.metrics:
+        known = [m for m in metric.measurements if m.date <= review.date]
+        if metric.target is None or not known:
+            continue
+        latest = max(known, key=lambda m: m.date).value
+        met = (
+            latest >= metric.target.value
+            if metric.direction is Direction.INCREASE
+            else latest <= metric.target.value
+        )
+        if not met:
+            missed.append(f"{metric.key} at {latest:g} against {metric.target.value:g}")
+    if review.outcome.value == "achieved" and missed:
+        yield ("review", "outcome"), (
+            f"achieved, but the metrics say otherwise on {review.date.isoformat()}: "
+            f"{'; '.join(missed)} (partially_achieved or not_achieved, or revise the target)"
+        )
+    elif review.outcome.value == "not_achieved" and record.metrics and not missed:
+        yield ("review", "outcome"), "not_achieved, but every measured target was met"
+
+
 def _event_order(record: Record) -> Iterator[Problem]:
     """Events happen in order (created → decision → start → review) and never after today."""
     now = today()

@@ -274,3 +274,22 @@ def test_transition_dates_cannot_lie_in_the_future_or_before_the_record(
     assert result.exit_code == 1, result.output
     assert message in result.stderr
     assert tree_digest(golden_root) == before
+
+
+@pytest.mark.parametrize(
+    ("state", "options"),
+    [
+        ("in_progress", ["--by", "@me"]),
+        ("in_progress", ["--rationale", "why"]),
+        ("withdrawn", ["--by", "@me", "--rationale", "x", "--outcome", "achieved"]),
+    ],
+)
+def test_an_option_a_move_cannot_keep_is_refused_not_dropped(
+    golden_root: Path, run_csi: Callable[..., Result], state: str, options: list[str]
+) -> None:
+    """Before: `--by` on a move to validated or assessed vanished without a word."""
+    before = tree_digest(golden_root)
+    result = run_csi(golden_root, "transition", "CSI-0002", state, *options)
+    assert result.exit_code == 2
+    assert f"a move to {state} has nowhere to keep it" in result.stderr
+    assert tree_digest(golden_root) == before
