@@ -140,9 +140,11 @@ def record_text(number: int, rng: random.Random) -> str:
         f"changes: [CHG{number:07d}]}}"
     )
     if state == "closed":
+        met = value <= baseline / 2  # the outcome agrees with the metric, as validate demands
+        outcome, summary = ("achieved", "Target met") if met else ("partially_achieved", "Short")
         lines += [
-            f"review: {{date: {start + dt.timedelta(days=200)}, outcome: achieved, "
-            "summary: Target met and holding.}",
+            f"review: {{date: {start + dt.timedelta(days=200)}, outcome: {outcome}, "
+            f"summary: {summary} and holding.}}",
             "lessons:",
             f"  - {{text: Measure {subject} before and after every change., tags: [measurement]}}",
         ]

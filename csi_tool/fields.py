@@ -21,7 +21,7 @@ RecordId = Annotated[
     Field(description="A record id such as `CSI-0042` (prefix and width: register policy)."),
 ]
 # Characters that break a line or reorder how text reads (bidirectional overrides).
-_BREAKING = "\n\r\x0b\x0c\x85\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_BREAKING = "\t\n\r\x0b\x0c\x85\u2028\u2029\u202a-\u202e\u2066-\u2069"
 # One line with at least one visible character.
 SINGLE_LINE = f"^[^{_BREAKING}]*[^\\s{_BREAKING}][^{_BREAKING}]*$"
 NOT_BLANK = "\\S"

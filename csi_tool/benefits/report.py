@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
 
-from csi_tool.benefits.review import MetricReview
+from csi_tool.benefits.review import BENEFIT_STATUSES, MetricReview
 from csi_tool.markdown import md_code, md_inline
 from csi_tool.report import neutralise_workflow_commands
 
@@ -70,6 +70,8 @@ def _verdict(r: MetricReview) -> str:
         parts.append(f"progress {r.progress:g}%")
     if r.projected is not None and r.benefit in {"on track", "at risk"}:
         parts.append(f"trend reaches {r.projected:.1f} by the target date")
+    elif r.benefit in {"on track", "at risk"}:
+        parts.append("too few measurements since the start for a trend")
     review = {
         "ok": f"next review {r.next_review}",
         "due": f"review due {r.next_review}",
@@ -114,10 +116,7 @@ def _tally(reviews: Sequence[MetricReview]) -> dict[str, int]:
         "due": sum(r.review == "due" for r in reviews),
         "breaches": sum(r.breach for r in reviews),
         "regressions": sum(r.regression is not None for r in reviews),
-        **{
-            name.replace(" ", "_"): benefits[name]
-            for name in ("realised", "on track", "at risk", "not realised", "no data")
-        },
+        **{name.replace(" ", "_"): benefits[name] for name in BENEFIT_STATUSES},
     }
 
 

@@ -24,13 +24,16 @@ from csi_tool.fields import Direction, cadence_days
 from csi_tool.policies.review import ReviewPolicy
 from csi_tool.records.models import Metric, Record
 
-REALISED, ON_TRACK, AT_RISK, NOT_REALISED, NO_DATA = (
+REALISED, ON_TRACK, AT_RISK, NOT_REALISED, NO_DATA, NOT_STARTED = (
     "realised",
     "on track",
     "at risk",
     "not realised",
     "no data",
+    "not started",  # benefit is judged once the work has started
 )
+BENEFIT_STATUSES = (REALISED, ON_TRACK, AT_RISK, NOT_REALISED, NOT_STARTED, NO_DATA)
+MIN_TREND_POINTS = 3  # a line through two points is no trend
 
 
 @dataclass(frozen=True)
@@ -92,12 +95,18 @@ def _review_metric(
     target = metric.target.value if metric.target else None
     progress = projected = None
     benefit = NO_DATA
-    if baseline is not None and target is not None and latest is not None:
+    start = record.plan.start if record.plan else None
+    waiting = record.status in policy.not_started_states or (start is not None and start > as_of)
+    if baseline is not None and target is not None and waiting:
+        benefit = NOT_STARTED
+    elif baseline is not None and target is not None and latest is not None:
         span = target - baseline  # zero in an invalid record; infinite past float's range
         share = (latest - baseline) / span * 100 if span else math.nan
         progress = round(share, 1) if math.isfinite(share) else None
         assert metric.baseline and metric.target
-        projected = _trend_at([(metric.baseline.date, baseline), *points], metric.target.by)
+        since_start = [(day, value) for day, value in points if start is None or day >= start]
+        line = [(metric.baseline.date, baseline), *since_start]
+        projected = _clamp(_trend_at(line, metric.target.by), metric, baseline, points)
         benefit = _benefit(metric, latest, projected, as_of)
     values = [value for _, value in points]
     regression = (
@@ -149,9 +158,23 @@ def _benefit(metric: Metric, latest: float, projected: float | None, as_of: dt.d
     return AT_RISK
 
 
+def _clamp(
+    value: float | None, metric: Metric, baseline: float, points: list[tuple[dt.date, float]]
+) -> float | None:
+    """A projection within what the metric can be: its bounds, and no lower than zero for a
+    metric that has never been negative (a count of tickets cannot trend below none)."""
+    if value is None:
+        return None
+    low, high = metric.bounds()
+    if low is None and baseline >= 0 and all(v >= 0 for _, v in points):
+        low = 0.0
+    value = max(value, low) if low is not None else value
+    return min(value, high) if high is not None else value
+
+
 def _trend_at(points: list[tuple[dt.date, float]], day: dt.date) -> float | None:
-    """The least-squares line through the points, read at `day`."""
-    if len(points) < 2:
+    """The least-squares line through the points, read at `day` (None: too few points)."""
+    if len(points) < MIN_TREND_POINTS:
         return None
     xs = [(d - points[0][0]).days for d, _ in points]
     ys = [v for _, v in points]

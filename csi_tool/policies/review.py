@@ -23,6 +23,12 @@ class ReviewPolicy(PolicyModel):
         default_factory=lambda: ["closed"],
         description="States in which a fading gain is reported as a regression.",
     )
+    not_started_states: list[StateName] = Field(
+        default_factory=lambda: ["approved"],
+        description="States in which the work has not started: their benefit is `not started`, "
+        "not judged from measurements taken before the work (as is a planned start still "
+        "to come).",
+    )
     review_outcome_must_match_metrics: bool = Field(
         True,
         description="A review that says `achieved` needs every target met by the latest "

@@ -32,11 +32,12 @@ def review_outcome_problems(record: Record) -> Iterator[Problem]:
     review = record.review
     if review is None or review.outcome.value == "partially_achieved":
         return
-    missed = []
+    missed, judged = [], 0
     for metric in record.metrics:
         known = [m for m in metric.measurements if m.date <= review.date]
         if metric.target is None or not known:
             continue
+        judged += 1
         latest = max(known, key=lambda m: m.date).value
         met = (
             latest >= metric.target.value
@@ -46,11 +47,14 @@ def review_outcome_problems(record: Record) -> Iterator[Problem]:
         if not met:
             missed.append(f"{metric.key} at {latest:g} against {metric.target.value:g}")
     if review.outcome.value == "achieved" and missed:
-        yield ("review", "outcome"), (
-            f"achieved, but the metrics say otherwise on {review.date.isoformat()}: "
-            f"{'; '.join(missed)} (partially_achieved or not_achieved, or revise the target)"
+        yield (
+            ("review", "outcome"),
+            (
+                f"achieved, but the metrics say otherwise on {review.date.isoformat()}: "
+                f"{'; '.join(missed)} (partially_achieved or not_achieved, or revise the target)"
+            ),
         )
-    elif review.outcome.value == "not_achieved" and record.metrics and not missed:
+    elif review.outcome.value == "not_achieved" and judged and not missed:
         yield ("review", "outcome"), "not_achieved, but every measured target was met"
 
 
@@ -117,6 +121,37 @@ def _metric_problems(record: Record) -> Iterator[Problem]:
             )
         seen.setdefault(metric.key, i)
         yield from _metric_value_problems(i, metric)
+        yield from _out_of_bounds(i, metric)
+
+
+def _out_of_bounds(i: int, metric: Metric) -> Iterator[Problem]:
+    """Values a metric cannot take: -5 % or 120 %, or past its declared minimum or maximum."""
+    low, high = metric.bounds()
+    if low is None and high is None:
+        return
+    if low is not None and high is not None and low >= high:
+        yield ("metrics", i, "maximum"), "the maximum must be above the minimum"
+        return
+    values: list[tuple[tuple[str | int, ...], float]] = []
+    if metric.baseline:
+        values.append((("metrics", i, "baseline", "value"), metric.baseline.value))
+    if metric.target:
+        values.append((("metrics", i, "target", "value"), metric.target.value))
+    if metric.action_threshold is not None:
+        values.append((("metrics", i, "action_threshold"), metric.action_threshold))
+    values += [
+        (("metrics", i, "measurements", j, "value"), m.value)
+        for j, m in enumerate(metric.measurements)
+    ]
+    if low is not None and high is not None:
+        allowed = f"{low:g} to {high:g}"
+    elif low is not None:
+        allowed = f"at least {low:g}"
+    else:
+        allowed = f"at most {high:g}"
+    for loc, value in values:
+        if (low is not None and value < low) or (high is not None and value > high):
+            yield loc, f"{value:g} is outside what {metric.unit} can be ({allowed})"
 
 
 def _metric_value_problems(i: int, metric: Metric) -> Iterator[Problem]:

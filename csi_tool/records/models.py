@@ -140,6 +140,15 @@ class Metric(_Model):
     measurements: list[Measurement] = Field(
         default_factory=list, description="Measured values, oldest first."
     )
+    minimum: Number | None = Field(None, description="Lowest possible value (`%`: 0).")
+    maximum: Number | None = Field(None, description="Highest possible value (`%`: 100).")
+
+    def bounds(self) -> tuple[float | None, float | None]:
+        """The values the metric can take: declared, else 0 to 100 for a percentage."""
+        percent = self.unit.strip() == "%"
+        low = self.minimum if self.minimum is not None else (0.0 if percent else None)
+        high = self.maximum if self.maximum is not None else (100.0 if percent else None)
+        return low, high
 
 
 class Option(_Model):

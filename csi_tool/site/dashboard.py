@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 
-from csi_tool.benefits.review import MetricReview
+from csi_tool.benefits.review import BENEFIT_STATUSES, MetricReview
 from csi_tool.history.trail import lead_time_stats
 from csi_tool.site.charts import bar_chart, matrix_chart
 from csi_tool.site.data import SiteData
 from csi_tool.site.markup import bullets, page_link, table, text
 from csi_tool.site.pages import Page, Section
 
-_BENEFITS = ("realised", "on track", "at risk", "not realised", "no data")
+_BENEFITS = BENEFIT_STATUSES
 
 
 def dashboard_page(data: SiteData) -> Page:

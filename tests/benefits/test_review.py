@@ -82,7 +82,7 @@ RECORDS = [
             "action_threshold": 7.5,
         },
     ),
-    # nothing measured yet: no data; review due 30 days after the baseline (Jan 31): overdue
+    # approved, the work not started: benefit "not started"; review due Jan 31: overdue
     _record("CSI-0005", "approved", BASE | TARGET_5),
     # closed, increase: best gain 85 − 50 = 35, now 60 − 50 = 10: lost 71 % ≥ 50 %: regressed
     _record(
@@ -113,7 +113,7 @@ def test_each_benefit_status_review_state_breach_and_regression() -> None:
         "CSI-0002": ("on track", 40.0, "overdue", "2026-05-31", False, None),
         "CSI-0003": ("at risk", 5.0, "due", "2026-06-04", False, None),
         "CSI-0004": ("not realised", 40.0, "overdue", "2026-05-15", True, None),
-        "CSI-0005": ("no data", None, "overdue", "2026-01-31", False, None),
+        "CSI-0005": ("not started", None, "overdue", "2026-01-31", False, None),
         "CSI-0006": (
             "not realised",
             33.3,
@@ -179,3 +179,39 @@ def test_review_and_site_survive_degenerate_goalposts(
         result = run_csi(example_root, *args)
         assert result.exit_code in (0, 1), (args, result.output)
         assert "unexpected error" not in result.output
+
+
+def test_benefit_starts_with_the_work_and_trends_stay_possible() -> None:
+    """Before: "at risk" on approved records from a measurement before the start, and trends
+    to -671.8 tickets or 243.1 %."""
+    early = _m("2026-01-15", 12)
+    approved = _record("CSI-0011", "approved", BASE | TARGET_5 | {"measurements": [early]})
+    falling = {  # three points falling fast: the line crosses zero long before the target date
+        "unit": "tickets",
+        "measurements": [_m("2026-02-01", 6), _m("2026-03-01", 1)],
+        "target": {"value": 0.5, "by": dt.date(2026, 12, 31)},
+    }
+    counts = _record("CSI-0012", "in_progress", BASE | falling)
+    percent = _record(
+        "CSI-0013",
+        "in_progress",
+        {
+            "unit": "%",
+            "direction": "increase",
+            "baseline": {"value": 40, "date": dt.date(2026, 1, 1), "source": "survey"},
+            "target": {"value": 99.5, "by": dt.date(2026, 12, 31)},
+            "measurements": [_m("2026-02-01", 70), _m("2026-03-01", 95)],
+        },
+    )
+    two_points = _record(
+        "CSI-0014", "in_progress", BASE | TARGET_5 | {"measurements": [_m("2026-03-01", 9)]}
+    )
+    reviews = {
+        r.record_id: r
+        for r in review_records([approved, counts, percent, two_points], POLICY, AS_OF)
+    }
+    assert reviews["CSI-0011"].benefit == "not started" and reviews["CSI-0011"].progress is None
+    assert reviews["CSI-0012"].projected == 0.0  # never below none
+    assert reviews["CSI-0013"].projected == 100.0  # never above 100 %
+    assert reviews["CSI-0014"].projected is None  # two points are no trend
+    assert reviews["CSI-0014"].benefit == "at risk"

@@ -101,7 +101,7 @@ def test_values_that_only_look_right_are_refused(
     )
     result = run_csi(register_root, "validate")
     assert result.stdout.splitlines() == [
-        "register/CSI-0002.yaml:3:1: title: must be one line of visible text (no line breaks "
+        "register/CSI-0002.yaml:3:1: title: must be one line of visible text (no tabs, line breaks "
         "or direction overrides)",
         "register/CSI-0002.yaml:4:1: created: must be a date written as YYYY-MM-DD",
         "register/CSI-0002.yaml:6:17: current_state.summary: must not be blank",
