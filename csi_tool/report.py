@@ -94,6 +94,11 @@ def escape_property(value: str) -> str:
     return escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """`1 day`, `2 days`: a number with its noun in the right form."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 def neutralise_workflow_commands(text: str) -> str:
     """Make output safe for CI logs and terminals.
 

@@ -10,6 +10,7 @@ from csi_tool.errors import Finding
 from csi_tool.fields import DecisionOutcome
 from csi_tool.policies.policy_set import Policies
 from csi_tool.records.register import LoadedRecord
+from csi_tool.report import counted
 
 
 def backlog_findings(
@@ -77,7 +78,7 @@ def _stale(
         if idle > limit:
             yield item.document.finding(
                 ("status",),
-                f"stale: {item.record.status} with no change for {idle} days "
+                f"stale: {item.record.status} with no change for {counted(idle, 'day')} "
                 f"(since {changed.isoformat()}; limit {limit})",
                 "stale",
             )
@@ -116,6 +117,7 @@ def _revisits_due(records: Mapping[str, LoadedRecord], as_of: dt.date) -> Iterat
             days = (as_of - decision.revisit).days
             yield item.document.finding(
                 (*item.record.decision_loc, "revisit"),
-                f"deferral was due for revisit on {decision.revisit.isoformat()} ({days} days ago)",
+                f"deferral was due for revisit on {decision.revisit.isoformat()} "
+                f"({counted(days, 'day')} ago)",
                 "revisit",
             )

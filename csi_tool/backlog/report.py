@@ -10,7 +10,7 @@ from csi_tool.backlog.delta import RankingDelta
 from csi_tool.backlog.prioritize import Prioritization
 from csi_tool.backlog.ranking import Blocker, RankedRecord
 from csi_tool.markdown import md_code, md_inline
-from csi_tool.report import finding_payload, text_line
+from csi_tool.report import counted, finding_payload, text_line
 
 
 def render_backlog(result: Prioritization, fmt: str, lanes: Sequence[str]) -> str:
@@ -71,7 +71,7 @@ def _backlog_table(result: Prioritization, lanes: Sequence[Any]) -> str:
 
 def _backlog_markdown(result: Prioritization, lanes: Sequence[Any]) -> str:
     backlog = result.backlog
-    out = [f"## Ranked backlog ({len(backlog.ranked)} records, as of {result.as_of})"]
+    out = [f"## Ranked backlog ({counted(len(backlog.ranked), 'record')}, as of {result.as_of})"]
     for lane in lanes:
         items = backlog.lane_records(lane.key)
         out += ["", f"### {md_inline(lane.title)} ({len(items)})", ""]

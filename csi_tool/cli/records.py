@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from csi_tool.cli.support import (
     register_root,
     say,
 )
+from csi_tool.clock import today
 from csi_tool.errors import display_path
 from csi_tool.progress import silence
 from csi_tool.report import (
@@ -63,8 +63,14 @@ def new(ctx: click.Context, title: str, service: str | None, owner: str | None) 
     root = register_root(ctx)
     with register_lock(root):  # two `csi new` at once never pick the same id
         policies = register_policies(root)
-        path = create_record(root, policies, title, service, owner, dt.date.today())
-    say(display_path(path, root))
+        new_record = create_record(root, policies, title, service, owner, today())
+    say(display_path(new_record.path, root))
+    if not new_record.branches_checked:
+        say(
+            "csi: warning: not in a git repository, so ids taken on other branches were not "
+            "checked; rename the file and id if a colleague's pull request has the same one",
+            err=True,
+        )
 
 
 @click.command()

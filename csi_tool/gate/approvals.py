@@ -60,8 +60,9 @@ def required_approvals(
         base_roles = change.before.record.roles if change.before else None
         for role, why in _role_reasons(change) if governance.role_approvals else []:
             named = _holder(base_roles, role)
+            label = f"roles.{role}" if named else f"governance, as the record names no {role}"
             for approver in [named] if named else governance.governance_approvers:
-                reasons[approver].append(f"{change.record_id} {why} (roles.{role})")
+                reasons[approver].append(f"{change.record_id} {why} ({label})")
         for role, why in role_changes(base_roles, record.roles):
             named = _holder(base_roles, role) if governance.role_approvals else None
             label = f"roles.{role}" if named else "governance"

@@ -124,6 +124,8 @@ def _refusals(
 ) -> Iterator[Finding]:
     workflow = policies.workflow
     by_path = {item.document.path: item for item in after.records.values()}
+    # files present but unreadable at the head: their own findings say why, not "deleted"
+    unreadable = {finding.path for finding in after.findings} - set(by_path)
     for change in changes:
         old, new = change.before, change.after
         if change.kind is ChangeKind.DELETED:
@@ -137,15 +139,15 @@ def _refusals(
                     "fixed",
                 )
                 continue
-            yield Finding(
-                old.document.path,
-                1,
-                1,
-                "",
-                "records are withdrawn, never deleted: restore "
-                "the file and set its status to withdrawn",
-                "deleted",
+            if old.document.path in unreadable:
+                continue
+            advice = (
+                "restore the file (it is in a final state, and stays on record as it is)"
+                if old.record.status in workflow.terminal
+                else "restore the file and set its status to withdrawn"
             )
+            message = f"records are withdrawn, never deleted: {advice}"
+            yield Finding(old.document.path, 1, 1, "", message, "deleted")
             continue
         assert new is not None
         yield from _requirements_at_base(new, workflow)

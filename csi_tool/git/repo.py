@@ -79,6 +79,10 @@ def resolve_commit(repo: git.Repo, ref: str) -> git.Commit:
         # shallow clone that names a commit whose object is missing, so ask git it is there.
         repo.git.cat_file("-e", commit.hexsha)
     except (git.BadName, ValueError, git.GitCommandError) as e:
+        if not repo.head.is_valid():
+            raise ConfigError(
+                f"revision {ref!r} does not exist: the repository has no commits yet"
+            ) from e
         if Path(repo.git_dir, "shallow").exists():
             raise ConfigError(
                 f"revision {ref!r} is not in this shallow clone; fetch the full history "

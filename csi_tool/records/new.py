@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap
 
 from csi_tool.errors import ConfigError
-from csi_tool.git.repo import file_stems_on_all_branches
+from csi_tool.git.repo import file_stems_on_all_branches, open_repo
 from csi_tool.layout import RECORD_SUFFIX, REGISTER_DIR, SCHEMA_VERSION
 from csi_tool.policies.policy_set import Policies
 from csi_tool.policies.register import IdFormat
 from csi_tool.records.models import Record
 from csi_tool.records.register import record_path
+from csi_tool.records.stub import next_steps_comment
 from csi_tool.yaml import roundtrip, strict
 from csi_tool.yaml.atomic import write_new_file
 from csi_tool.yaml.documents import Document, validate_model
@@ -30,6 +32,14 @@ def next_record_id(root: Path, id_format: IdFormat) -> str:
     return id_format.format(max(numbers, default=0) + 1)
 
 
+@dataclass(frozen=True)
+class NewRecord:
+    """The record written, and whether other branches were checked for its id."""
+
+    path: Path
+    branches_checked: bool
+
+
 def create_record(
     root: Path,
     policies: Policies,
@@ -37,8 +47,11 @@ def create_record(
     service: str | None,
     owner: str | None,
     today: dt.date,
-) -> Path:
-    """Write a new record and return its path; values are validated before anything is written."""
+) -> NewRecord:
+    """Write a new record; values are validated before anything is written."""
+    folder = root / REGISTER_DIR
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"{REGISTER_DIR} is not a folder; records live in {REGISTER_DIR}/")
     record_id = next_record_id(root, policies.register.id)
     tree = CommentedMap()
     tree["schema_version"] = SCHEMA_VERSION
@@ -51,11 +64,12 @@ def create_record(
         tree["owner"] = owner
     tree["status"] = policies.workflow.initial
     text = SCHEMA_COMMENT + roundtrip.dump_roundtrip(tree)
+    text += next_steps_comment(policies.workflow)
     path = record_path(root, record_id)
     _refuse_invalid_values(text, path)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_new_file(path, text)
-    return path
+    return NewRecord(path, open_repo(root) is not None)
 
 
 def _refuse_invalid_values(text: str, path: Path) -> None:

@@ -92,8 +92,22 @@ def load_register(
 
 def load_work_tree(root: Path) -> Register:
     """The register as it is on disk under `root`."""
+    require_register_folder(root)
     recover(root)  # an interrupted write is finished (or undone) before anything is read
     return load_register(WorkTree(root))
+
+
+def require_register_folder(root: Path) -> None:
+    """register/ must be a folder: a file or nothing there is a broken setup, not 0 records."""
+    folder = root / REGISTER_DIR
+    if folder.is_symlink() or not (root / POLICIES_DIR).is_dir():
+        return  # a linked folder is a finding; without policies/, that error comes first
+    if not folder.exists():
+        raise ConfigError(f"{REGISTER_DIR}/ is missing in {root} (csi init creates it)")
+    if not folder.is_dir():
+        raise ConfigError(
+            f"{REGISTER_DIR} in {root} is not a folder; records live in {REGISTER_DIR}/"
+        )
 
 
 def record_path(root: Path, record_id: str) -> Path:

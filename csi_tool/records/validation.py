@@ -8,6 +8,7 @@ from pathlib import Path
 
 from csi_tool.errors import ConfigError, Finding
 from csi_tool.layout import POLICIES_DIR, REGISTER_DIR
+from csi_tool.records.register import require_register_folder
 from csi_tool.records.validation_cache import load_cached, snapshot, store
 
 
@@ -27,6 +28,7 @@ def validate_paths(root: Path, paths: Sequence[Path]) -> ValidationResult:
     result comes from the cache.
     """
     wanted = [_inside_root(path, root) for path in paths]
+    require_register_folder(root)
     files = snapshot(root, (POLICIES_DIR, REGISTER_DIR))
     cached = load_cached(files.key) if files else None
     if cached is not None:

@@ -130,9 +130,17 @@ def build_site(root: Path, out: Path, as_of: dt.date) -> SiteBuild:
 def serve_site(root: Path, port: int, as_of: dt.date) -> None:
     """Build into a temporary folder and serve it on localhost until interrupted."""
     with tempfile.TemporaryDirectory(prefix="csi-serve-") as folder:
-        built = build_site(root, Path(folder) / "site", as_of)
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built.out))
-        with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+        site = Path(folder) / "site"
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+        try:  # the port first: a busy one is known before a build, not after
+            server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        except OSError as e:
+            raise ConfigError(
+                f"port {port} on 127.0.0.1 cannot be used ({e.strerror}); choose another "
+                "with --port"
+            ) from e
+        with server:
+            build_site(root, site, as_of)
             logging.getLogger(__name__).warning("serving http://127.0.0.1:%d/", port)
             server.serve_forever()
 

@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 
 from csi_tool.backlog.report import blockers_text
 from csi_tool.records.models import Lesson, Record
+from csi_tool.report import counted
 from csi_tool.site.data import SiteData
 from csi_tool.site.markup import bullets, code, page_link, table, text
 from csi_tool.site.pages import Page, SearchEntry, Section
@@ -22,8 +23,8 @@ def backlog_page(data: SiteData) -> Page:
     backlog = data.backlog
     sections = [
         Section(
-            f"<p>{len(backlog.ranked)} ranked improvements, computed on every build from "
-            "<code>policies/scoring.yaml</code>; ranks are never stored in records. Blocked "
+            f"<p>{counted(len(backlog.ranked), 'ranked improvement')}, computed on every build "
+            "from <code>policies/scoring.yaml</code>; ranks are never stored in records. Blocked "
             "records rank after every unblocked one, whatever their score.</p>"
         )
     ]
@@ -107,8 +108,8 @@ def register_page(data: SiteData) -> Page:
         for name, label in (("status", "State"), ("service", "Service"), ("owner", "Owner"))
     )
     content = (
-        f"<p>All {len(items)} improvements. Choose a state, service or owner to filter the "
-        "table.</p>"
+        f"<p>All {counted(len(items), 'improvement')}. Choose a state, service or owner to "
+        "filter the table.</p>"
         f'<form class="csi-filters" id="csi-filters">{filters}'
         '<output id="csi-count" aria-live="polite"></output></form>'
         '<table class="csi-register" id="csi-register"><thead><tr><th>Id</th><th>Title</th>'
@@ -139,7 +140,8 @@ def lessons_page(data: SiteData) -> Page:
     ]
     sections = [
         Section(
-            f"<p>{len(lessons)} lessons from {len({r.id for r, _, _ in lessons})} improvements, "
+            f"<p>{counted(len(lessons), 'lesson')} from "
+            f"{counted(len({r.id for r, _, _ in lessons}), 'improvement')}, "
             "grouped by service, practice and tag. Each links back to its improvement.</p>"
         )
     ]

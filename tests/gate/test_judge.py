@@ -71,7 +71,12 @@ def test_a_legal_change_passes_and_names_its_approvers(
     ]
     assert payload["approvals"] == [
         # the record names no approver role: the governance approvers confirm the decision
-        {"handle": "@acme/csi-board", "reasons": ["CSI-0002 decision: approved (roles.approver)"]},
+        {
+            "handle": "@acme/csi-board",
+            "reasons": [
+                "CSI-0002 decision: approved (governance, as the record names no approver)"
+            ],
+        },
         {"handle": "@acme/csi-managers", "reasons": ["CSI-0002 modified (no service)"]},
     ]
 
@@ -546,7 +551,7 @@ def test_roles_set_in_the_pull_request_do_not_approve_it(
     approvers = {a["handle"]: a["reasons"] for a in payload["approvals"]}
     assert "@mallory" not in approvers
     assert approvers["@acme/csi-board"] == [
-        "CSI-0002 decision: approved (roles.approver)",
+        "CSI-0002 decision: approved (governance, as the record names no approver)",
         "CSI-0002 sets roles.approver to @mallory (governance)",
         "CSI-0002 sets roles.outcome_confirmer to @mallory (governance)",
     ]
