@@ -77,7 +77,9 @@ def gate(
 @click.pass_context
 def codeowners(ctx: click.Context, check: bool, base: str | None) -> None:
     """Write csi's block of .github/CODEOWNERS from policies/governance.yaml."""
-    from csi_tool.gate.codeowners import codeowners_state, record_ids_at, write_codeowners
+    from csi_tool.gate.codeowners import codeowners_state, write_codeowners
+    from csi_tool.git.revisions import file_stems_at_fork
+    from csi_tool.layout import REGISTER_DIR
     from csi_tool.records.register import load_work_tree
 
     root = register_root(ctx)
@@ -85,7 +87,7 @@ def codeowners(ctx: click.Context, check: bool, base: str | None) -> None:
     if register.policies is None:
         raise FindingsError([f for f in register.findings if f.path.startswith("policies/")])
     if check:
-        base_ids = record_ids_at(root, base) if base is not None else None
+        base_ids = file_stems_at_fork(root, base, REGISTER_DIR) if base is not None else None
         state = codeowners_state(root, register, base_ids)
         if not state.current:
             fix = "run `csi codeowners` and commit the result"

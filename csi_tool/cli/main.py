@@ -19,7 +19,7 @@ from csi_tool.cli.backlog import prioritize
 from csi_tool.cli.benefits import measure, review, transition_command
 from csi_tool.cli.gate import codeowners, gate
 from csi_tool.cli.history import history
-from csi_tool.cli.records import migrate, new, schema, validate
+from csi_tool.cli.records import migrate, new, renumber, schema, validate
 from csi_tool.cli.scaffold import init_command
 from csi_tool.cli.site import site
 from csi_tool.cli.support import CsiGroup, tune_garbage_collector
@@ -49,6 +49,7 @@ for _command in (
     migrate,
     new,
     prioritize,
+    renumber,
     review,
     schema,
     site,

@@ -15,6 +15,7 @@ from csi_tool.cli.support import (
     register_policies,
     register_root,
     say,
+    valid_register,
 )
 from csi_tool.clock import today
 from csi_tool.errors import display_path
@@ -110,3 +111,26 @@ def migrate(ctx: click.Context, check: bool) -> None:
     if check:
         ctx.exit(EXIT_FINDINGS if result.outdated else EXIT_OK)
     say(f"{len(result.outdated)} record(s) migrated", err=True)
+
+
+@click.command()
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+@click.option(
+    "--base",
+    metavar="REF",
+    help="The branch whose records keep their ids. Default: origin/main, else main.",
+)
+@click.pass_context
+def renumber(ctx: click.Context, old: str, new: str, base: str | None) -> None:
+    """Give a record your branch added a new id: file name, id and every depends_on."""
+    from csi_tool.records.renumber import ids_known_at_base, renumber_record
+
+    root = register_root(ctx)
+    known = ids_known_at_base(root, base)
+    with register_lock(root):
+        register, policies = valid_register(root, old)
+        written = renumber_record(root, register, policies, old, new, known)
+    for path in written:
+        say(f"wrote {path}")
+    say(f"{old} is now {new}", err=True)

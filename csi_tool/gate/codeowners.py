@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from csi_tool.gate.protected import codeowners_pattern
-from csi_tool.git.repo import fork_point
-from csi_tool.git.revisions import GitRevision
 from csi_tool.layout import POLICIES_DIR, REGISTER_DIR
 from csi_tool.records.register import Register
 from csi_tool.records.schema import SCHEMA_DIR
@@ -129,9 +127,3 @@ def write_codeowners(root: Path, register: Register) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     replace_file(path, text)
     return True
-
-
-def record_ids_at(root: Path, base_ref: str) -> set[str]:
-    """Ids of the records at the point where the work tree's branch left `base_ref`."""
-    base = GitRevision(root, fork_point(root, base_ref, "HEAD"))
-    return {p.rpartition("/")[2].removesuffix(".yaml") for p in base.list_files(REGISTER_DIR) or []}

@@ -95,6 +95,18 @@ def resolve_commit(repo: git.Repo, ref: str) -> git.Commit:
     return commit
 
 
+def revision_exists(root: Path, ref: str) -> bool:
+    """Whether `ref` names a commit in the repository that contains `root`."""
+    repo = open_repo(root)
+    if repo is None:
+        return False
+    try:
+        resolve_commit(repo, ref)
+    except ConfigError:
+        return False
+    return True
+
+
 def repo_path(repo: git.Repo, path: Path) -> str:
     """`path` relative to the repository's top folder, '' for the top itself."""
     top = Path(repo.working_tree_dir or ".").resolve()

@@ -9,7 +9,7 @@ from pathlib import Path
 import git
 
 from csi_tool.errors import ConfigError
-from csi_tool.git.repo import git_errors, repo_path, require_repo, resolve_commit
+from csi_tool.git.repo import fork_point, git_errors, repo_path, require_repo, resolve_commit
 from csi_tool.git.sources import linked_folder, not_a_plain_file
 
 
@@ -131,3 +131,10 @@ def changed_paths(root: Path, base_sha: str, head_ref: str | None) -> list[str]:
     if prefix:  # git runs at the repository's top and names paths from there
         paths = {name.removeprefix(f"{prefix}/") for name in paths}
     return sorted(paths)
+
+
+def file_stems_at_fork(root: Path, base_ref: str, folder: str) -> set[str]:
+    """Stems of the files in `folder` where the work tree's branch left `base_ref` (ids of
+    the records the base already knew)."""
+    base = GitRevision(root, fork_point(root, base_ref, "HEAD"))
+    return {path.rpartition("/")[2].rpartition(".")[0] for path in base.list_files(folder) or []}

@@ -13,9 +13,9 @@ from csi_tool.git.repo import file_stems_on_all_branches, open_repo
 from csi_tool.layout import RECORD_SUFFIX, REGISTER_DIR, SCHEMA_VERSION
 from csi_tool.policies.policy_set import Policies
 from csi_tool.policies.register import IdFormat
+from csi_tool.policies.workflow import Requirement, WorkflowPolicy
 from csi_tool.records.models import Record
 from csi_tool.records.register import record_path
-from csi_tool.records.stub import next_steps_comment
 from csi_tool.yaml import roundtrip, strict
 from csi_tool.yaml.atomic import write_new_file
 from csi_tool.yaml.documents import Document, validate_model
@@ -80,3 +80,87 @@ def _refuse_invalid_values(text: str, path: Path) -> None:
         problem = findings[0]
         option = f"--{problem.field}" if problem.field else "the values given"
         raise ConfigError(f"{option}: {problem.message}")
+
+
+# The sections written commented below a new record: what its next states need. A new
+# record is a few lines, and what makes it move on (evidence, an assessment, metrics with
+# baselines and targets) is easy to forget; comments change nothing until uncommented.
+# The YAML each requirement asks for, with its hint; requirements that share a section are
+# merged under the first one of that section that the states name.
+_SECTIONS: dict[str, tuple[tuple[Requirement, ...], str]] = {
+    "source": (
+        (Requirement.SOURCE_REFERENCES,),
+        "# source:                   # where the opportunity shows: the data, not an opinion\n"
+        "#   kind: incident_trend\n"
+        "#   references: {incidents: [INC0000000], problems: [], links: []}\n",
+    ),
+    "current_state": (
+        (Requirement.CURRENT_STATE_SUMMARY,),
+        "# current_state:            # where we are now, in a sentence or two, with evidence\n"
+        "#   summary: …\n"
+        '#   evidence: ["…"]\n',
+    ),
+    "vision": (
+        (Requirement.VISION,),
+        "# vision:                   # what better looks like, and why it matters\n"
+        "#   statement: …\n"
+        "#   business_value: …\n",
+    ),
+    "assessment": (
+        (Requirement.ASSESSMENT,),
+        "# assessment: {impact: 3, urgency: 3, effort: 3, risk: 3}   # 1 (low) to 5 (high)\n",
+    ),
+    "options": (
+        (Requirement.OPTION, Requirement.CHOSEN_OPTION),
+        "# options:                  # what could be done; mark the one chosen\n"
+        "#   - {summary: …, expected_outcome: …, chosen: true}\n",
+    ),
+    "owner": (
+        (Requirement.OWNER,),
+        '# owner: "@team"             # who is accountable for the improvement\n',
+    ),
+    "metrics": (
+        (Requirement.METRICS, Requirement.METRIC_BASELINES, Requirement.METRIC_TARGETS),
+        "# metrics:                  # how success is measured: a baseline, a target by a date\n"
+        "#   - key: reopen_rate\n"
+        "#     name: Incidents reopened within 7 days\n"
+        "#     kind: lagging\n"
+        '#     unit: "%"\n'
+        "#     direction: decrease\n"
+        "#     baseline: {value: 14.2, date: YYYY-MM-DD, source: ITSM report}\n"
+        "#     target: {value: 8, by: YYYY-MM-DD}\n",
+    ),
+}
+
+
+_STEPS = 3
+
+
+def next_steps_comment(workflow: WorkflowPolicy) -> str:
+    """Commented example sections for what the next three steps from the initial state need
+    (with the default workflow: validated, assessed, approved)."""
+    states: list[str] = []
+    frontier = [workflow.initial]
+    for _ in range(_STEPS):
+        frontier = [
+            s for state in frontier for s in workflow.transitions.get(state, []) if s not in states
+        ]
+        states += list(dict.fromkeys(frontier))
+    needed: dict[Requirement, str] = {}
+    for state in states:
+        spec = workflow.states.get(state)
+        for requirement in spec.requires if spec else []:
+            needed.setdefault(requirement, state)
+    blocks, heading = [], None
+    for requirements, text in _SECTIONS.values():
+        first = next((needed[r] for r in requirements if r in needed), None)
+        if first is not None:
+            blocks.append(text if first == heading else f"# — needed to become {first} —\n{text}")
+            heading = first
+    if not blocks:
+        return ""
+    return (
+        "\n# What the next states need: uncomment and fill in as the improvement moves on\n"
+        "# (`csi validate` names anything missing, and the schema describes every field).\n"
+        + "".join(blocks)
+    )

@@ -90,12 +90,13 @@ def recover(root: Path) -> None:
             pass  # taking the lock clears what an interrupted writer left
 
 
-def replace_files(root: Path, contents: dict[Path, str]) -> None:
-    """Replace several files under `root`: after any kill, all of them or none of them.
+def replace_files(root: Path, contents: dict[Path, str], removed: tuple[Path, ...] = ()) -> None:
+    """Replace (or create) several files under `root`, and remove others: after any kill, all
+    of it or none of it (a renamed record is a new file and a removed one, together).
 
     Callers hold `register_lock(root)` for the read-modify-write; it is taken here too.
     """
-    if not contents:
+    if not contents and not removed:
         return
     with register_lock(root):
         written: dict[Path, Path] = {}
@@ -112,6 +113,7 @@ def replace_files(root: Path, contents: dict[Path, str]) -> None:
                 [str(path.relative_to(root)), str(temporary.relative_to(root))]
                 for path, temporary in written.items()
             ]
+            + [[str(path.relative_to(root)), None] for path in removed]
         }
         journal_path = root / JOURNAL_NAME
         staged = write_temporary(journal_path, json.dumps(journal))
@@ -132,9 +134,10 @@ def _roll_forward(root: Path) -> None:
         ) from e
     folders = set()
     for done, (target, temporary) in enumerate(entries, start=1):
-        staged = root / temporary
-        if staged.exists():  # not yet renamed when the writer stopped
-            staged.replace(root / target)
+        if temporary is None:  # a file the write removes
+            (root / target).unlink(missing_ok=True)
+        elif (root / temporary).exists():  # not yet renamed when the writer stopped
+            (root / temporary).replace(root / target)
         folders.add((root / target).parent)
         _fault("rename", done)
     for folder in folders:

@@ -35,6 +35,7 @@ EXPECTED = {
     "policies/scoring.yaml",
     "policies/workflow.yaml",
     "register/CSI-0001.yaml",
+    "register/README.md",
     "schema/governance.schema.json",
     "schema/record.schema.json",
     "schema/register.schema.json",
