@@ -19,13 +19,14 @@ from collections.abc import Iterable, Sequence
 @functools.cache
 def _compile(pattern: str) -> re.Pattern[str]:
     body = pattern.removeprefix("/")
-    folder = body.endswith("/")
     parts = re.split(r"(\*\*/|\*\*|\*|\?)", body.rstrip("/"))
     regex = "".join(
         {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]"}.get(part, re.escape(part))
         for part in parts
     )
-    return re.compile(f"{regex}/.+" if folder else f"{regex}(?:/.+)?")
+    # A folder pattern also matches the folder's own path: a symbolic link or a submodule put
+    # where the folder belongs is a change to it (CODEOWNERS itself would not see it).
+    return re.compile(f"{regex}(?:/.+)?")
 
 
 def is_protected(path: str, patterns: Iterable[str]) -> bool:

@@ -774,3 +774,15 @@ def test_a_base_without_policies_gives_no_rules_to_borrow(
     result = run_csi(root, "gate", "--base", "main")
     assert result.exit_code == 2
     assert "has no valid policies/" in result.stderr
+
+
+def test_a_link_where_a_protected_folder_belongs_is_a_governance_change(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    (repo / "tools").mkdir()
+    (repo / "tools" / "action.yml").write_text("runs: {using: node20, main: x.js}\n")
+    (repo / ".github").mkdir()
+    (repo / ".github" / "actions").symlink_to("../tools")
+    _commit(repo, "Point the actions folder elsewhere")
+    _, payload = _gate(run_csi, repo, "--head", "HEAD")
+    assert ".github/actions" in payload["governance_files"]

@@ -12,7 +12,7 @@ from csi_tool.gate.protected import codeowners_pattern, is_protected
     [
         ("site/", "site/mkdocs.yml", True),
         ("site/", "site/overrides/main.html", True),
-        ("site/", "site", False),  # a folder pattern never matches a file of that name
+        ("site/", "site", True),  # a link or submodule where the folder belongs
         ("site/", "website/mkdocs.yml", False),
         ("site", "site/mkdocs.yml", True),  # without the slash: the file or the folder
         (".github/CODEOWNERS", ".github/CODEOWNERS", True),
