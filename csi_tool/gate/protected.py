@@ -30,8 +30,9 @@ def _compile(pattern: str) -> re.Pattern[str]:
 
 
 def is_protected(path: str, patterns: Iterable[str]) -> bool:
-    """Whether a register-root-relative path matches any of the patterns."""
-    return any(_compile(pattern).fullmatch(path) for pattern in patterns)
+    """Whether a register-root-relative path (or, with a leading `/`, a path elsewhere in the
+    repository, relative to its top) matches any of the patterns."""
+    return any(_compile(pattern).fullmatch(path.removeprefix("/")) for pattern in patterns)
 
 
 def protected_changes(paths: Sequence[str], patterns: Sequence[str]) -> list[str]:

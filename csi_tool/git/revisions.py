@@ -114,11 +114,13 @@ def read_blobs(repo: git.Repo, blob_ids: Sequence[str]) -> list[bytes]:
 
 @git_errors
 def changed_paths(root: Path, base_sha: str, head_ref: str | None) -> list[str]:
-    """Files under `root` that differ between a commit and `head_ref` (None: the work tree,
-    untracked files included), relative to `root`: what a pull request changed anywhere."""
+    """Files of the repository that differ between a commit and `head_ref` (None: the work
+    tree, untracked files included): what a pull request changed anywhere. Paths under `root`
+    are relative to it; others (a register in a subfolder: the repository's own .github/)
+    are relative to the repository's top, with a leading `/`."""
     repo = require_repo(root, "comparing revisions")
     prefix = repo_path(repo, root)
-    inside = prefix or "."
+    inside = "."
     if head_ref is None:
         listing = repo.git.diff("--name-only", "-z", "--no-renames", base_sha, "--", inside)
         listing += "\0" + repo.git.ls_files("--others", "--exclude-standard", "-z", "--", inside)
@@ -129,7 +131,10 @@ def changed_paths(root: Path, base_sha: str, head_ref: str | None) -> list[str]:
         )
     paths = {name for name in listing.split("\0") if name}
     if prefix:  # git runs at the repository's top and names paths from there
-        paths = {name.removeprefix(f"{prefix}/") for name in paths}
+        paths = {
+            name.removeprefix(f"{prefix}/") if name.startswith(f"{prefix}/") else f"/{name}"
+            for name in paths
+        }
     return sorted(paths)
 
 

@@ -654,8 +654,10 @@ def test_a_register_in_a_subfolder_protects_paths_relative_to_its_root(
     (top / "app.py").write_text("print('changed')\n", encoding="utf-8")
     (root / "site").mkdir()
     (root / "site" / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    (top / ".github" / "workflows").mkdir(parents=True)  # the repository's own, at its top
+    (top / ".github" / "workflows" / "pr.yml").write_text("on: push\n", encoding="utf-8")
     _, payload = _gate(run_csi, root)
-    assert payload["governance_files"] == ["site/mkdocs.yml"]
+    assert payload["governance_files"] == ["/.github/workflows/pr.yml", "site/mkdocs.yml"]
 
 
 _DEFERRAL = (
