@@ -137,6 +137,12 @@ def _sniff(text: str) -> str:
 
 
 def _header_problem(header: list[str], ignored: set[str], delimiter: str) -> str | None:
+    required_ignored = sorted(ignored & set(REQUIRED))
+    if required_ignored:
+        return f"--ignore-columns names {', '.join(required_ignored)}, which every row needs"
+    absent = sorted(ignored - set(header))
+    if absent:
+        return f"--ignore-columns names {', '.join(absent)}, which the header does not have"
     missing = [column for column in REQUIRED if column not in header]
     known = set(REQUIRED + OPTIONAL) | ignored
     unknown = [column for column in header if column not in known]

@@ -180,11 +180,22 @@ def _measurement_from(cells: dict[str, str], register: Register) -> NewMeasureme
         raise ValueError(
             f"{record_id} has no metric {metric!r} (its metrics: {', '.join(keys) or 'none'})"
         )
+    value = parse_value(cells.get("value", ""))
+    definition = next(m for m in register.records[record_id].record.metrics if m.key == metric)
+    low, high = definition.bounds()
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ValueError(f"{value:g} is outside what {definition.unit} can be")
+    for column in ("source", "note"):
+        if _CONTROL.search(cells.get(column, "")):
+            raise ValueError(f"the {column} holds a control character")
     return NewMeasurement(
         record_id,
         metric,
         parse_date(cells.get("date", "")),
-        parse_value(cells.get("value", "")),
+        value,
         cells.get("source") or None,
         cells.get("note") or None,
     )
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -64,7 +64,7 @@ def create_record(
         tree["owner"] = owner
     tree["status"] = policies.workflow.initial
     text = SCHEMA_COMMENT + roundtrip.dump_roundtrip(tree)
-    text += next_steps_comment(policies.workflow)
+    text += next_steps_comment(policies.workflow, set(tree))
     path = record_path(root, record_id)
     _refuse_invalid_values(text, path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -130,15 +130,22 @@ _SECTIONS: dict[str, tuple[tuple[Requirement, ...], str]] = {
         "#     baseline: {value: 14.2, date: YYYY-MM-DD, source: ITSM report}\n"
         "#     target: {value: 8, by: YYYY-MM-DD}\n",
     ),
+    "plan": (
+        (Requirement.PLAN_DUE,),
+        "# plan:                     # delivery through controlled change (start: csi transition)\n"
+        "#   due: YYYY-MM-DD\n"
+        "#   milestones: [{name: …, due: YYYY-MM-DD}]\n"
+        "#   changes: [CHG0000000]\n",
+    ),
 }
 
 
-_STEPS = 3
+_STEPS = 4
 
 
-def next_steps_comment(workflow: WorkflowPolicy) -> str:
-    """Commented example sections for what the next three steps from the initial state need
-    (with the default workflow: validated, assessed, approved)."""
+def next_steps_comment(workflow: WorkflowPolicy, present: set[str]) -> str:
+    """Commented example sections for what the next four steps from the initial state need
+    (with the default workflow: validated, assessed, approved, in_progress)."""
     states: list[str] = []
     frontier = [workflow.initial]
     for _ in range(_STEPS):
@@ -152,7 +159,9 @@ def next_steps_comment(workflow: WorkflowPolicy) -> str:
         for requirement in spec.requires if spec else []:
             needed.setdefault(requirement, state)
     blocks, heading = [], None
-    for requirements, text in _SECTIONS.values():
+    for section, (requirements, text) in _SECTIONS.items():
+        if section in present:  # written above already (`--owner`): never a duplicate key
+            continue
         first = next((needed[r] for r in requirements if r in needed), None)
         if first is not None:
             blocks.append(text if first == heading else f"# — needed to become {first} —\n{text}")

@@ -36,6 +36,8 @@ def renumber_record(
     root: Path, register: Register, policies: Policies, old: str, new: str, known_at_base: set[str]
 ) -> list[str]:
     """Renumber `old` to `new`; returns the register files written (root-relative)."""
+    if old == new:
+        raise ConfigError(f"{old} already has that id: nothing to renumber")
     if old not in register.records:
         raise ConfigError(f"no valid record {old} in the register (see `csi validate`)")
     if old in known_at_base:

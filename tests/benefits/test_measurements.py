@@ -184,3 +184,36 @@ def test_devices_huge_files_and_huge_fields_are_refused(
     assert long.exit_code == 1, long.output
     assert f"{field}:2:1: the note field is longer than 20000 characters" in long.stderr
     assert f"{field}:3:1: row cannot be read: field larger than field limit" in long.stderr
+
+
+def test_values_a_metric_cannot_take_are_named_at_their_row(
+    root: Path, tmp_path: Path, run_csi: Callable[..., Result]
+) -> None:
+    """Before: reported at the record's YAML line, and only once the other rows were fixed.
+    (portal_share is a percentage.)"""
+    csv_file = _csv(
+        tmp_path,
+        "id,metric,date,value,note\n"
+        "CSI-0002,portal_share,2026-07-31,150,\n"
+        'CSI-0002,portal_share,2026-08-31,40,"bell \x07"\n'
+        "CSI-0099,portal_share,2026-07-31,1,\n",
+    )
+    result = run_csi(root, "measure", "--import", str(csv_file))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{csv_file}:2:1: 150 is outside what % can be",
+        f"{csv_file}:3:1: the note holds a control character",
+        f"{csv_file}:4:1: unknown record id 'CSI-0099'",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("ignore", "message"),
+    [("value", "which every row needs"), ("nosuch", "which the header does not have")],
+)
+def test_ignore_columns_must_name_extra_columns_of_the_file(
+    root: Path, tmp_path: Path, run_csi: Callable[..., Result], ignore: str, message: str
+) -> None:
+    csv_file = _csv(tmp_path, "id,metric,date,value\nCSI-0002,reset_time,2026-07-31,6\n")
+    result = run_csi(root, "measure", "--import", str(csv_file), "--ignore-columns", ignore)
+    assert result.exit_code == 1 and message in result.stderr

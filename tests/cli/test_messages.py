@@ -114,3 +114,12 @@ def test_counts_read_as_english() -> None:
     assert counted(2, "day") == "2 days"
     assert counted(1, "ranked improvement") == "1 ranked improvement"
     assert counted(0, "record") == "0 records"
+
+
+def test_new_record_hints_never_repeat_a_field_already_written(
+    register_root: Path, run_csi: Callable[..., Result]
+) -> None:
+    run_csi(register_root, "new", "--title", "An idea", "--owner", "@alice")
+    text = (register_root / "register" / "CSI-0002.yaml").read_text()
+    assert "owner: '@alice'" in text and "# owner:" not in text
+    assert "# plan:" in text  # in_progress needs a plan with a due date
