@@ -18,6 +18,7 @@ from csi_tool.cli.support import (
 from csi_tool.errors import FindingsError
 from csi_tool.progress import silence
 from csi_tool.report import (
+    render_findings,
     resolve_format,
 )
 
@@ -58,7 +59,11 @@ def gate(
     concrete = resolve_format(fmt, os.environ)
     if concrete != "text":
         silence()
-    result = run_gate(root, base, head, _handle(author))
+    try:
+        result = run_gate(root, base, head, _handle(author))
+    except FindingsError as e:  # the register cannot be read at all: report in the format asked
+        emit(render_findings(e.findings, concrete, 0), concrete)
+        ctx.exit(EXIT_FINDINGS)
     output = render_gate(result, concrete)
     emit(output, concrete)
     if summary is not None:

@@ -18,7 +18,7 @@ from csi_tool.cli.support import (
     valid_register,
 )
 from csi_tool.clock import today
-from csi_tool.errors import display_path
+from csi_tool.errors import FindingsError, display_path
 from csi_tool.progress import silence
 from csi_tool.report import (
     render_findings,
@@ -38,13 +38,16 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
     With PATHS, only findings in those files or folders are reported (the whole register is
     still read, since dependencies and ids span files).
     """
-    from csi_tool.records.validation import validate_paths
+    from csi_tool.records.validation import ValidationResult, validate_paths
 
     root = register_root(ctx)
     concrete = resolve_format(fmt, os.environ)
     if concrete != "text":
         silence()
-    result = validate_paths(root, paths)
+    try:
+        result = validate_paths(root, paths)
+    except FindingsError as e:  # the register cannot be read at all (a linked folder)
+        result = ValidationResult(e.findings, 0)
     output = render_findings(result.findings, concrete, result.records_checked)
     emit(output, concrete)
     if concrete != "json":

@@ -46,6 +46,15 @@ def goalpost_refusals(
                 )
             continue
         index, current = after_metrics[metric.key]
+        for meaning in ("unit", "direction"):  # what the numbers mean: no revision changes it
+            if getattr(metric, meaning) != getattr(current, meaning):
+                yield after.document.finding(
+                    ("metrics", index, meaning),
+                    f"the {meaning} of {metric.key!r} changed after approval: the numbers "
+                    "would mean something else; add a new metric instead (and remove this one "
+                    "with a revision)",
+                    "goalposts",
+                )
         for field in (
             RevisedField.BASELINE,
             RevisedField.TARGET,

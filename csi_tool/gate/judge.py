@@ -96,6 +96,7 @@ def run_gate(
         }
     )
     approvals = required_approvals(changes, governance, policies, author)
+    refusals += _author_left_alone(approvals, author)
     delta = compare_backlogs(
         _backlog(before, policies),
         _backlog(after, after.policies or policies),
@@ -176,6 +177,25 @@ def _refusals(
         yield from _transition_refusal(change, policies)
         yield from goalpost_refusals(old, new, workflow)
         yield from rewritten_history(old, new)
+
+
+def _author_left_alone(approvals: list[Approval], author: str | None) -> list[Finding]:
+    """The author still listed means nobody else can stand in: the change cannot be approved."""
+    if author is None:
+        return []
+    mine = [a for a in approvals if a.handle.casefold() == author.casefold()]
+    if not mine:
+        return []
+    message = (
+        f"only {author}, the author, could approve {len(mine[0].reasons)} part(s) of this "
+        "change, and nobody approves their own: add another governance approver, or let "
+        "someone else open the pull request"
+    )
+    return [
+        Finding(
+            f"{POLICIES_DIR}/governance.yaml", 1, 1, "governance_approvers", message, "approval"
+        )
+    ]
 
 
 def _requirements_at_base(item: LoadedRecord, workflow: WorkflowPolicy) -> Iterator[Finding]:

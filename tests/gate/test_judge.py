@@ -534,6 +534,10 @@ def test_a_folder_swapped_for_a_symbolic_link_is_refused(
     at_head = run_csi(repo, "gate", "--base", "main", "--head", "HEAD", "--format", "text")
     assert at_head.exit_code == 1, at_head.output
     assert expected in at_head.output
+    for args in (("validate",), ("gate", "--base", "main")):  # JSON stays JSON
+        as_json = run_csi(repo, *args, "--format", "json")
+        assert as_json.exit_code == 1
+        assert json.loads(as_json.stdout)["findings"][0]["path"] == folder
 
 
 def test_roles_set_in_the_pull_request_do_not_approve_it(
@@ -788,3 +792,26 @@ def test_a_link_where_a_protected_folder_belongs_is_a_governance_change(
     _commit(repo, "Point the actions folder elsewhere")
     _, payload = _gate(run_csi, repo, "--head", "HEAD")
     assert ".github/actions" in payload["governance_files"]
+
+
+def test_a_metrics_unit_is_fixed_after_approval(repo: Path, run_csi: Callable[..., Result]) -> None:
+    """Before: `%` → `per 1000` passed, so every figure silently changed its meaning."""
+    _put(repo, "CSI-0003", record_yaml("CSI-0003", "approved").replace("unit: days", "unit: hours"))
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 1
+    assert [(r["field"], r["code"]) for r in payload["refusals"]] == [
+        ("metrics[0].unit", "goalposts")
+    ]
+
+
+def test_an_author_who_is_the_only_governance_approver_cannot_pass(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    """Before: the gate passed and listed an approval nobody could give."""
+    scoring = repo / "policies" / "scoring.yaml"
+    scoring.write_text(scoring.read_text().replace("staleness_days: 60", "staleness_days: 90"))
+    result, payload = _gate(run_csi, repo, "--author", "@acme/csi-board")
+    assert result.exit_code == 1
+    assert [(r["path"], r["code"]) for r in payload["refusals"]] == [
+        ("policies/governance.yaml", "approval")
+    ]
