@@ -20,7 +20,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("cli",),
     ("site", "scaffold"),
     ("gate",),
-    ("backlog", "benefits", "history"),
+    ("backlog", "benefits", "history", "signals"),
     ("records",),
     ("policies",),
     ("yaml", "git"),
@@ -168,13 +168,13 @@ def test_leaves_import_no_wing_and_lazy_imports_count(tmp_path: Path) -> None:
         {
             "report.py": "from csi_tool.errors import Finding\n",
             "progress.py": "def f() -> None:\n    from csi_tool.records import register\n",
-            "signals/scan.py": "",
+            "oracles/scan.py": "",
         },
     )
     problems = [str(problem) for problem in upward_imports(package)]
     assert problems == [
         "csi_tool/progress.py:2: progress imports records",
-        "csi_tool/signals/scan.py: 'signals' is in no layer; add it to LAYERS or LEAVES",
+        "csi_tool/oracles/scan.py: 'oracles' is in no layer; add it to LAYERS or LEAVES",
     ]
 
 

@@ -1,0 +1,58 @@
+"""The embedded analytical engine: DuckDB in process, sandboxed before anything runs.
+
+Sources and their mappings arrive in pull requests, so the connection may read only the files
+a source declares: every other path, the network, extension installs and writes are refused,
+and the configuration is locked so no later statement can lift the limits. Memory and
+threads are capped; a statement that runs past its time is interrupted. Values reach queries
+as bound parameters, never as SQL text.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from csi_tool.errors import ConfigError
+
+MEMORY_LIMIT = "1GB"
+THREADS = 2  # the machines csi runs on in CI have two cores
+SECONDS_PER_STATEMENT = 120.0
+
+
+@contextmanager
+def sandboxed(files: Sequence[Path]) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory connection that can read `files` and nothing else."""
+    connection = duckdb.connect(
+        ":memory:", config={"threads": THREADS, "memory_limit": MEMORY_LIMIT}
+    )
+    try:
+        connection.execute("SET allowed_paths = ?", [[str(path) for path in files]])
+        connection.execute("SET enable_external_access = false")
+        connection.execute("SET autoinstall_known_extensions = false")
+        connection.execute("SET autoload_known_extensions = false")
+        connection.execute("SET lock_configuration = true")
+        yield connection
+    finally:
+        connection.close()
+
+
+def run(
+    connection: duckdb.DuckDBPyConnection,
+    sql: str,
+    parameters: Sequence[Any] = (),
+    seconds: float = SECONDS_PER_STATEMENT,
+) -> list[tuple[Any, ...]]:
+    """Run one statement with bound parameters; interrupted after `seconds`."""
+    timer = threading.Timer(seconds, connection.interrupt)
+    timer.start()
+    try:
+        return connection.execute(sql, list(parameters)).fetchall()
+    except duckdb.InterruptException as e:
+        raise ConfigError(f"a query over the data ran past {seconds:g} s and was stopped") from e
+    finally:
+        timer.cancel()
