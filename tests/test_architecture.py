@@ -173,8 +173,8 @@ def test_leaves_import_no_wing_and_lazy_imports_count(tmp_path: Path) -> None:
     )
     problems = [str(problem) for problem in upward_imports(package)]
     assert problems == [
-        "csi_tool/progress.py:2: progress imports records",
         "csi_tool/oracles/scan.py: 'oracles' is in no layer; add it to LAYERS or LEAVES",
+        "csi_tool/progress.py:2: progress imports records",
     ]
 
 
