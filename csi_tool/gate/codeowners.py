@@ -60,11 +60,6 @@ def render_block(register: Register, record_ids: Collection[str] | None = None) 
     return "\n".join([*lines, END]) + "\n"
 
 
-def render_codeowners(register: Register) -> str:
-    """A whole CODEOWNERS file for a repository that has none."""
-    return render_block(register)
-
-
 def split_file(text: str) -> tuple[str, str | None, str]:
     """(lines before csi's block, the block or None, lines after it)."""
     if text.startswith(_LEGACY_HEADER):  # csi before the block owned the whole file

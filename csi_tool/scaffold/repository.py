@@ -13,7 +13,7 @@ from importlib.abc import Traversable
 from pathlib import Path
 
 from csi_tool.errors import ConfigError, FindingsError
-from csi_tool.gate.codeowners import CODEOWNERS_PATH, render_codeowners
+from csi_tool.gate.codeowners import CODEOWNERS_PATH, render_block
 from csi_tool.records.register import load_work_tree
 from csi_tool.records.schema import SCHEMA_DIR, build_schemas
 from csi_tool.scaffold.install_source import install_source
@@ -67,7 +67,7 @@ def init_repository(target: Path, install_source_option: str | None = None) -> I
         raise FindingsError(register.findings)
     for name, text in build_schemas(register.policies).items():
         _write(target, f"{SCHEMA_DIR}/{name}", text, result)
-    _write(target, CODEOWNERS_PATH.as_posix(), render_codeowners(register), result)
+    _write(target, CODEOWNERS_PATH.as_posix(), render_block(register), result)  # all csi's
     return result
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from csi_tool.records.models import Record
+from csi_tool.records.models import Decision, Record
 from csi_tool.site.data import SiteData
 from csi_tool.site.markup import (
     bullets,
@@ -211,7 +211,15 @@ def _plan(record: Record) -> Iterator[str]:
 def _decision(record: Record) -> Iterator[str]:
     if record.decision is None:
         return
-    d = record.decision
+    yield from _one_decision(record.decision)
+    if len(record.decisions) > 1:  # the trail of earlier decisions, kept for good
+        yield heading(3, "earlier-decisions", "Earlier decisions")
+        for earlier in reversed(record.decisions[:-1]):
+            yield from _one_decision(earlier)
+
+
+def _one_decision(d: Decision) -> Iterator[str]:
+    """A decision as the reader meets it: what, when, by whom, then why (reads on a phone)."""
     revisit = f" · revisit {d.revisit}" if d.revisit else ""
     yield (
         f"<p><strong>{d.outcome.value.capitalize()}</strong> on {d.date} "
@@ -219,20 +227,6 @@ def _decision(record: Record) -> Iterator[str]:
     )
     if d.rationale:
         yield paragraphs(d.rationale)
-    if len(record.decisions) > 1:  # the trail of earlier decisions, kept for good
-        yield "<p>Earlier decisions:</p>" + table(
-            ("Date", "Outcome", "By", "Rationale", "Revisit"),
-            (
-                (
-                    str(e.date),
-                    e.outcome.value,
-                    text(e.by),
-                    text(e.rationale or ""),
-                    str(e.revisit or ""),
-                )
-                for e in reversed(record.decisions[:-1])
-            ),
-        )
 
 
 def _revisions(record: Record) -> Iterator[str]:

@@ -37,7 +37,7 @@ _WRITTEN_FOLDERS = (REGISTER_DIR, POLICIES_DIR, "schema")  # where csi's tempora
 _held: set[Path] = set()  # roots this process has locked (the lock is re-entrant per process)
 
 
-def is_temporary(name: str) -> bool:
+def _is_temporary(name: str) -> bool:
     """Whether a file name is one of csi's temporaries."""
     return name.startswith(".") and TEMPORARY_MARK in name and name.endswith(".tmp")
 
@@ -156,7 +156,7 @@ def _clear_temporaries(root: Path, folders: tuple[str, ...]) -> None:
 
 def _temporaries(folder: Path) -> list[Path]:
     try:
-        return [entry for entry in folder.iterdir() if is_temporary(entry.name)]
+        return [entry for entry in folder.iterdir() if _is_temporary(entry.name)]
     except OSError:
         return []
 

@@ -285,3 +285,24 @@ def test_record_pages_do_not_grow_with_the_register(
         sizes[count] = (site / "records" / "CSI-00101.html").stat().st_size
         assert len(list((site / "records").glob("*.html"))) == count
     assert abs(sizes[2000] - sizes[200]) <= 0.02 * sizes[200], sizes
+
+
+def test_a_record_page_keeps_every_earlier_decision_escaped(example_root: Path) -> None:
+    import datetime as dt
+
+    from csi_tool.site.builder import RecordPages
+    from csi_tool.site.data import collect_site_data
+
+    record = example_root / "register" / "CSI-0009.yaml"
+    text = record.read_text()
+    earlier = (
+        "  - {outcome: deferred, date: 2026-07-01, by: '@acme/csi-board', "
+        "rationale: '<script>alert(1)</script> wait for August', revisit: 2026-08-15}\n"
+    )
+    record.write_text(text.replace("decisions:\n", "decisions:\n" + earlier, 1))
+    data = collect_site_data(example_root, dt.date(2026, 11, 27))
+    page = next(p for p in RecordPages(example_root, data) if p.record_id == "CSI-0009")
+    assert 'id="earlier-decisions"' in page.body
+    assert "<strong>Deferred</strong> on 2026-07-01" in page.body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; wait for August" in page.body
+    assert "<script>alert" not in page.body
