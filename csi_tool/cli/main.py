@@ -21,6 +21,7 @@ from csi_tool.cli.gate import codeowners, gate
 from csi_tool.cli.history import history
 from csi_tool.cli.records import migrate, new, renumber, schema, validate
 from csi_tool.cli.scaffold import init_command
+from csi_tool.cli.signals import signals
 from csi_tool.cli.site import site
 from csi_tool.cli.support import CsiGroup, tune_garbage_collector
 
@@ -52,6 +53,7 @@ for _command in (
     renumber,
     review,
     schema,
+    signals,
     site,
     transition_command,
     validate,

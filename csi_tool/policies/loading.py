@@ -25,7 +25,8 @@ def load_policies(source: FileSource) -> tuple[Policies | None, list[Finding]]:
     if files is None:
         raise ConfigError(f"{POLICIES_DIR}/ is missing ({source.label})")
     names = {PurePosixPath(path).name: path for path in files}
-    missing = sorted(set(POLICY_FILES) - set(names))
+    required = {name for name, spec in POLICY_FILES.items() if spec.default is None}
+    missing = sorted(required - set(names))
     if missing:
         raise ConfigError(f"{POLICIES_DIR}/{missing[0]} is missing ({source.label})")
     findings: list[Finding] = []
@@ -55,6 +56,9 @@ def load_policies(source: FileSource) -> tuple[Policies | None, list[Finding]]:
             documents[name] = document
     if findings:
         return None, findings
+    for name, spec in POLICY_FILES.items():
+        if name not in loaded and spec.default is not None:
+            loaded[name] = spec.default
     policies = assemble_policies(loaded)
     findings = [
         documents[name].finding(p.loc, p.message) for name, p in cross_policy_problems(policies)

@@ -13,6 +13,7 @@ from csi_tool.policies.governance import GovernancePolicy, governance_problems
 from csi_tool.policies.register import RegisterPolicy
 from csi_tool.policies.review import ReviewPolicy
 from csi_tool.policies.scoring import ScoringPolicy, scoring_problems
+from csi_tool.policies.sources import SourcesPolicy, sources_problems
 from csi_tool.policies.workflow import WorkflowPolicy, workflow_problems
 
 
@@ -22,6 +23,7 @@ class PolicySpec:
 
     model: type[BaseModel]
     problems: Callable[[Any], Iterable[PolicyProblem]]
+    default: BaseModel | None = None  # an optional file: what its absence means
 
 
 def _none(_: Any) -> Iterable[PolicyProblem]:
@@ -33,6 +35,7 @@ POLICY_FILES: dict[str, PolicySpec] = {
     "register.yaml": PolicySpec(RegisterPolicy, _none),
     "review.yaml": PolicySpec(ReviewPolicy, _none),
     "scoring.yaml": PolicySpec(ScoringPolicy, scoring_problems),
+    "sources.yaml": PolicySpec(SourcesPolicy, sources_problems, SourcesPolicy(schema_version=1)),
     "workflow.yaml": PolicySpec(WorkflowPolicy, workflow_problems),
 }
 
@@ -46,19 +49,21 @@ class Policies:
     scoring: ScoringPolicy
     governance: GovernancePolicy
     review: ReviewPolicy
+    sources: SourcesPolicy
 
 
 def assemble_policies(loaded: Mapping[str, BaseModel]) -> Policies:
     """The Policies of files that each validated; call only when all of them did."""
     workflow, register = loaded["workflow.yaml"], loaded["register.yaml"]
     scoring, governance = loaded["scoring.yaml"], loaded["governance.yaml"]
-    review = loaded["review.yaml"]
+    review, sources = loaded["review.yaml"], loaded["sources.yaml"]
     assert isinstance(workflow, WorkflowPolicy)
     assert isinstance(register, RegisterPolicy)
     assert isinstance(scoring, ScoringPolicy)
     assert isinstance(governance, GovernancePolicy)
     assert isinstance(review, ReviewPolicy)
-    return Policies(workflow, register, scoring, governance, review)
+    assert isinstance(sources, SourcesPolicy)
+    return Policies(workflow, register, scoring, governance, review, sources)
 
 
 def cross_policy_problems(policies: Policies) -> Iterator[tuple[str, PolicyProblem]]:

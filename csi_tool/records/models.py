@@ -71,6 +71,11 @@ class Source(_Model):
         default_factory=SourceReferences, description="Evidence in other systems."
     )
     note: Text | None = Field(None, description="How the opportunity was noticed.")
+    signal: str | None = Field(
+        None,
+        pattern=r"^SIG-[0-9a-f]{8}$",
+        description="The `csi signals` opportunity the record came from, e.g. `SIG-3f9a2c1b`.",
+    )
 
 
 class Vision(_Model):

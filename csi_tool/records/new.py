@@ -63,9 +63,14 @@ def create_record(
     if owner is not None:
         tree["owner"] = owner
     tree["status"] = policies.workflow.initial
+    return write_new_record(root, policies, tree)
+
+
+def write_new_record(root: Path, policies: Policies, tree: CommentedMap) -> NewRecord:
+    """Write a record tree (with its id) as a new file, hints for its next steps below."""
     text = SCHEMA_COMMENT + roundtrip.dump_roundtrip(tree)
     text += next_steps_comment(policies.workflow, set(tree))
-    path = record_path(root, record_id)
+    path = record_path(root, str(tree["id"]))
     _refuse_invalid_values(text, path)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_new_file(path, text)

@@ -18,6 +18,7 @@ from csi_tool.policies.policy_set import Policies
 from csi_tool.policies.register import RegisterPolicy
 from csi_tool.policies.review import ReviewPolicy
 from csi_tool.policies.scoring import ScoringPolicy
+from csi_tool.policies.sources import SourcesPolicy
 from csi_tool.policies.workflow import WorkflowPolicy
 from csi_tool.records.models import Record
 from csi_tool.yaml.atomic import replace_file
@@ -42,6 +43,7 @@ def build_schemas(policies: Policies) -> dict[str, str]:
         "scoring.schema.json": _draft07(ScoringPolicy, "csi policies/scoring.yaml"),
         "governance.schema.json": _draft07(GovernancePolicy, "csi policies/governance.yaml"),
         "review.schema.json": _draft07(ReviewPolicy, "csi policies/review.yaml"),
+        "sources.schema.json": _draft07(SourcesPolicy, "csi policies/sources.yaml"),
     }
     return {
         name: json.dumps(schema, indent=2, ensure_ascii=False) + "\n"

@@ -9,8 +9,9 @@ as bound parameters, never as SQL text.
 
 from __future__ import annotations
 
+import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from csi_tool.errors import ConfigError
 MEMORY_LIMIT = "1GB"
 THREADS = 2  # the machines csi runs on in CI have two cores
 SECONDS_PER_STATEMENT = 120.0
+_NAMED = re.compile(r"\$([A-Za-z_]\w*)")
 
 
 @contextmanager
@@ -44,14 +46,19 @@ def sandboxed(files: Sequence[Path]) -> Iterator[duckdb.DuckDBPyConnection]:
 def run(
     connection: duckdb.DuckDBPyConnection,
     sql: str,
-    parameters: Sequence[Any] = (),
+    parameters: Sequence[Any] | Mapping[str, Any] = (),
     seconds: float = SECONDS_PER_STATEMENT,
 ) -> list[tuple[Any, ...]]:
-    """Run one statement with bound parameters; interrupted after `seconds`."""
+    """Run one statement with bound parameters (positional or named); interrupted after
+    `seconds`."""
     timer = threading.Timer(seconds, connection.interrupt)
     timer.start()
     try:
-        return connection.execute(sql, list(parameters)).fetchall()
+        bound: dict[str, Any] | list[Any] = list(parameters)
+        if isinstance(parameters, Mapping):  # DuckDB refuses names the statement does not use
+            used = set(_NAMED.findall(sql))
+            bound = {name: value for name, value in parameters.items() if name in used}
+        return connection.execute(sql, bound).fetchall()
     except duckdb.InterruptException as e:
         raise ConfigError(f"a query over the data ran past {seconds:g} s and was stopped") from e
     finally:

@@ -8,28 +8,13 @@ the profile says how, and a source may override any of it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import get_args
+
+from csi_tool.policies.sources import CanonicalField
 
 # Every analysis reads these names, whatever the export called them.
-CANONICAL = (
-    "id",
-    "opened_at",
-    "resolved_at",
-    "closed_at",
-    "state",
-    "category",
-    "subcategory",
-    "service",
-    "symptom",
-    "assignment_group",
-    "priority",
-    "reopen_count",
-    "reassignment_count",
-    "sla_met",
-    "problem_id",
-    "caused_by_change",
-    "short_description",
-)
+CANONICAL: tuple[str, ...] = get_args(CanonicalField)
 DATES = ("opened_at", "resolved_at", "closed_at")
 COUNTS = ("reopen_count", "reassignment_count")
 BOOLEANS = ("sla_met",)
@@ -42,12 +27,11 @@ class Profile:
 
     name: str
     columns: dict[str, str]
-    date_format: str
+    date_formats: tuple[str, ...]
     null_tokens: tuple[str, ...] = ("",)
     event_order: str | None = None  # orders one ticket's rows; the last is the ticket's end
     true_tokens: tuple[str, ...] = ("TRUE", "T", "YES", "Y", "1")
     false_tokens: tuple[str, ...] = ("FALSE", "F", "NO", "N", "0")
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 SERVICENOW = Profile(
@@ -71,7 +55,7 @@ SERVICENOW = Profile(
         "caused_by_change": "caused_by",
         "short_description": "short_description",
     },
-    date_format="%d-%m-%Y %H:%M",
+    date_formats=("%d-%m-%Y %H:%M", "%d-%m-%Y %H:%M:%S"),
     null_tokens=("?", ""),
     event_order="sys_mod_count",
 )
@@ -92,9 +76,12 @@ JIRA_SERVICE_MANAGEMENT = Profile(
         "sla_met": "Time to resolution SLA met",
         "short_description": "Summary",
     },
-    date_format="%d/%b/%y %I:%M %p",  # Jira's own export: 21/Mar/24 3:05 PM
+    date_formats=("%d/%b/%y %I:%M %p",),  # Jira's own export: 21/Mar/24 3:05 PM
     null_tokens=("",),
     event_order=None,
 )
 
-PROFILES = {profile.name: profile for profile in (SERVICENOW, JIRA_SERVICE_MANAGEMENT)}
+# Nothing assumed: a generic source names every column and its date formats itself.
+GENERIC = Profile("generic", {}, date_formats=())
+
+PROFILES = {p.name: p for p in (SERVICENOW, JIRA_SERVICE_MANAGEMENT, GENERIC)}

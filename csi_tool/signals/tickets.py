@@ -1,21 +1,25 @@
 """One row per ticket in canonical fields, from an export as it comes, inside the engine.
 
-The export is read as text (nothing guessed), its header checked against the profile, an
-event log collapsed to each ticket's last row, and every value converted by the profile's
-rules. A date that does not parse is a finding with its row and the format tried, never a
-silent empty value.
+The export is read as text (nothing guessed: CSV with its dialect fixed and strict, typed
+formats cast to text), its header checked against the profile, an event log collapsed to
+each ticket's last row, and every value converted by the profile's rules. A date that does
+not parse is a finding with its row and the formats tried, never a silent empty value; a
+malformed or truncated CSV is a finding at the line DuckDB stopped on.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from csi_tool.errors import ConfigError, Finding, FindingsError
+from csi_tool.policies.sources import ExportFormat
 from csi_tool.signals.engine import run
 from csi_tool.signals.profiles import BOOLEANS, CANONICAL, COUNTS, DATES, REQUIRED, Profile
+from csi_tool.signals.sources import PreparedSource
 
 TABLE = "tickets"
 
@@ -29,22 +33,17 @@ class LoadedTickets:
     missing_fields: tuple[str, ...]
 
 
-def load_tickets(
-    connection: duckdb.DuckDBPyConnection,
-    path: Path,
-    shown: str,
-    profile: Profile,
-    delimiter: str = ",",
-) -> LoadedTickets:
-    """Create the `tickets` table from one export file (one row per ticket)."""
-    reader = "read_csv($1, header = true, all_varchar = true, delim = $2, nullstr = $3)"
-    source: list[object] = [str(path), delimiter, list(profile.null_tokens)]
+def load_tickets(connection: duckdb.DuckDBPyConnection, source: PreparedSource) -> LoadedTickets:
+    """Create the `tickets` table from one prepared source (one row per ticket)."""
+    reader, parameters = _reader(source)
     try:
-        header = [row[0] for row in run(connection, f"DESCRIBE SELECT * FROM {reader}", source)]
+        header = [row[0] for row in run(connection, f"DESCRIBE SELECT * FROM {reader}", parameters)]
+        rows = int(run(connection, f"SELECT count(*) FROM {reader}", parameters)[0][0])
     except duckdb.Error as e:
-        raise FindingsError(
-            [Finding(shown, 1, 1, "", f"cannot be read as CSV: {_first(e)}")]
-        ) from e
+        raise FindingsError([_read_finding(e, source)]) from e
+    if rows == 0:
+        raise FindingsError([Finding(source.shown, 1, 1, "", "has a header but no rows")])
+    profile = source.profile
     mapped = {field: column for field, column in profile.columns.items() if column in header}
     absent = [f for f in REQUIRED if f not in mapped]
     if absent or (profile.event_order and profile.event_order not in header):
@@ -52,7 +51,7 @@ def load_tickets(
         raise FindingsError(
             [
                 Finding(
-                    shown,
+                    source.shown,
                     1,
                     1,
                     "",
@@ -71,27 +70,59 @@ def load_tickets(
         f"SELECT * FROM ({numbered}) QUALIFY row_number() OVER "
         f"(PARTITION BY {_quoted(mapped['id'])} ORDER BY {order}) = 1"
     )
-    _refuse_unparsed_dates(connection, numbered, source, mapped, profile, shown)
+    parameters = {**parameters, "formats": list(profile.date_formats)}
+    _refuse_unparsed_dates(connection, numbered, parameters, mapped, source)
     fields = ", ".join(_expression(name, mapped, profile) for name in CANONICAL)
     run(
         connection,
-        f"CREATE TABLE {TABLE} AS SELECT {fields} FROM ({latest})",
-        [*source, profile.date_format],
+        f"CREATE TABLE {TABLE} AS SELECT {fields} FROM ({latest}) "
+        f"WHERE {_quoted(mapped['id'])} IS NOT NULL",
+        parameters,
     )
-    rows = run(connection, f"SELECT count(*) FROM {reader}", source)[0][0]
     tickets = run(connection, f"SELECT count(*) FROM {TABLE}")[0][0]
     missing = tuple(name for name in CANONICAL if name not in mapped)
-    return LoadedTickets(int(rows), int(tickets), missing)
+    return LoadedTickets(rows, int(tickets), missing)
+
+
+def _reader(source: PreparedSource) -> tuple[str, dict[str, Any]]:
+    """The table function that reads the source as text, and its bound parameters."""
+    parameters: dict[str, Any] = {
+        "files": [str(path) for path in source.files],
+        "nulls": list(source.profile.null_tokens),
+    }
+    if source.format is ExportFormat.CSV:
+        if len(set(source.header)) != len(source.header):
+            twice = sorted({n for n in source.header if source.header.count(n) > 1})
+            raise FindingsError(
+                [Finding(source.shown, 1, 1, "", f"its header names {twice[0]!r} twice")]
+            )
+        parameters |= {
+            "columns": {name: "VARCHAR" for name in source.header},
+            "delim": source.delimiter,
+            "encoding": source.encoding,
+        }
+        return (
+            "read_csv($files, header = true, auto_detect = false, columns = $columns, "
+            "delim = $delim, quote = '\"', escape = '\"', strict_mode = true, "
+            "nullstr = $nulls, encoding = $encoding)",
+            parameters,
+        )
+    function = (
+        "read_parquet($files, union_by_name = true)"
+        if source.format is ExportFormat.PARQUET
+        else "read_json($files, format = 'newline_delimited', union_by_name = true)"
+    )
+    return f"(SELECT COLUMNS(*)::VARCHAR FROM {function})", parameters  # text, as a CSV
 
 
 def _expression(name: str, mapped: dict[str, str], profile: Profile) -> str:
-    """The SQL for one canonical field (the date format is the statement's last parameter)."""
+    """The SQL for one canonical field (values compared with the null tokens first)."""
     if name not in mapped:
         return f"NULL AS {name}"
-    column = _quoted(mapped[name])
+    raw = _quoted(mapped[name])
+    column = f"(CASE WHEN list_contains($nulls, {raw}) THEN NULL ELSE {raw} END)"
     if name in DATES:
-        # positional parameters: the date format follows the reader's three
-        return f"try_strptime({column}, $4) AS {name}"
+        return f"try_strptime({column}, $formats) AS {name}"
     if name in COUNTS:
         return f"TRY_CAST({column} AS INTEGER) AS {name}"
     if name in BOOLEANS:
@@ -107,12 +138,12 @@ def _expression(name: str, mapped: dict[str, str], profile: Profile) -> str:
 def _refuse_unparsed_dates(
     connection: duckdb.DuckDBPyConnection,
     numbered: str,
-    source: list[object],
+    parameters: dict[str, Any],
     mapped: dict[str, str],
-    profile: Profile,
-    shown: str,
+    source: PreparedSource,
 ) -> None:
     findings = []
+    tried = " or ".join(repr(f) for f in source.profile.date_formats)
     for name in DATES:
         if name not in mapped:
             continue
@@ -120,22 +151,43 @@ def _refuse_unparsed_dates(
         bad = run(
             connection,
             f"SELECT csi_row, {column} FROM ({numbered}) WHERE {column} IS NOT NULL "
-            f"AND try_strptime({column}, $4) IS NULL ORDER BY csi_row LIMIT 5",
-            [*source, profile.date_format],
+            f"AND NOT list_contains($nulls, {column}) "
+            f"AND try_strptime({column}, $formats) IS NULL ORDER BY csi_row LIMIT 5",
+            parameters,
         )
         for row, value in bad:
+            line = int(row) + 1 if source.format is ExportFormat.CSV else int(row)
             findings.append(
                 Finding(
-                    shown,
-                    int(row) + 1,  # the header is line 1
+                    source.shown,
+                    line,  # a CSV's header is line 1
                     1,
                     "",
-                    f"{mapped[name]} {value!r} does not match the date format "
-                    f"{profile.date_format!r}",
+                    f"{mapped[name]} {value!r} does not match the date format(s) {tried}",
                 )
             )
     if findings:
         raise FindingsError(findings)
+
+
+_CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
+_CSV_FILE = re.compile(r"^\s*file = (.+)$", re.MULTILINE)
+
+
+def _read_finding(error: duckdb.Error, source: PreparedSource) -> Finding:
+    """DuckDB's reading error as a finding at its line, in a sentence rather than a report."""
+    text = str(error)
+    line = _CSV_LINE.search(text)
+    if line is None:
+        return Finding(source.shown, 1, 1, "", f"cannot be read as {source.format}: {_first(text)}")
+    lines = [part.strip() for part in text.splitlines()]
+    original = next((i for i, p in enumerate(lines) if p.startswith("Original Line")), 0)
+    reason = next((p for p in lines[original + 1 :] if p), "malformed row")
+    if "unicode" in reason.lower():
+        reason = f"is not {source.encoding} text; set the source's encoding"
+    file = _CSV_FILE.search(text)
+    shown = source.shown if file is None or len(source.files) == 1 else file.group(1).strip()
+    return Finding(shown, int(line.group(1)), 1, "", reason.rstrip("."))
 
 
 def _quoted(identifier: str | None) -> str:
@@ -150,5 +202,5 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _first(error: Exception) -> str:
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+def _first(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else "unreadable"

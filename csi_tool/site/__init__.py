@@ -1,5 +1,5 @@
 """The stakeholder site, generated from the register and built by MkDocs-material. Imports
-backlog/, benefits/, history/, records/ and below."""
+backlog/, benefits/, history/, signals/, records/ and below."""
 
 from pathlib import Path
 

@@ -35,6 +35,7 @@ from csi_tool.site.shells import (
     list_in_sitemap,
     write_placeholders,
 )
+from csi_tool.site.signals_page import signals_page
 from csi_tool.yaml.strict import load_fast
 
 SITE_PROJECT = "site"
@@ -57,7 +58,13 @@ class SiteBuild:
 
 def navigation_pages(data: SiteData) -> list[Page]:
     """The generated pages of the navigation."""
-    return [dashboard_page(data), backlog_page(data), register_page(data), lessons_page(data)]
+    return [
+        dashboard_page(data),
+        backlog_page(data),
+        register_page(data),
+        lessons_page(data),
+        signals_page(data),
+    ]
 
 
 # Below this many records, a second process costs more than it saves.
@@ -157,7 +164,15 @@ def _copy_project(root: Path, project: Path) -> None:
     shutil.copytree(source, project, ignore=shutil.ignore_patterns(".*"))
     generated = [
         p
-        for p in ("index.md", "backlog.md", "register.md", "lessons.md", "records", "exports")
+        for p in (
+            "index.md",
+            "backlog.md",
+            "register.md",
+            "lessons.md",
+            "signals.md",
+            "records",
+            "exports",
+        )
         if (project / "docs" / p).exists()
     ]
     if generated:

@@ -18,7 +18,23 @@ from csi_tool.git.sources import blob_id
 from csi_tool.history.trail import RecordTrail, build_trails
 from csi_tool.parallel import Background
 from csi_tool.policies.policy_set import Policies
+from csi_tool.records.models import Record
 from csi_tool.records.register import Register, load_work_tree
+from csi_tool.signals.finder import SourceSignals, find_signals
+from csi_tool.signals.signal import Signal
+
+
+@dataclass(frozen=True)
+class SiteSignals:
+    """Signals of every source the build could read, and why the others were left out."""
+
+    sources: list[SourceSignals]
+    unavailable: list[tuple[str, str]]  # (source, why): exports often live off the build machine
+
+    @cached_property
+    def by_id(self) -> dict[str, Signal]:
+        """Every signal by its id."""
+        return {s.id: s for source in self.sources for s in source.signals}
 
 
 @dataclass(frozen=True)
@@ -33,6 +49,7 @@ class SiteData:  # frozen, yet cached_property works: it writes to the instance 
     findings: list[Finding]  # capacity, staleness and revisit findings of the backlog
     as_of: dt.date
     history_note: str | None  # why there is no history, when there is none
+    signals: SiteSignals
 
     def ranked(self, record_id: str) -> RankedRecord | None:
         """The record's place in the backlog, if it is ranked."""
@@ -89,4 +106,19 @@ def collect_site_data(root: Path, as_of: dt.date) -> SiteData:
         findings=findings.result(),
         as_of=as_of,
         history_note=note,
+        signals=_signals(root, policies, records),
     )
+
+
+def _signals(root: Path, policies: Policies, records: list[Record]) -> SiteSignals:
+    """Each declared source's signals; a source that cannot be read is named, not fatal."""
+    found, unavailable = [], []
+    for spec in policies.sources.sources:
+        try:
+            found += find_signals(root, policies, records, spec.name)
+        except FindingsError as e:
+            first = e.findings[0]
+            unavailable.append((spec.name, f"{first.path}:{first.line}: {first.message}"))
+        except ConfigError as e:
+            unavailable.append((spec.name, str(e)))
+    return SiteSignals(found, unavailable)

@@ -32,7 +32,7 @@ def record_page(
 ) -> RecordPage:
     """The content of records/<ID>.html."""
     sections = [
-        ("source", "Source", _source(record)),
+        ("source", "Source", _source(record, data)),
         ("vision", "Vision", _vision(record)),
         ("current-state", "Current state", _current_state(record)),
         ("metrics", "Metrics", metric_sections(record, data.reviews_of(record.id))),
@@ -101,11 +101,16 @@ def _labelled(label: str, content: str) -> str:
     return f"<p><strong>{label}:</strong> {content}</p>"
 
 
-def _source(record: Record) -> Iterator[str]:
+def _source(record: Record, data: SiteData) -> Iterator[str]:
     if record.source is None:
         return
     refs = record.source.references
     yield _labelled("Kind", record.source.kind.value.replace("_", " "))
+    if record.source.signal:
+        signal = data.signals.by_id.get(record.source.signal)
+        shown = page_link(f"../signals.html#{record.source.signal.lower()}", record.source.signal)
+        found = f" ({text(signal.headline)})" if signal else " (not in the data of this build)"
+        yield _labelled("Signal", shown + found)
     for label, values in (
         ("Incidents", refs.incidents),
         ("Problems", refs.problems),

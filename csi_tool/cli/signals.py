@@ -1,0 +1,95 @@
+"""The data command: csi signals (and --propose, which drafts a record from one)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from csi_tool.cli.support import option_date, register_root, say
+from csi_tool.clock import today
+from csi_tool.errors import FindingsError, display_path
+from csi_tool.progress import silence
+from csi_tool.yaml.journal import register_lock
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from csi_tool.policies.policy_set import Policies
+    from csi_tool.records.models import Record
+
+SIGNAL_FORMATS = ("text", "json", "markdown")
+
+
+@click.command()
+@click.option("--source", "source_name", metavar="NAME", help="Only this source of the policy.")
+@click.option("--since", metavar="YYYY-MM-DD", help="Only tickets opened on or after this day.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(SIGNAL_FORMATS),
+    default="text",
+    show_default=True,
+    help="text for people, markdown for job summaries, json for tools (always every signal).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Signals shown per source in text and markdown; 0 shows all.",
+)
+@click.option(
+    "--propose",
+    "proposed",
+    metavar="SIGNAL",
+    help="Write a new record drafted from this signal (id from the list, e.g. SIG-3f9a2c1b).",
+)
+@click.pass_context
+def signals(
+    ctx: click.Context,
+    source_name: str | None,
+    since: str | None,
+    fmt: str,
+    limit: int,
+    proposed: str | None,
+) -> None:
+    """Improvement opportunities in the ITSM exports of policies/sources.yaml, ranked by
+    cost, each with its evidence and the records that already cover it."""
+    from csi_tool.signals.finder import data_fingerprint, find_signals, selected_sources
+    from csi_tool.signals.propose import find_signal, propose_record
+    from csi_tool.signals.report import render_signals
+
+    root = register_root(ctx)
+    first_day = option_date(since, "--since") if since else None
+    if fmt == "json":
+        silence()
+    if proposed is None:
+        policies, records = _register(root)
+        results = find_signals(root, policies, records, source_name, first_day)
+        say(render_signals(results, fmt, limit or None))
+        return
+    with register_lock(root):  # the new record's id is free when it is written
+        policies, records = _register(root)
+        results = find_signals(root, policies, records, source_name, first_day)
+        result, signal = find_signal(results, proposed)
+        [spec] = selected_sources(policies, result.name)
+        fingerprint = data_fingerprint(spec, root)
+        written = propose_record(root, policies, result, signal, fingerprint, today())
+    say(display_path(written.path, root))
+    if signal.covered:
+        say(
+            f"csi: note: {signal.id} is already covered by {', '.join(signal.covered_by)}",
+            err=True,
+        )
+
+
+def _register(root: Path) -> tuple[Policies, list[Record]]:
+    """The policies (refused with findings) and every record that reads: coverage is judged
+    on what the register holds; `csi validate` reports the rest."""
+    from csi_tool.records.register import load_work_tree
+
+    register = load_work_tree(root)
+    if register.policies is None:
+        raise FindingsError(register.findings)
+    return register.policies, [item.record for item in register.records.values()]

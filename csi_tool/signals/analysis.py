@@ -1,0 +1,160 @@
+"""The figures behind every signal, computed by the engine in a few grouped queries.
+
+The tickets in scope (opened on or after `--since`) are materialised once with their
+handling hours and resolution time; then one query per field computes, for every value at
+once, the counts each kind of signal needs: tickets, SLA breaches, reopens, ping-pong,
+slow resolutions, the two halves of the period, their handling hours and example ids.
+Everything reaches SQL as bound parameters; field names come from a fixed list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from csi_tool.policies.sources import HandlingCost, SignalSettings
+from csi_tool.signals.engine import run
+
+SCOPE = "scoped"
+# kind → (the tickets it is about, the tickets it can be judged on)
+CONDITIONS: dict[str, tuple[str, str]] = {
+    "all": ("true", "true"),
+    "sla_breach": ("sla_met = false", "sla_met IS NOT NULL"),
+    "reopen": ("reopen_count > 0", "reopen_count IS NOT NULL"),
+    "ping_pong": ("reassignment_count >= $threshold", "reassignment_count IS NOT NULL"),
+    "slow_resolution": ("resolution_hours > $median", "resolution_hours IS NOT NULL"),
+    "later": ("opened_at >= $midpoint", "true"),
+}
+LINKED_FIELDS = ("problem_id", "caused_by_change")
+
+
+@dataclass(frozen=True)
+class Counts:
+    """One kind's figures for a group: tickets hit, tickets judged, their hours, examples."""
+
+    hit: int
+    known: int
+    hours: float
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Group:
+    """Every figure of one value of one field (or of all tickets, for the overview)."""
+
+    field: str
+    value: str
+    tickets: int
+    hours: float
+    p50_hours: float | None
+    p90_hours: float | None
+    counts: dict[str, Counts]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The tickets analysed: their period, its midpoint, and the whole as one group."""
+
+    start: dt.date
+    end: dt.date
+    midpoint: dt.datetime
+    median_hours: float
+    overall: Group
+    undated: int  # tickets without an opening date, left out of every figure
+
+
+def scope_tickets(
+    connection: duckdb.DuckDBPyConnection,
+    since: dt.date | None,
+    cost: HandlingCost,
+    settings: SignalSettings,
+) -> Scope | None:
+    """Materialise the tickets in scope; None when no ticket was opened in it."""
+    hours = list(cost.hours_by_priority.items())
+    run(
+        connection,
+        f"CREATE OR REPLACE TABLE {SCOPE} AS SELECT *, "
+        "coalesce(list_extract($hour_values, list_position($hour_keys, priority)), "
+        "$default_hours) AS hours, "
+        "CASE WHEN resolved_at >= opened_at THEN "
+        "date_diff('second', opened_at, resolved_at) / 3600.0 END "
+        "AS resolution_hours FROM tickets WHERE opened_at >= $since",
+        {
+            "hour_keys": [k for k, _ in hours],
+            "hour_values": [v for _, v in hours],
+            "default_hours": cost.hours_per_ticket,
+            "since": dt.datetime.combine(since or dt.date(1, 1, 1), dt.time()),
+        },
+    )
+    undated = run(connection, "SELECT count(*) FROM tickets WHERE opened_at IS NULL")[0][0]
+    start, end, median = run(
+        connection,
+        f"SELECT min(opened_at), max(opened_at), median(resolution_hours) FROM {SCOPE}",
+    )[0]
+    if start is None:
+        return None
+    midpoint = start + (end - start) / 2
+    parameters = condition_parameters(settings, midpoint, float(median or 0.0))
+    [overall] = _groups(connection, "'all'", "all", parameters)
+    return Scope(start.date(), end.date(), midpoint, float(median or 0.0), overall, int(undated))
+
+
+def field_groups(
+    connection: duckdb.DuckDBPyConnection, field: str, scope: Scope, settings: SignalSettings
+) -> list[Group]:
+    """Every value of one canonical field with its figures, most tickets first."""
+    parameters = condition_parameters(settings, scope.midpoint, scope.median_hours)
+    return _groups(connection, field, field, parameters)
+
+
+def condition_parameters(
+    settings: SignalSettings, midpoint: dt.datetime, median_hours: float
+) -> dict[str, Any]:
+    """The bound values the CONDITIONS read."""
+    return {
+        "threshold": settings.reassignment_threshold,
+        "median": median_hours,
+        "midpoint": midpoint,
+        "examples": settings.examples,
+    }
+
+
+def _groups(
+    connection: duckdb.DuckDBPyConnection,
+    expression: str,
+    field: str,
+    parameters: dict[str, Any],
+) -> list[Group]:
+    aggregates = []
+    for hit, known in CONDITIONS.values():
+        aggregates += [
+            f"count(*) FILTER (WHERE {hit})",
+            f"count(*) FILTER (WHERE {known})",
+            f"coalesce(sum(hours) FILTER (WHERE {hit}), 0)",
+            f"min(id, $examples) FILTER (WHERE {hit})",
+        ]
+    rows = run(
+        connection,
+        f"SELECT {expression} AS value, count(*), coalesce(sum(hours), 0), "
+        "quantile_cont(resolution_hours, [0.5, 0.9]), "
+        f"{', '.join(aggregates)} FROM {SCOPE} WHERE {expression} IS NOT NULL "
+        "GROUP BY ALL ORDER BY count(*) DESC, value",
+        parameters,
+    )
+    groups = []
+    for value, tickets, hours, percentiles, *figures in rows:
+        counts = {
+            kind: Counts(
+                int(figures[4 * i]),
+                int(figures[4 * i + 1]),
+                float(figures[4 * i + 2]),
+                tuple(figures[4 * i + 3] or ()),
+            )
+            for i, kind in enumerate(CONDITIONS)
+        }
+        p50, p90 = percentiles if percentiles else (None, None)
+        groups.append(Group(field, str(value), int(tickets), float(hours), p50, p90, counts))
+    return groups

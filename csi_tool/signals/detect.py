@@ -1,0 +1,305 @@
+"""From grouped figures to signals: which differences are credible, and what they cost.
+
+Clusters are the largest values of each field; problems and changes are flagged by how many
+incidents they link. Rates (SLA breaches, reopens, ping-pong, slow resolutions) are flagged
+only where the group's Wilson interval lies wholly above the rate of every other ticket,
+and a rising volume only where the exact binomial test says the later half's excess is no
+accident, both Bonferroni-corrected over every group compared.
+"""
+
+from __future__ import annotations
+
+from csi_tool.policies.sources import HandlingCost, SignalSettings
+from csi_tool.signals.analysis import Group, Scope
+from csi_tool.signals.signal import ProposedMetric, Signal, SignalKind, signal_id
+from csi_tool.signals.statistics import (
+    RISE,
+    WILSON,
+    rise_p_value,
+    significant,
+    wilson_interval,
+)
+
+LABELS = {
+    "category": "Category",
+    "subcategory": "Subcategory",
+    "service": "Service",
+    "symptom": "Symptom",
+    "assignment_group": "Assignment group",
+    "problem_id": "Problem",
+    "caused_by_change": "Change",
+}
+# kind → the condition of analysis.CONDITIONS whose tickets the signal is about
+CONDITION_OF = {
+    SignalKind.CLUSTER: "all",
+    SignalKind.PROBLEM: "all",
+    SignalKind.CHANGE: "all",
+    SignalKind.SLA_BREACH: "sla_breach",
+    SignalKind.REOPEN: "reopen",
+    SignalKind.PING_PONG: "ping_pong",
+    SignalKind.SLOW_RESOLUTION: "slow_resolution",
+    SignalKind.RISING_VOLUME: "later",
+}
+# kind → (what the tickets did, metric key, metric name)
+_RATES = {
+    SignalKind.SLA_BREACH: (
+        "breached their SLA",
+        "sla_breach_rate",
+        "Tickets that breach their SLA",
+    ),
+    SignalKind.REOPEN: ("were reopened", "reopen_rate", "Tickets reopened"),
+    SignalKind.PING_PONG: (
+        "were passed on {threshold} or more times",
+        "ping_pong_rate",
+        "Tickets passed on {threshold} or more times",
+    ),
+    SignalKind.SLOW_RESOLUTION: (
+        "took longer than the median of all tickets ({median:.1f} h)",
+        "slow_resolution_rate",
+        "Tickets resolved slower than {median:.1f} h",
+    ),
+}
+_LINKED = {"problem_id": SignalKind.PROBLEM, "caused_by_change": SignalKind.CHANGE}
+_DAYS_PER_MONTH = 30.4375
+
+
+def detect_signals(
+    source: str,
+    scope: Scope,
+    by_field: dict[str, list[Group]],
+    settings: SignalSettings,
+    cost: HandlingCost,
+) -> list[Signal]:
+    """Every signal of one source, unranked and not yet matched with records."""
+    signals: list[Signal] = []
+    tested: list[Group] = []  # groups big enough to compare with the rest
+    for field, groups in by_field.items():
+        if field in _LINKED:
+            linked = [g for g in groups if g.tickets >= settings.min_linked]
+            signals += [_linked(source, scope, g, _LINKED[field], cost) for g in linked]
+            continue
+        big = [g for g in groups if g.tickets >= settings.min_tickets]
+        tested += big
+        signals += [
+            _cluster(source, scope, g, cost) for g in big[: settings.clusters_per_dimension]
+        ]
+    for kind in _RATES:
+        known = [g for g in tested if g.counts[CONDITION_OF[kind]].known >= settings.min_tickets]
+        for group in known:
+            signal = _rate(source, scope, group, kind, len(known), settings, cost)
+            if signal is not None:
+                signals.append(signal)
+    for group in tested:
+        signal = _rise(source, scope, group, len(tested), settings, cost)
+        if signal is not None:
+            signals.append(signal)
+    return signals
+
+
+def _cluster(source: str, scope: Scope, group: Group, cost: HandlingCost) -> Signal:
+    share = group.tickets / scope.overall.tickets
+    label = f"{LABELS[group.field]} {group.value}"
+    evidence = [
+        f"{group.tickets} of {scope.overall.tickets} tickets ({share:.1%}) opened "
+        f"{_period(scope)} had {group.field} {group.value!r}.",
+    ]
+    evidence += _resolution_line(group, scope)
+    return _signal(
+        source,
+        SignalKind.CLUSTER,
+        scope,
+        group,
+        f"{label}: {group.tickets} tickets, {share:.1%} of all",
+        group.tickets,
+        {"share": round(share, 4)},
+        evidence,
+        "count and share of all tickets",
+        group.hours * cost.hourly_rate,
+        _per_month(group, scope, label),
+    )
+
+
+def _linked(
+    source: str, scope: Scope, group: Group, kind: SignalKind, cost: HandlingCost
+) -> Signal:
+    label = f"{LABELS[group.field]} {group.value}"
+    verb = "is linked to" if kind is SignalKind.PROBLEM else "caused"
+    evidence = [f"{label} {verb} {group.tickets} tickets opened {_period(scope)}."]
+    evidence += _resolution_line(group, scope)
+    return _signal(
+        source,
+        kind,
+        scope,
+        group,
+        f"{label} {verb} {group.tickets} tickets",
+        group.tickets,
+        {},
+        evidence,
+        f"tickets whose {group.field} is {group.value!r}",
+        group.hours * cost.hourly_rate,
+        _per_month(group, scope, label),
+    )
+
+
+def _rate(
+    source: str,
+    scope: Scope,
+    group: Group,
+    kind: SignalKind,
+    comparisons: int,
+    settings: SignalSettings,
+    cost: HandlingCost,
+) -> Signal | None:
+    counts, whole = group.counts[CONDITION_OF[kind]], scope.overall.counts[CONDITION_OF[kind]]
+    rest_hit, rest_known = whole.hit - counts.hit, whole.known - counts.known
+    if rest_known <= 0:
+        return None
+    rest = rest_hit / rest_known
+    interval = wilson_interval(counts.hit, counts.known, settings.confidence, comparisons)
+    if interval.low <= rest:
+        return None
+    words = {"threshold": settings.reassignment_threshold, "median": scope.median_hours}
+    did, key, name = (text.format(**words) for text in _RATES[kind])
+    label = f"{LABELS[group.field]} {group.value}"
+    level = f"{settings.confidence:.0%}"
+    evidence = [
+        f"{counts.hit} of {counts.known} tickets with {group.field} {group.value!r} {did} "
+        f"({interval.rate:.1%}; {level} interval {interval.low:.1%} to {interval.high:.1%}), "
+        f"against {rest:.1%} of the other {rest_known} tickets.",
+    ]
+    evidence += _resolution_line(group, scope)
+    excess = max(0.0, counts.hit - rest * counts.known)
+    hours_each = counts.hours / counts.hit if counts.hit else 0.0
+    return _signal(
+        source,
+        kind,
+        scope,
+        group,
+        f"{label}: {interval.rate:.1%} {did.split(' (')[0]}, against {rest:.1%} elsewhere",
+        counts.hit,
+        {
+            "rate": round(interval.rate, 4),
+            "interval_low": round(interval.low, 4),
+            "interval_high": round(interval.high, 4),
+            "rest_rate": round(rest, 4),
+            "comparisons": comparisons,
+        },
+        evidence,
+        f"{WILSON} at {level}, Bonferroni-corrected over {comparisons} groups",
+        excess * hours_each * cost.hourly_rate,
+        ProposedMetric(
+            key,
+            f"{name} ({label})",
+            "%",
+            round(100 * interval.rate, 1),
+            f"share of tickets with {group.field} {group.value!r} opened {_period(scope)} "
+            f"that {did}: {counts.hit} of {counts.known}",
+        ),
+    )
+
+
+def _rise(
+    source: str,
+    scope: Scope,
+    group: Group,
+    comparisons: int,
+    settings: SignalSettings,
+    cost: HandlingCost,
+) -> Signal | None:
+    later = group.counts["later"].hit
+    earlier = group.tickets - later
+    p_value = rise_p_value(earlier, later)
+    if later <= earlier or not significant(p_value, settings.confidence, comparisons):
+        return None
+    label = f"{LABELS[group.field]} {group.value}"
+    middle = scope.midpoint.date()
+    growth = (later - earlier) / earlier if earlier else float("inf")
+    evidence = [
+        f"{earlier} tickets with {group.field} {group.value!r} opened {scope.start} to "
+        f"{middle}, then {later} from {middle} to {scope.end} "
+        f"({'+' + format(growth, '.0%') if earlier else 'from none'}; p = {p_value:.2g}).",
+    ]
+    half_months = max((scope.end - scope.start).days + 1, 1) / 2 / _DAYS_PER_MONTH
+    hours_each = group.hours / group.tickets
+    return _signal(
+        source,
+        SignalKind.RISING_VOLUME,
+        scope,
+        group,
+        f"{label}: {earlier} → {later} tickets between the halves of the period",
+        later,
+        {"earlier": earlier, "later": later, "p_value": float(f"{p_value:.3g}")},
+        evidence,
+        f"{RISE}, Bonferroni-corrected over {comparisons} groups at {settings.confidence:.0%}",
+        (later - earlier) * hours_each * cost.hourly_rate,
+        ProposedMetric(
+            "tickets_per_month",
+            f"Tickets per month ({label})",
+            "tickets/month",
+            round(later / half_months, 1),
+            f"tickets with {group.field} {group.value!r} opened {middle} to {scope.end}, per month",
+        ),
+    )
+
+
+def _signal(
+    source: str,
+    kind: SignalKind,
+    scope: Scope,
+    group: Group,
+    headline: str,
+    affected: int,
+    figures: dict[str, float | int],
+    evidence: list[str],
+    method: str,
+    cost: float,
+    metric: ProposedMetric,
+) -> Signal:
+    return Signal(
+        id=signal_id(source, kind, group.field, group.value),
+        kind=kind,
+        source=source,
+        field=group.field,
+        value=group.value,
+        headline=headline,
+        period=(scope.start, scope.end),
+        tickets=group.tickets,
+        affected=affected,
+        figures={"tickets": group.tickets, **figures, **_percentiles(group)},
+        evidence=tuple(evidence),
+        method=method,
+        cost=round(cost, 2),
+        examples=group.counts[CONDITION_OF[kind]].examples,
+        metric=metric,
+    )
+
+
+def _per_month(group: Group, scope: Scope, label: str) -> ProposedMetric:
+    months = max((scope.end - scope.start).days + 1, 1) / _DAYS_PER_MONTH
+    return ProposedMetric(
+        "tickets_per_month",
+        f"Tickets per month ({label})",
+        "tickets/month",
+        round(group.tickets / months, 1),
+        f"tickets with {group.field} {group.value!r} opened {_period(scope)}, per month",
+    )
+
+
+def _resolution_line(group: Group, scope: Scope) -> list[str]:
+    if group.p50_hours is None or scope.overall.p50_hours is None:
+        return []
+    return [
+        f"Resolution: median {group.p50_hours:.1f} h, 90th percentile "
+        f"{group.p90_hours or 0:.1f} h (all tickets: {scope.overall.p50_hours:.1f} h and "
+        f"{scope.overall.p90_hours or 0:.1f} h)."
+    ]
+
+
+def _percentiles(group: Group) -> dict[str, float]:
+    if group.p50_hours is None:
+        return {}
+    return {"p50_hours": round(group.p50_hours, 2), "p90_hours": round(group.p90_hours or 0, 2)}
+
+
+def _period(scope: Scope) -> str:
+    return f"{scope.start} to {scope.end}"

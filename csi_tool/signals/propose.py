@@ -1,0 +1,119 @@
+"""`csi signals --propose SIGNAL`: a logged record drafted from a signal's evidence.
+
+The record says where it came from (the signal's id, its example tickets), what the data
+shows (the signal's figures as evidence lines) and where its metric starts: a baseline
+computed from the export, whose source line names the source, the query in words and a
+fingerprint of the data, so anyone with the same export can reproduce the number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from csi_tool.errors import ConfigError
+from csi_tool.fields import SourceKind
+from csi_tool.policies.policy_set import Policies
+from csi_tool.records.models import TITLE_MAX_LENGTH
+from csi_tool.records.new import NewRecord, next_record_id, write_new_record
+from csi_tool.signals.detect import LABELS
+from csi_tool.signals.finder import SourceSignals
+from csi_tool.signals.signal import Signal, SignalKind
+
+_TITLES = {
+    SignalKind.CLUSTER: "Reduce recurring tickets in {label}",
+    SignalKind.SLA_BREACH: "Reduce SLA breaches in {label}",
+    SignalKind.REOPEN: "Reduce reopened tickets in {label}",
+    SignalKind.PING_PONG: "Stop tickets in {label} bouncing between groups",
+    SignalKind.SLOW_RESOLUTION: "Resolve {label} tickets faster",
+    SignalKind.RISING_VOLUME: "Reverse the rise of tickets in {label}",
+    SignalKind.PROBLEM: "Resolve {label} and the incidents it causes",
+    SignalKind.CHANGE: "Prevent incidents like those caused by {label}",
+}
+_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/#-]*$")  # fields.Reference's pattern
+
+
+def find_signal(results: list[SourceSignals], signal_id: str) -> tuple[SourceSignals, Signal]:
+    """The signal with this id, and its source; a clear error when no source has it."""
+    for result in results:
+        for signal in result.signals:
+            if signal.id == signal_id:
+                return result, signal
+    raise ConfigError(
+        f"no signal {signal_id} in the data now; `csi signals` lists the current ones "
+        "(check --source and --since)"
+    )
+
+
+def propose_record(
+    root: Path,
+    policies: Policies,
+    result: SourceSignals,
+    signal: Signal,
+    fingerprint: str,
+    today: dt.date,
+) -> NewRecord:
+    """Write a new record in the initial state drafted from `signal`."""
+    label = _one_line(f"{LABELS[signal.field]} {signal.value}")
+    tree = CommentedMap()
+    tree["schema_version"] = 2
+    tree["id"] = next_record_id(root, policies.register.id)
+    tree["title"] = _shortened(_TITLES[signal.kind].format(label=label), TITLE_MAX_LENGTH)
+    tree["created"] = today
+    if signal.field == "service":
+        tree["service"] = _shortened(_one_line(signal.value), 300)
+    tree["status"] = policies.workflow.initial
+    tree["source"] = _source(result, signal)
+    current = CommentedMap()
+    current["summary"] = _one_line(signal.headline) + "."
+    current["evidence"] = CommentedSeq([*signal.evidence, f"Method: {signal.method}."])
+    tree["current_state"] = current
+    tree["metrics"] = CommentedSeq([_metric(result, signal, fingerprint)])
+    return write_new_record(root, policies, tree)
+
+
+def _source(result: SourceSignals, signal: Signal) -> CommentedMap:
+    source = CommentedMap()
+    source["kind"] = SourceKind.INCIDENT_TREND.value
+    references = CommentedMap()
+    incidents = [ticket for ticket in signal.examples if _REFERENCE.match(ticket)]
+    references["incidents"] = CommentedSeq(incidents)
+    if signal.kind is SignalKind.PROBLEM and _REFERENCE.match(signal.value):
+        references["problems"] = CommentedSeq([signal.value])
+    source["references"] = references
+    source["note"] = (
+        f"Found by csi signals in source {result.name} ({result.shown}), tickets opened "
+        f"{signal.period[0]} to {signal.period[1]}; example tickets above."
+    )
+    source["signal"] = signal.id
+    return source
+
+
+def _metric(result: SourceSignals, signal: Signal, fingerprint: str) -> CommentedMap:
+    metric = CommentedMap()
+    metric["key"] = signal.metric.key
+    metric["name"] = _shortened(_one_line(signal.metric.name), 300)
+    metric["kind"] = "lagging"
+    metric["unit"] = signal.metric.unit
+    metric["direction"] = "decrease"
+    baseline = CommentedMap()
+    baseline["value"] = signal.metric.baseline
+    baseline["date"] = signal.period[1]
+    baseline["source"] = (
+        f"csi signals, source {result.name} ({result.shown}), {fingerprint}: {signal.metric.query}"
+    )
+    metric["baseline"] = baseline
+    if signal.metric.unit != "%":
+        metric["minimum"] = 0
+    return metric
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

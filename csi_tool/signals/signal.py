@@ -1,0 +1,74 @@
+"""What `csi signals` reports: one improvement opportunity with its evidence and its id.
+
+A signal's id depends only on what it is about (source, kind, field and value), never on its
+figures, so it stays the same as the export is refreshed and a pull request can name it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class SignalKind(StrEnum):
+    """The opportunities csi looks for."""
+
+    CLUSTER = "cluster"  # a value of a field with many tickets
+    SLA_BREACH = "sla_breach"  # breaches more often than the rest
+    REOPEN = "reopen"  # reopened more often than the rest
+    PING_PONG = "ping_pong"  # passed between groups more often than the rest
+    SLOW_RESOLUTION = "slow_resolution"  # resolved slower than the rest
+    RISING_VOLUME = "rising_volume"  # more tickets in the later half of the period
+    PROBLEM = "problem"  # one problem behind many incidents
+    CHANGE = "change"  # one change that caused incidents
+
+
+@dataclass(frozen=True)
+class ProposedMetric:
+    """The metric a record proposed from the signal measures, and its baseline from the data."""
+
+    key: str
+    name: str
+    unit: str
+    baseline: float
+    query: str  # what was computed, in words a reader can reproduce
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One opportunity: its figures, examples, cost, and the records that already cover it."""
+
+    id: str
+    kind: SignalKind
+    source: str
+    field: str  # the canonical field grouped by (category, problem_id...)
+    value: str
+    headline: str
+    period: tuple[dt.date, dt.date]
+    tickets: int  # tickets of the group
+    affected: int  # tickets the signal is about (breached, reopened... or all)
+    figures: dict[str, float | int]
+    evidence: tuple[str, ...]
+    method: str
+    cost: float
+    examples: tuple[str, ...]
+    metric: ProposedMetric
+    covered_by: tuple[str, ...] = ()
+
+    @property
+    def covered(self) -> bool:
+        """Whether a record of the register already covers the signal."""
+        return bool(self.covered_by)
+
+
+def signal_id(source: str, kind: SignalKind, field_name: str, value: str) -> str:
+    """A stable id such as `SIG-3f9a2c1b` for what a signal is about."""
+    digest = hashlib.sha256(f"{source}\0{kind}\0{field_name}\0{value}".encode()).hexdigest()
+    return f"SIG-{digest[:8]}"
+
+
+def ranked(signals: list[Signal]) -> list[Signal]:
+    """Highest cost first; ties by tickets affected, then id, so every run agrees."""
+    return sorted(signals, key=lambda s: (-round(s.cost, 6), -s.affected, s.id))

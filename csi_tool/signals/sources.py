@@ -1,0 +1,219 @@
+"""From a source of policies/sources.yaml to files the engine may read, and their profile.
+
+A source's location is a glob under the register root or an environment variable naming a
+path outside the repository. What DuckDB cannot read natively is prepared in a private
+temporary folder first: XLSX sheets and CSV in encodings other than UTF-8, UTF-16 and
+Latin-1 become UTF-8 CSV. The header is read here, so a mapping is checked against it before
+any query runs, and an empty export is named as such.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import glob
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from csi_tool.errors import ConfigError, Finding, FindingsError
+from csi_tool.policies.sources import ExportFormat, SourceSpec
+from csi_tool.signals.profiles import PROFILES, Profile
+
+NATIVE_ENCODINGS = {"utf-8": "utf-8", "utf-16": "utf-16", "latin-1": "latin-1"}
+# A typed cell (Parquet timestamp, XLSX date) reaches csi as ISO text.
+ISO_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
+
+
+@dataclass(frozen=True)
+class PreparedSource:
+    """Files the engine reads for one source, how they are written, and the profile."""
+
+    name: str
+    files: tuple[Path, ...]
+    shown: str  # how findings name the export
+    format: ExportFormat
+    delimiter: str
+    encoding: str
+    header: tuple[str, ...]
+    profile: Profile
+
+
+def source_files(spec: SourceSpec, root: Path, environ: Mapping[str, str]) -> list[Path]:
+    """The export files a source declares, sorted; a clear error when there are none."""
+    if spec.env is not None:
+        location = environ.get(spec.env, "").strip()
+        if not location:
+            raise ConfigError(
+                f"source {spec.name!r}: the environment variable {spec.env} is not set; "
+                "set it to the export's path"
+            )
+        pattern, where = str(Path(location).expanduser()), f"${spec.env} ({location})"
+    else:
+        assert spec.path is not None  # the policy's own check
+        pattern, where = str(root / spec.path), spec.path
+    # glob.glob, not Path.glob: the pattern may be absolute (an environment variable's path)
+    found = glob.glob(pattern, recursive=True)  # noqa: PTH207
+    matches = sorted(Path(p) for p in found if Path(p).is_file())
+    if not matches:
+        raise ConfigError(f"source {spec.name!r}: {where} matches no file")
+    if spec.path is not None:
+        inside = root.resolve()
+        for path in matches:
+            if not path.resolve().is_relative_to(inside):
+                raise ConfigError(
+                    f"source {spec.name!r}: {path} leads outside the register (a link?); "
+                    "declare exports outside the repository with env"
+                )
+    return matches
+
+
+@contextmanager
+def prepared_source(
+    spec: SourceSpec, root: Path, environ: Mapping[str, str] = os.environ
+) -> Iterator[PreparedSource]:
+    """The source ready for the engine; converted copies live until the block ends."""
+    files = source_files(spec, root, environ)
+    # an export outside the repository is named by its variable: the machine's path is private
+    shown = str(files[0].relative_to(root)) if spec.path else f"${spec.env}/{files[0].name}"
+    with tempfile.TemporaryDirectory(prefix="csi-source-") as scratch:
+        fmt, encoding = spec.format, spec.encoding.lower().replace("_", "-")
+        if fmt is ExportFormat.XLSX:
+            files = [_xlsx_as_csv(path, Path(scratch), shown) for path in files]
+            fmt, encoding = ExportFormat.CSV, "utf-8"
+        elif fmt is ExportFormat.CSV and encoding not in NATIVE_ENCODINGS:
+            files = [_transcoded(path, Path(scratch), encoding, shown) for path in files]
+            encoding = "utf-8"
+        header = _header(files, fmt, spec.delimiter, encoding, shown)
+        profile = _profile(spec, typed=spec.format in (ExportFormat.PARQUET, ExportFormat.XLSX))
+        _refuse_unknown_columns(spec, header, shown)
+        yield PreparedSource(
+            spec.name, tuple(files), shown, fmt, spec.delimiter, encoding, tuple(header), profile
+        )
+
+
+def _profile(spec: SourceSpec, typed: bool) -> Profile:
+    base = PROFILES[spec.profile.value]
+    formats = tuple(spec.date_formats) or base.date_formats
+    if typed:
+        formats += tuple(f for f in ISO_FORMATS if f not in formats)
+    if spec.event_log is None:
+        order = base.event_order
+    else:
+        order = spec.event_log.latest_by if spec.event_log else None
+    return replace(
+        base,
+        columns={**base.columns, **{str(k): v for k, v in spec.columns.items()}},
+        date_formats=formats,
+        null_tokens=tuple(spec.null_tokens) if spec.null_tokens is not None else base.null_tokens,
+        event_order=order,
+    )
+
+
+def _refuse_unknown_columns(spec: SourceSpec, header: list[str], shown: str) -> None:
+    named = [*spec.columns.values()]
+    if spec.event_log:
+        named.append(spec.event_log.latest_by)
+    absent = [column for column in named if column not in header]
+    if absent:
+        raise FindingsError(
+            [
+                Finding(
+                    shown,
+                    1,
+                    1,
+                    "",
+                    f"source {spec.name!r} names the column(s) {', '.join(map(repr, absent))}; "
+                    f"the header has: {', '.join(header)}",
+                )
+            ]
+        )
+
+
+def _header(
+    files: list[Path], fmt: ExportFormat, delimiter: str, encoding: str, shown: str
+) -> list[str]:
+    """The first file's column names; every other file must have the same."""
+    headers = [_one_header(path, fmt, delimiter, encoding, shown) for path in files]
+    for path, header in zip(files[1:], headers[1:], strict=True):
+        if header != headers[0]:
+            raise FindingsError(
+                [Finding(str(path), 1, 1, "", f"its header differs from {shown}'s")]
+            )
+    return headers[0]
+
+
+def _one_header(
+    path: Path, fmt: ExportFormat, delimiter: str, encoding: str, shown: str
+) -> list[str]:
+    if fmt is not ExportFormat.CSV:
+        return []  # typed formats carry their own names; the engine reads them
+    python_encoding = "utf-8-sig" if encoding == "utf-8" else encoding
+    try:
+        with path.open(encoding=python_encoding, newline="") as stream:
+            first = next(csv.reader(stream, delimiter=delimiter), None)
+    except UnicodeDecodeError as e:
+        raise FindingsError(
+            [Finding(shown, 1, 1, "", f"is not {encoding} text ({e.reason}); set its encoding")]
+        ) from e
+    if not first or not any(name.strip() for name in first):
+        raise FindingsError([Finding(shown, 1, 1, "", "is empty: no header, no tickets")])
+    return first
+
+
+def _transcoded(path: Path, scratch: Path, encoding: str, shown: str) -> Path:
+    """A UTF-8 copy of a CSV in an encoding DuckDB does not read itself (cp1252, say)."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError as e:
+        raise ConfigError(f"{shown}: {encoding!r} is not a text encoding Python knows") from e
+    target = scratch / f"{len(list(scratch.iterdir()))}-{path.stem}.csv"
+    line = 1
+    try:
+        with (
+            path.open(encoding=encoding, newline="") as source,
+            target.open("w", encoding="utf-8", newline="") as out,
+        ):
+            for line, text in enumerate(source, start=1):  # noqa: B007 (kept for the finding)
+                out.write(text)
+    except UnicodeDecodeError as e:
+        raise FindingsError(
+            [Finding(shown, line + 1, 1, "", f"is not {encoding} text ({e.reason})")]
+        ) from e
+    return target
+
+
+def _xlsx_as_csv(path: Path, scratch: Path, shown: str) -> Path:
+    """The first sheet of a workbook as UTF-8 CSV; dates as ISO text."""
+    from openpyxl import load_workbook  # only sources in XLSX pay for importing it
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises zipfile, KeyError and XML errors on bad files
+        raise FindingsError(
+            [Finding(shown, 1, 1, "", f"cannot be read as XLSX: {type(e).__name__}: {e}")]
+        ) from e
+    target = scratch / f"{len(list(scratch.iterdir()))}-{path.stem}.csv"
+    try:
+        sheet = book.worksheets[0]
+        with target.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            for row in sheet.iter_rows(values_only=True):
+                writer.writerow([_cell_text(value) for value in row])
+    finally:
+        book.close()
+    return target
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

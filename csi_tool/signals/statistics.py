@@ -1,0 +1,65 @@
+"""When a difference in the data is credible rather than noise: the tests `csi signals` names.
+
+A register's export is compared group by group (every category, every assignment group...),
+so dozens of comparisons run at once and some would look different by chance alone. Every
+test here takes the number of comparisons and applies Bonferroni's correction: the whole
+family of flags is wrong with at most the stated probability (1 − confidence).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from statistics import NormalDist
+
+WILSON = "Wilson score interval"
+RISE = "exact binomial test of the later half's share (Poisson rates, equal periods)"
+# Above this many tickets the binomial tail is summed by its normal approximation instead.
+_EXACT_LIMIT = 2_000
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A proportion's estimate and its two-sided interval."""
+
+    rate: float
+    low: float
+    high: float
+
+
+def wilson_interval(successes: int, trials: int, confidence: float, comparisons: int) -> Interval:
+    """The Wilson score interval of successes/trials, Bonferroni-corrected."""
+    if trials <= 0:
+        return Interval(0.0, 0.0, 1.0)
+    alpha = (1 - confidence) / max(comparisons, 1)
+    z = NormalDist().inv_cdf(1 - alpha / 2)
+    p = successes / trials
+    denominator = 1 + z * z / trials
+    centre = (p + z * z / (2 * trials)) / denominator
+    spread = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
+    low = 0.0 if successes == 0 else max(0.0, centre - spread)  # exact at the ends, not 1e-17
+    high = 1.0 if successes == trials else min(1.0, centre + spread)
+    return Interval(p, low, high)
+
+
+def rise_p_value(earlier: int, later: int) -> float:
+    """One-sided p-value that the later of two equal periods has at least `later` tickets by
+    chance, when both periods share one rate (later ~ Binomial(earlier + later, ½))."""
+    n = earlier + later
+    if n == 0:
+        return 1.0
+    if n > _EXACT_LIMIT:
+        z = (later - 0.5 - n / 2) / math.sqrt(n / 4)  # with continuity correction
+        return 1 - NormalDist().cdf(z)
+    log_half = n * math.log(0.5)
+    total = 0.0
+    for k in range(later, n + 1):
+        total += math.exp(
+            math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1) + log_half
+        )
+    return min(1.0, total)
+
+
+def significant(p_value: float, confidence: float, comparisons: int) -> bool:
+    """Whether a p-value is below the Bonferroni-corrected level."""
+    return p_value < (1 - confidence) / max(comparisons, 1)
