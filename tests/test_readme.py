@@ -33,6 +33,7 @@ REFERENCE_PAGES = (
     "policies.md",
     "priorities.md",
     "records.md",
+    "signals.md",
     "site.md",
 )
 

@@ -164,7 +164,9 @@ class SourcesPolicy(PolicyModel):
 
     schema_version: Literal[1] = Field(description="Version of the policy format; always 1.")
     sources: list[SourceSpec] = Field(default_factory=list, description="The ITSM exports.")
-    signals: SignalSettings = Field(default_factory=SignalSettings)
+    signals: SignalSettings = Field(
+        default_factory=SignalSettings, description="How `csi signals` finds opportunities."
+    )
 
 
 def sources_problems(policy: SourcesPolicy) -> Iterator[PolicyProblem]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from csi_tool.report import counted
 from csi_tool.signals.signal import Signal
 from csi_tool.site.data import SiteData
-from csi_tool.site.markup import bullets, code, page_link, table, text
+from csi_tool.site.markup import bullets, code, page_link, text
 from csi_tool.site.pages import Page, SearchEntry, Section
 
 
@@ -46,12 +46,9 @@ def signals_page(data: SiteData) -> Page:
             + f"; {counted(len(ordered), 'signal')}, "
             f"{sum(not s.covered for s in ordered)} not covered by any record.</p>"
         )
-        rows = [_row(signal, source.currency) for signal in ordered]
-        content = summary + (
-            table(("Signal", "Opportunity and evidence", "Cost", "Covered by"), rows, (2,))
-            if rows
-            else "<p>No signals.</p>"
-        )
+        # a list, not a table: each signal reads top to bottom on a phone as on a desktop
+        items = [_item(signal, source.currency) for signal in ordered]
+        content = summary + (_list(items) if items else "<p>No signals.</p>")
         sections.append(Section(content, f"Source {source.name}"))
         search += [
             SearchEntry(f"signals.html#{signal_anchor(s.id)}", f"{s.id}: {s.headline}", "")
@@ -60,18 +57,26 @@ def signals_page(data: SiteData) -> Page:
     return Page("signals", "Signals", "Signals from the data", sections, search)
 
 
-def _row(signal: Signal, currency: str) -> tuple[str, str, str, str]:
+def _list(items: list[tuple[str, str]]) -> str:
+    return (
+        '<ol class="csi-signals">'
+        + "".join(f'<li id="{anchor}">{body}</li>' for anchor, body in items)
+        + "</ol>"
+    )
+
+
+def _item(signal: Signal, currency: str) -> tuple[str, str]:
+    """(anchor, HTML) of one signal: headline, cost and coverage first, evidence below."""
     cover = (
-        ", ".join(page_link(f"records/{r}.html", r) for r in signal.covered_by)
+        "covered by " + ", ".join(page_link(f"records/{r}.html", r) for r in signal.covered_by)
         if signal.covered
-        else f"<strong>Not covered</strong><br>{code('csi signals --propose ' + signal.id)}"
+        else "<strong>not covered</strong>: draft a record with "
+        + code("csi signals --propose " + signal.id)
     )
     evidence = bullets(text(line) for line in signal.evidence)
     examples = ", ".join(code(t) for t in signal.examples)
-    return (
-        f'<span id="{signal_anchor(signal.id)}">{code(signal.id)}</span>',
-        f"<strong>{text(signal.headline)}</strong>{evidence}"
-        f"<small>{text(signal.method)}. Examples: {examples}</small>",
-        f"{signal.cost:,.0f} {text(currency)}",
-        cover,
+    return signal_anchor(signal.id), (
+        f"<p><strong>{text(signal.headline)}</strong><br>{code(signal.id)} · "
+        f"{signal.cost:,.0f} {text(currency)} · {cover}</p>{evidence}"
+        f"<p><small>{text(signal.method)}. Examples: {examples}</small></p>"
     )

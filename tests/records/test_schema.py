@@ -40,6 +40,7 @@ def test_every_schema_is_published() -> None:
         "register.schema.json",
         "review.schema.json",
         "scoring.schema.json",
+        "sources.schema.json",
         "workflow.schema.json",
     ]
 

@@ -12,11 +12,25 @@ from tests.conftest import PROJECT
 REAL_EXPORT = (
     PROJECT.parent / "shared" / "data" / "servicenow-incident-event-log" / "incident_event_log.csv"
 )
-SERVICENOW_HEADER = (
-    "number,incident_state,reassignment_count,reopen_count,sys_mod_count,made_sla,opened_at,"
-    "category,subcategory,u_symptom,cmdb_ci,priority,assignment_group,problem_id,caused_by,"
-    "resolved_at,closed_at"
-).split(",")
+SERVICENOW_HEADER = [
+    "number",
+    "incident_state",
+    "reassignment_count",
+    "reopen_count",
+    "sys_mod_count",
+    "made_sla",
+    "opened_at",
+    "category",
+    "subcategory",
+    "u_symptom",
+    "cmdb_ci",
+    "priority",
+    "assignment_group",
+    "problem_id",
+    "caused_by",
+    "resolved_at",
+    "closed_at",
+]
 
 
 def servicenow_row(
