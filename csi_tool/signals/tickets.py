@@ -38,11 +38,8 @@ def load_tickets(connection: duckdb.DuckDBPyConnection, source: PreparedSource) 
     reader, parameters = _reader(source)
     try:
         header = [row[0] for row in run(connection, f"DESCRIBE SELECT * FROM {reader}", parameters)]
-        rows = int(run(connection, f"SELECT count(*) FROM {reader}", parameters)[0][0])
     except duckdb.Error as e:
         raise FindingsError([_read_finding(e, source)]) from e
-    if rows == 0:
-        raise FindingsError([Finding(source.shown, 1, 1, "", "has a header but no rows")])
     profile = source.profile
     mapped = {field: column for field, column in profile.columns.items() if column in header}
     absent = [f for f in REQUIRED if f not in mapped]
@@ -60,28 +57,64 @@ def load_tickets(connection: duckdb.DuckDBPyConnection, source: PreparedSource) 
                 )
             ]
         )
-    numbered = f"SELECT *, row_number() OVER () AS csi_row FROM {reader}"
-    order = (  # the last update wins; on a tie of the event order, the later row
-        f"TRY_CAST({_quoted(profile.event_order)} AS BIGINT) DESC NULLS LAST, csi_row DESC"
-        if profile.event_order
-        else "csi_row DESC"
-    )
-    latest = (
-        f"SELECT * FROM ({numbered}) QUALIFY row_number() OVER "
-        f"(PARTITION BY {_quoted(mapped['id'])} ORDER BY {order}) = 1"
-    )
+    rows = _latest_rows(connection, reader, parameters, mapped, profile, source)
     parameters = {**parameters, "formats": list(profile.date_formats)}
-    _refuse_unparsed_dates(connection, numbered, parameters, mapped, source)
+    _refuse_unparsed_dates(connection, parameters, mapped, source)
     fields = ", ".join(_expression(name, mapped, profile) for name in CANONICAL)
     run(
         connection,
-        f"CREATE TABLE {TABLE} AS SELECT {fields} FROM ({latest}) "
+        f"CREATE TABLE {TABLE} AS SELECT {fields} FROM {_LATEST} "
         f"WHERE {_quoted(mapped['id'])} IS NOT NULL",
         parameters,
     )
+    run(connection, f"DROP TABLE {_LATEST}")
     tickets = run(connection, f"SELECT count(*) FROM {TABLE}")[0][0]
     missing = tuple(name for name in CANONICAL if name not in mapped)
     return LoadedTickets(rows, int(tickets), missing)
+
+
+_LATEST = "csi_latest"  # each ticket's last row, as text, with its line in the export
+
+
+def _latest_rows(
+    connection: duckdb.DuckDBPyConnection,
+    reader: str,
+    parameters: dict[str, Any],
+    mapped: dict[str, str],
+    profile: Profile,
+    source: PreparedSource,
+) -> int:
+    """Read the export once: keep each ticket's last row (an event log's latest update; on a
+    tie of the event order, the later row); return how many rows the export has."""
+    columns = sorted({*mapped.values()})
+    # One grouped pass, not a window over every row: arg_max keeps one row per ticket in a
+    # hash table, where a window would sort the whole export. The key orders by the event
+    # order first (empty or not a number: lowest), then by the row.
+    order = (
+        f"coalesce(TRY_CAST({_quoted(profile.event_order)} AS BIGINT), {-(2**63)})"
+        if profile.event_order
+        else "0"
+    )
+    key = f"{{'order': {order}, 'row': csi_row}}"
+    projected = ", ".join(_quoted(c) for c in columns)
+    if profile.event_order and profile.event_order not in columns:
+        projected += f", {_quoted(profile.event_order)}"
+    packed = ", ".join(f"{_quoted(c)} := {_quoted(c)}" for c in columns)
+    try:
+        run(
+            connection,
+            f"CREATE TABLE {_LATEST} AS SELECT unnest(latest), csi_updates FROM ("
+            f"SELECT arg_max(struct_pack({packed}, csi_row := csi_row), {key}) AS latest, "
+            f"count(*) AS csi_updates FROM (SELECT {projected}, row_number() OVER () AS csi_row "
+            f"FROM {reader}) GROUP BY {_quoted(mapped['id'])})",
+            parameters,
+        )
+    except duckdb.Error as e:
+        raise FindingsError([_read_finding(e, source)]) from e
+    rows = run(connection, f"SELECT coalesce(sum(csi_updates), 0) FROM {_LATEST}")[0][0]
+    if rows == 0:
+        raise FindingsError([Finding(source.shown, 1, 1, "", "has a header but no rows")])
+    return int(rows)
 
 
 def _reader(source: PreparedSource) -> tuple[str, dict[str, Any]]:
@@ -137,11 +170,11 @@ def _expression(name: str, mapped: dict[str, str], profile: Profile) -> str:
 
 def _refuse_unparsed_dates(
     connection: duckdb.DuckDBPyConnection,
-    numbered: str,
     parameters: dict[str, Any],
     mapped: dict[str, str],
     source: PreparedSource,
 ) -> None:
+    """Every date csi will use parses, or the first rows that do not are findings."""
     findings = []
     tried = " or ".join(repr(f) for f in source.profile.date_formats)
     for name in DATES:
@@ -150,7 +183,7 @@ def _refuse_unparsed_dates(
         column = _quoted(mapped[name])
         bad = run(
             connection,
-            f"SELECT csi_row, {column} FROM ({numbered}) WHERE {column} IS NOT NULL "
+            f"SELECT csi_row, {column} FROM {_LATEST} WHERE {column} IS NOT NULL "
             f"AND NOT list_contains($nulls, {column}) "
             f"AND try_strptime({column}, $formats) IS NULL ORDER BY csi_row LIMIT 5",
             parameters,

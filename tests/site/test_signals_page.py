@@ -9,13 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import Result
+from playwright.sync_api import ViewportSize
 
 from tests.conftest import PROJECT
 from tests.signals.exports import SERVICENOW_HEADER, servicenow_row, sources_policy, write_csv
 from tests.site.browser import Watch, chromium, serve
 
 HOSTILE = "<img src=x onerror=window.__csi_pwned=1>Network"
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def _register(tmp_path: Path) -> Path:
