@@ -72,7 +72,7 @@ def signals(
     with register_lock(root):  # the new record's id is free when it is written
         policies, records = _register(root)
         results = find_signals(root, policies, records, source_name, first_day)
-        result, signal = find_signal(results, proposed)
+        result, signal = find_signal(results, proposed, records)
         [spec] = selected_sources(policies, result.name)
         fingerprint = data_fingerprint(spec, root)
         written = propose_record(root, policies, result, signal, fingerprint, today())

@@ -8,6 +8,7 @@ the name of an environment variable that the machine running csi sets.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -47,16 +48,19 @@ ColumnName = Annotated[
     StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$"),
     Field(description="A column of the export, exactly as its header writes it."),
 ]
-_SEGMENT = r"(?:[^\s\\/.][^\\/]*|\.[^\s\\/.][^\\/]*)"
 RelativeGlob = Annotated[
     str,
-    StringConstraints(pattern=rf"^{_SEGMENT}(?:/{_SEGMENT})*$", max_length=300),
+    StringConstraints(min_length=1, max_length=300, pattern=r"^[^\x00-\x1f\x7f]+$"),
     Field(description="A file or glob relative to the register root, e.g. `data/*.csv`."),
 ]
 EnvName = Annotated[
     str,
-    StringConstraints(pattern=r"^[A-Z_][A-Z0-9_]*$", max_length=80),
-    Field(description="An environment variable that holds the export's path or glob."),
+    # Only variables meant for csi: a pull request must not point a source at a credential
+    # file (or /proc/self/environ) through a variable the CI machine set for something else.
+    StringConstraints(pattern=r"^CSI_[A-Z0-9_]+$", max_length=80),
+    Field(
+        description="An environment variable, named CSI_…, that holds the export's path or glob."
+    ),
 ]
 Token = Annotated[str, StringConstraints(max_length=40, pattern=r"^[^\x00-\x1f\x7f]*$")]
 
@@ -107,7 +111,9 @@ class SourceSpec(PolicyModel):
     format: ExportFormat = Field(
         ExportFormat.CSV, strict=False, description="csv, parquet, jsonl or xlsx."
     )
-    delimiter: Token = Field(",", min_length=1, description="CSV: the field delimiter.")
+    delimiter: Annotated[str, StringConstraints(min_length=1, max_length=1)] = Field(
+        ",", description="CSV: the field delimiter, one character (`\\t` for a tab)."
+    )
     encoding: Token = Field("utf-8", min_length=1, description="CSV: the text encoding.")
     profile: ProfileName = Field(
         strict=False, description="servicenow, jira-service-management or generic."
@@ -153,6 +159,12 @@ class SignalSettings(PolicyModel):
     reassignment_threshold: int = Field(
         3, ge=1, le=100, description="Passes between groups that count as ping-pong."
     )
+    trend_min_days: int = Field(
+        14,
+        ge=2,
+        le=3650,
+        description="Shortest period (days) whose halves are compared for rising volumes.",
+    )
     min_linked: int = Field(
         3, ge=1, le=1_000_000, description="Incidents linked to one problem or change reported."
     )
@@ -169,6 +181,18 @@ class SourcesPolicy(PolicyModel):
     )
 
 
+# What DuckDB's strptime reads (its own %g, milliseconds, and %n, nanoseconds, included).
+_DIRECTIVE = re.compile(r"%-?.?")
+_KNOWN_DIRECTIVES = {
+    f"%{flag}{letter}" for flag in ("", "-") for letter in "aAwdbBhmyYHIpMSfgnzZjUWcxX"
+} | {"%%"}
+
+
+def _escapes(path: str) -> bool:
+    parts = path.replace("\\", "/").split("/")
+    return path.startswith(("/", "\\")) or ".." in parts or (len(path) > 1 and path[1] == ":")
+
+
 def sources_problems(policy: SourcesPolicy) -> Iterator[PolicyProblem]:
     """Names used twice, locations missing or doubled, generic profiles without a mapping."""
     seen: set[str] = set()
@@ -180,6 +204,20 @@ def sources_problems(policy: SourcesPolicy) -> Iterator[PolicyProblem]:
             yield PolicyProblem(
                 ("sources", i), "give exactly one of path (in the repository) or env"
             )
+        if source.path is not None and _escapes(source.path):
+            yield PolicyProblem(
+                ("sources", i, "path"),
+                "must stay inside the register (no leading / or \\, no .. folder); declare "
+                "an export kept elsewhere with env",
+            )
+        for j, date_format in enumerate(source.date_formats):
+            unknown = [m for m in _DIRECTIVE.findall(date_format) if m not in _KNOWN_DIRECTIVES]
+            if unknown:
+                yield PolicyProblem(
+                    ("sources", i, "date_formats", j),
+                    f"{(unknown or ['%'])[0]!r} is not a date directive csi reads; use "
+                    "%Y %m %d %H %M %S %f %y %b %B %a %A %p %I %j %z %Z (and %-d style)",
+                )
         if source.profile is ProfileName.GENERIC:
             absent = [f for f in ("id", "opened_at", "state") if f not in source.columns]
             if absent:

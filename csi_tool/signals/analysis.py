@@ -64,6 +64,7 @@ class Scope:
     median_hours: float
     overall: Group
     undated: int  # tickets without an opening date, left out of every figure
+    resolved_before_opened: int  # data errors, left out of resolution times
 
 
 def scope_tickets(
@@ -90,16 +91,25 @@ def scope_tickets(
         },
     )
     undated = run(connection, "SELECT count(*) FROM tickets WHERE opened_at IS NULL")[0][0]
-    start, end, median = run(
+    start, end, median, backwards = run(
         connection,
-        f"SELECT min(opened_at), max(opened_at), median(resolution_hours) FROM {SCOPE}",
+        f"SELECT min(opened_at), max(opened_at), median(resolution_hours), "
+        f"count(*) FILTER (WHERE resolved_at < opened_at) FROM {SCOPE}",
     )[0]
     if start is None:
         return None
     midpoint = start + (end - start) / 2
     parameters = condition_parameters(settings, midpoint, float(median or 0.0))
     [overall] = _groups(connection, "'all'", "all", parameters)
-    return Scope(start.date(), end.date(), midpoint, float(median or 0.0), overall, int(undated))
+    return Scope(
+        start.date(),
+        end.date(),
+        midpoint,
+        float(median or 0.0),
+        overall,
+        int(undated),
+        int(backwards),
+    )
 
 
 def field_groups(

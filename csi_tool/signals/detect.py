@@ -9,6 +9,8 @@ accident, both Bonferroni-corrected over every group compared.
 
 from __future__ import annotations
 
+import unicodedata
+
 from csi_tool.policies.sources import HandlingCost, SignalSettings
 from csi_tool.signals.analysis import Group, Scope
 from csi_tool.signals.signal import ProposedMetric, Signal, SignalKind, signal_id
@@ -54,7 +56,7 @@ _RATES = {
         "Tickets passed on {threshold} or more times",
     ),
     SignalKind.SLOW_RESOLUTION: (
-        "took longer than the median of all tickets ({median:.1f} h)",
+        "took longer than {median:.1f} h, the median of all tickets",
         "slow_resolution_rate",
         "Tickets resolved slower than {median:.1f} h",
     ),
@@ -89,6 +91,8 @@ def detect_signals(
             signal = _rate(source, scope, group, kind, len(known), settings, cost)
             if signal is not None:
                 signals.append(signal)
+    if (scope.end - scope.start).days + 1 < settings.trend_min_days:
+        return signals  # halves of a few days compare mornings with afternoons
     for group in tested:
         signal = _rise(source, scope, group, len(tested), settings, cost)
         if signal is not None:
@@ -98,7 +102,7 @@ def detect_signals(
 
 def _cluster(source: str, scope: Scope, group: Group, cost: HandlingCost) -> Signal:
     share = group.tickets / scope.overall.tickets
-    label = f"{LABELS[group.field]} {group.value}"
+    label = _label(group)
     evidence = [
         f"{group.tickets} of {scope.overall.tickets} tickets ({share:.1%}) opened "
         f"{_period(scope)} had {group.field} {group.value!r}.",
@@ -115,14 +119,14 @@ def _cluster(source: str, scope: Scope, group: Group, cost: HandlingCost) -> Sig
         evidence,
         "count and share of all tickets",
         group.hours * cost.hourly_rate,
-        _per_month(group, scope, label),
+        _per_period(group, scope, label),
     )
 
 
 def _linked(
     source: str, scope: Scope, group: Group, kind: SignalKind, cost: HandlingCost
 ) -> Signal:
-    label = f"{LABELS[group.field]} {group.value}"
+    label = _label(group)
     verb = "is linked to" if kind is SignalKind.PROBLEM else "caused"
     evidence = [f"{label} {verb} {group.tickets} tickets opened {_period(scope)}."]
     evidence += _resolution_line(group, scope)
@@ -137,7 +141,7 @@ def _linked(
         evidence,
         f"tickets whose {group.field} is {group.value!r}",
         group.hours * cost.hourly_rate,
-        _per_month(group, scope, label),
+        _per_period(group, scope, label),
     )
 
 
@@ -160,7 +164,7 @@ def _rate(
         return None
     words = {"threshold": settings.reassignment_threshold, "median": scope.median_hours}
     did, key, name = (text.format(**words) for text in _RATES[kind])
-    label = f"{LABELS[group.field]} {group.value}"
+    label = _label(group)
     level = f"{settings.confidence:.0%}"
     evidence = [
         f"{counts.hit} of {counts.known} tickets with {group.field} {group.value!r} {did} "
@@ -175,7 +179,7 @@ def _rate(
         kind,
         scope,
         group,
-        f"{label}: {interval.rate:.1%} {did.split(' (')[0]}, against {rest:.1%} elsewhere",
+        f"{label}: {interval.rate:.1%} {did.split(',')[0]}, against {rest:.1%} elsewhere",
         counts.hit,
         {
             "rate": round(interval.rate, 4),
@@ -206,38 +210,56 @@ def _rise(
     settings: SignalSettings,
     cost: HandlingCost,
 ) -> Signal | None:
+    """A group whose share of tickets grew between the halves of the period: compared with
+    all tickets, so a period that rises as a whole (more users, a truncated export) flags
+    only the groups that rise faster than everything else."""
     later = group.counts["later"].hit
     earlier = group.tickets - later
-    p_value = rise_p_value(earlier, later)
-    if later <= earlier or not significant(p_value, settings.confidence, comparisons):
+    all_later = scope.overall.counts["later"].hit
+    all_earlier = scope.overall.tickets - all_later
+    if not all_earlier or not all_later:
         return None
-    label = f"{LABELS[group.field]} {group.value}"
+    expected_share = all_later / scope.overall.tickets
+    p_value = rise_p_value(earlier, later, expected_share)
+    if later <= group.tickets * expected_share:
+        return None
+    if not significant(p_value, settings.confidence, comparisons):
+        return None
+    label = _label(group)
     middle = scope.midpoint.date()
-    growth = (later - earlier) / earlier if earlier else float("inf")
+    before, after = earlier / all_earlier, later / all_later
     evidence = [
-        f"{earlier} tickets with {group.field} {group.value!r} opened {scope.start} to "
-        f"{middle}, then {later} from {middle} to {scope.end} "
-        f"({'+' + format(growth, '.0%') if earlier else 'from none'}; p = {p_value:.2g}).",
+        f"{earlier} of {all_earlier} tickets opened {scope.start} to {middle} had "
+        f"{group.field} {group.value!r} ({before:.1%}), then {later} of {all_later} from "
+        f"{middle} to {scope.end} ({after:.1%}; p = {p_value:.2g}).",
     ]
-    half_months = max((scope.end - scope.start).days + 1, 1) / 2 / _DAYS_PER_MONTH
     hours_each = group.hours / group.tickets
+    excess = later - group.tickets * expected_share  # beyond what the whole's rise explains
+    unit, per = _rate_unit(scope, halves=True)
     return _signal(
         source,
         SignalKind.RISING_VOLUME,
         scope,
         group,
-        f"{label}: {earlier} → {later} tickets between the halves of the period",
+        f"{label}: {before:.1%} → {after:.1%} of all tickets between the halves of the period",
         later,
-        {"earlier": earlier, "later": later, "p_value": float(f"{p_value:.3g}")},
+        {
+            "earlier": earlier,
+            "later": later,
+            "share_earlier": round(before, 4),
+            "share_later": round(after, 4),
+            "p_value": float(f"{p_value:.3g}"),
+        },
         evidence,
         f"{RISE}, Bonferroni-corrected over {comparisons} groups at {settings.confidence:.0%}",
-        (later - earlier) * hours_each * cost.hourly_rate,
+        excess * hours_each * cost.hourly_rate,
         ProposedMetric(
-            "tickets_per_month",
-            f"Tickets per month ({label})",
-            "tickets/month",
-            round(later / half_months, 1),
-            f"tickets with {group.field} {group.value!r} opened {middle} to {scope.end}, per month",
+            f"tickets_per_{unit}",
+            f"Tickets per {unit} ({label})",
+            f"tickets/{unit}",
+            round(later / per, 1),
+            f"tickets with {group.field} {group.value!r} opened {middle} to {scope.end}, "
+            f"per {unit}",
         ),
     )
 
@@ -261,7 +283,7 @@ def _signal(
         source=source,
         field=group.field,
         value=group.value,
-        headline=headline,
+        headline=printable(headline),
         period=(scope.start, scope.end),
         tickets=group.tickets,
         affected=affected,
@@ -274,15 +296,40 @@ def _signal(
     )
 
 
-def _per_month(group: Group, scope: Scope, label: str) -> ProposedMetric:
-    months = max((scope.end - scope.start).days + 1, 1) / _DAYS_PER_MONTH
+def _per_period(group: Group, scope: Scope, label: str) -> ProposedMetric:
+    unit, per = _rate_unit(scope)
     return ProposedMetric(
-        "tickets_per_month",
-        f"Tickets per month ({label})",
-        "tickets/month",
-        round(group.tickets / months, 1),
-        f"tickets with {group.field} {group.value!r} opened {_period(scope)}, per month",
+        f"tickets_per_{unit}",
+        f"Tickets per {unit} ({label})",
+        f"tickets/{unit}",
+        round(group.tickets / per, 1),
+        f"tickets with {group.field} {group.value!r} opened {_period(scope)}, per {unit}",
     )
+
+
+def _rate_unit(scope: Scope, halves: bool = False) -> tuple[str, float]:
+    """A unit the period can measure without extrapolating far, and how many of it the
+    period (or its half) spans: a few days of data never become a monthly figure."""
+    days = ((scope.end - scope.start).days + 1) / (2 if halves else 1)
+    if days < 14:
+        return "day", days
+    if days < 90:
+        return "week", days / 7
+    return "month", days / _DAYS_PER_MONTH
+
+
+def printable(text: str) -> str:
+    """Text on one line without control or formatting characters (an ESC, a right-to-left
+    override): export values reach titles and terminals."""
+    kept = "".join(c if unicodedata.category(c) not in ("Cc", "Cf") else " " for c in text)
+    return " ".join(kept.split())
+
+
+def _label(group: Group) -> str:
+    """`Category Network`, but `Category 45` rather than `Category Category 45`."""
+    value = printable(group.value)
+    name = LABELS[group.field]
+    return value if value.lower().startswith(name.split()[0].lower()) else f"{name} {value}"
 
 
 def _resolution_line(group: Group, scope: Scope) -> list[str]:

@@ -100,6 +100,21 @@ def _one_source(
     references: list[tuple[str, str, str]],
     environ: Mapping[str, str],
 ) -> SourceSignals:
+    try:
+        return _analysed(root, policies, spec, since, references, environ)
+    except duckdb.Error as e:  # what the policy's values make of a query: a finding, no crash
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise ConfigError(f"source {spec.name!r}: the export could not be analysed: {first}") from e
+
+
+def _analysed(
+    root: Path,
+    policies: Policies,
+    spec: SourceSpec,
+    since: dt.date | None,
+    references: list[tuple[str, str, str]],
+    environ: Mapping[str, str],
+) -> SourceSignals:
     settings = policies.sources.signals
     with prepared_source(spec, root, environ) as prepared, sandboxed(prepared.files) as engine:
         loaded = load_tickets(engine, prepared)
@@ -126,16 +141,21 @@ def _one_source(
 
 
 def _references(records: Iterable[Record]) -> Iterable[tuple[str, str, str]]:
-    """(record id, kind, value) for every incident, problem and signal a record names."""
+    """(record id, kind, value) for every incident, problem and signal a record names.
+
+    A record that names its signal covers that signal only: its incidents are the signal's
+    examples, and would otherwise mark every cluster they also fall in as covered.
+    """
     for record in records:
         if record.source is None:
+            continue
+        if record.source.signal is not None:
+            yield record.id, "signal", record.source.signal
             continue
         for incident in record.source.references.incidents:
             yield record.id, "incident", incident
         for problem in record.source.references.problems:
             yield record.id, "problem", problem
-        if record.source.signal is not None:
-            yield record.id, "signal", record.source.signal
 
 
 def _covering_records(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -17,9 +18,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from csi_tool.errors import ConfigError
 from csi_tool.fields import SourceKind
 from csi_tool.policies.policy_set import Policies
-from csi_tool.records.models import TITLE_MAX_LENGTH
+from csi_tool.records.models import TITLE_MAX_LENGTH, Record
 from csi_tool.records.new import NewRecord, next_record_id, write_new_record
-from csi_tool.signals.detect import LABELS
+from csi_tool.signals.detect import LABELS, printable
 from csi_tool.signals.finder import SourceSignals
 from csi_tool.signals.signal import Signal, SignalKind
 
@@ -36,8 +37,17 @@ _TITLES = {
 _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/#-]*$")  # fields.Reference's pattern
 
 
-def find_signal(results: list[SourceSignals], signal_id: str) -> tuple[SourceSignals, Signal]:
-    """The signal with this id, and its source; a clear error when no source has it."""
+def find_signal(
+    results: list[SourceSignals], signal_id: str, records: Iterable[Record]
+) -> tuple[SourceSignals, Signal]:
+    """The signal with this id, and its source; a clear error when no source has it, or when
+    a record already came from it (proposing twice would make two records of one signal)."""
+    named = [r.id for r in records if r.source is not None and r.source.signal == signal_id]
+    if named:
+        raise ConfigError(
+            f"{signal_id} is already the signal of {', '.join(named)}; improve that record "
+            "instead of drafting another"
+        )
     for result in results:
         for signal in result.signals:
             if signal.id == signal_id:
@@ -57,18 +67,20 @@ def propose_record(
     today: dt.date,
 ) -> NewRecord:
     """Write a new record in the initial state drafted from `signal`."""
-    label = _one_line(f"{LABELS[signal.field]} {signal.value}")
+    label = printable(f"{LABELS[signal.field]} {signal.value}")
+    if printable(signal.value).lower().startswith(LABELS[signal.field].split()[0].lower()):
+        label = printable(signal.value)  # `Category 45`, not `Category Category 45`
     tree = CommentedMap()
     tree["schema_version"] = 2
     tree["id"] = next_record_id(root, policies.register.id)
     tree["title"] = _shortened(_TITLES[signal.kind].format(label=label), TITLE_MAX_LENGTH)
     tree["created"] = today
     if signal.field == "service":
-        tree["service"] = _shortened(_one_line(signal.value), 300)
+        tree["service"] = _shortened(printable(signal.value), 300)
     tree["status"] = policies.workflow.initial
     tree["source"] = _source(result, signal)
     current = CommentedMap()
-    current["summary"] = _one_line(signal.headline) + "."
+    current["summary"] = printable(signal.headline) + "."
     current["evidence"] = CommentedSeq([*signal.evidence, f"Method: {signal.method}."])
     tree["current_state"] = current
     tree["metrics"] = CommentedSeq([_metric(result, signal, fingerprint)])
@@ -81,13 +93,19 @@ def _source(result: SourceSignals, signal: Signal) -> CommentedMap:
     references = CommentedMap()
     incidents = [ticket for ticket in signal.examples if _REFERENCE.match(ticket)]
     references["incidents"] = CommentedSeq(incidents)
+    note = (
+        f"Found by csi signals in source {result.name} ({result.shown}), tickets opened "
+        f"{signal.period[0]} to {signal.period[1]}"
+    )
     if signal.kind is SignalKind.PROBLEM and _REFERENCE.match(signal.value):
         references["problems"] = CommentedSeq([signal.value])
+    elif signal.kind is SignalKind.PROBLEM:  # an id a reference cannot hold is kept in words
+        note += f"; the problem is {printable(signal.value)!r}"
+    unnamed = [t for t in signal.examples if not _REFERENCE.match(t)]
+    if unnamed:
+        note += f"; example tickets {', '.join(repr(printable(t)) for t in unnamed)}"
     source["references"] = references
-    source["note"] = (
-        f"Found by csi signals in source {result.name} ({result.shown}), tickets opened "
-        f"{signal.period[0]} to {signal.period[1]}; example tickets above."
-    )
+    source["note"] = note + "."
     source["signal"] = signal.id
     return source
 
@@ -95,7 +113,7 @@ def _source(result: SourceSignals, signal: Signal) -> CommentedMap:
 def _metric(result: SourceSignals, signal: Signal, fingerprint: str) -> CommentedMap:
     metric = CommentedMap()
     metric["key"] = signal.metric.key
-    metric["name"] = _shortened(_one_line(signal.metric.name), 300)
+    metric["name"] = _shortened(printable(signal.metric.name), 300)
     metric["kind"] = "lagging"
     metric["unit"] = signal.metric.unit
     metric["direction"] = "decrease"
@@ -109,10 +127,6 @@ def _metric(result: SourceSignals, signal: Signal, fingerprint: str) -> Commente
     if signal.metric.unit != "%":
         metric["minimum"] = 0
     return metric
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _shortened(text: str, limit: int) -> str:

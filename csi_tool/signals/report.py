@@ -38,6 +38,7 @@ def source_payload(result: SourceSignals) -> dict[str, Any]:
         "period": [scope.start.isoformat(), scope.end.isoformat()] if scope else None,
         "tickets_in_period": scope.overall.tickets if scope else 0,
         "tickets_without_opening_date": scope.undated if scope else 0,
+        "tickets_resolved_before_opened": scope.resolved_before_opened if scope else 0,
         "currency": result.currency,
         "signals": [signal_payload(s) for s in result.signals],
     }
@@ -87,13 +88,21 @@ def _text(result: SourceSignals, limit: int | None) -> str:
     lines = [_heading(result)]
     if result.loaded.missing_fields:
         lines.append(f"  (the export has no {', '.join(result.loaded.missing_fields)})")
+    scope = result.scope
+    if scope and scope.undated:
+        lines.append(f"  ({scope.undated} ticket(s) without an opening date are left out)")
+    if scope and scope.resolved_before_opened:
+        lines.append(
+            f"  ({scope.resolved_before_opened} ticket(s) resolved before they opened are "
+            "left out of resolution times)"
+        )
     shown = result.signals[:limit] if limit else result.signals
     for rank, signal in enumerate(shown, start=1):
         cover = f"covered by {', '.join(signal.covered_by)}" if signal.covered else "NOT COVERED"
         lines += [
             "",
             f"{rank:>3}. {signal.id}  {signal.headline}",
-            f"     {signal.kind.value} · cost {signal.cost:,.1f} {result.currency} · {cover}",
+            f"     {signal.kind.value} · cost {signal.cost:,.0f} {result.currency} · {cover}",
             *(f"     {line}" for line in signal.evidence),
             f"     method: {signal.method}",
             f"     examples: {', '.join(signal.examples)}",
@@ -115,6 +124,6 @@ def _markdown(result: SourceSignals, limit: int | None) -> str:
         cover = ", ".join(md_code(r) for r in signal.covered_by) or "**not covered**"
         lines.append(
             f"| {rank} | {md_code(signal.id)} | {md_inline(signal.headline)} | "
-            f"{signal.cost:,.1f} {md_inline(result.currency)} | {cover} |"
+            f"{signal.cost:,.0f} {md_inline(result.currency)} | {cover} |"
         )
     return "\n".join(lines) + "\n"

@@ -39,8 +39,10 @@ class PreparedSource:
     format: ExportFormat
     delimiter: str
     encoding: str
-    header: tuple[str, ...]
+    header: tuple[str, ...]  # CSV only: typed formats name their columns in the engine
     profile: Profile
+    named_columns: tuple[str, ...]  # columns the source itself names: they must exist
+    names: dict[str, str]  # each file the engine reads → how findings name it
 
 
 def source_files(spec: SourceSpec, root: Path, environ: Mapping[str, str]) -> list[Path]:
@@ -52,7 +54,9 @@ def source_files(spec: SourceSpec, root: Path, environ: Mapping[str, str]) -> li
                 f"source {spec.name!r}: the environment variable {spec.env} is not set; "
                 "set it to the export's path"
             )
-        pattern, where = str(Path(location).expanduser()), f"${spec.env} ({location})"
+        # the variable's value is never shown: it is the machine's business, and a policy
+        # naming the wrong variable must not print it
+        pattern, where = str(Path(location).expanduser()), f"the path in ${spec.env}"
     else:
         assert spec.path is not None  # the policy's own check
         pattern, where = str(root / spec.path), spec.path
@@ -77,23 +81,42 @@ def prepared_source(
     spec: SourceSpec, root: Path, environ: Mapping[str, str] = os.environ
 ) -> Iterator[PreparedSource]:
     """The source ready for the engine; converted copies live until the block ends."""
-    files = source_files(spec, root, environ)
-    # an export outside the repository is named by its variable: the machine's path is private
-    shown = str(files[0].relative_to(root)) if spec.path else f"${spec.env}/{files[0].name}"
+    originals = source_files(spec, root, environ)
+    shown = {path: _shown(path, spec, root) for path in originals}
     with tempfile.TemporaryDirectory(prefix="csi-source-") as scratch:
         fmt, encoding = spec.format, spec.encoding.lower().replace("_", "-")
+        files = list(originals)
         if fmt is ExportFormat.XLSX:
-            files = [_xlsx_as_csv(path, Path(scratch), shown) for path in files]
+            files = [_xlsx_as_csv(path, Path(scratch), shown[path]) for path in originals]
             fmt, encoding = ExportFormat.CSV, "utf-8"
         elif fmt is ExportFormat.CSV and encoding not in NATIVE_ENCODINGS:
-            files = [_transcoded(path, Path(scratch), encoding, shown) for path in files]
+            files = [_transcoded(p, Path(scratch), encoding, shown[p]) for p in originals]
             encoding = "utf-8"
-        header = _header(files, fmt, spec.delimiter, encoding, shown)
+        # findings name the export as the user knows it, also when csi reads a converted copy
+        names = {str(f): shown[o] for f, o in zip(files, originals, strict=True)}
+        header = _header(files, fmt, spec.delimiter, encoding, names)
         profile = _profile(spec, typed=spec.format in (ExportFormat.PARQUET, ExportFormat.XLSX))
-        _refuse_unknown_columns(spec, header, shown)
+        named = [*spec.columns.values()]
+        if spec.event_log:
+            named.append(spec.event_log.latest_by)
         yield PreparedSource(
-            spec.name, tuple(files), shown, fmt, spec.delimiter, encoding, tuple(header), profile
+            spec.name,
+            tuple(files),
+            shown[originals[0]],
+            fmt,
+            spec.delimiter,
+            encoding,
+            tuple(header),
+            profile,
+            tuple(named),
+            names,
         )
+
+
+def _shown(path: Path, spec: SourceSpec, root: Path) -> str:
+    """How output names an export file: relative to the register, or by its variable (the
+    machine's own path stays private)."""
+    return path.relative_to(root).as_posix() if spec.path else f"${spec.env}/{path.name}"
 
 
 def _profile(spec: SourceSpec, typed: bool) -> Profile:
@@ -114,35 +137,16 @@ def _profile(spec: SourceSpec, typed: bool) -> Profile:
     )
 
 
-def _refuse_unknown_columns(spec: SourceSpec, header: list[str], shown: str) -> None:
-    named = [*spec.columns.values()]
-    if spec.event_log:
-        named.append(spec.event_log.latest_by)
-    absent = [column for column in named if column not in header]
-    if absent:
-        raise FindingsError(
-            [
-                Finding(
-                    shown,
-                    1,
-                    1,
-                    "",
-                    f"source {spec.name!r} names the column(s) {', '.join(map(repr, absent))}; "
-                    f"the header has: {', '.join(header)}",
-                )
-            ]
-        )
-
-
 def _header(
-    files: list[Path], fmt: ExportFormat, delimiter: str, encoding: str, shown: str
+    files: list[Path], fmt: ExportFormat, delimiter: str, encoding: str, names: dict[str, str]
 ) -> list[str]:
     """The first file's column names; every other file must have the same."""
-    headers = [_one_header(path, fmt, delimiter, encoding, shown) for path in files]
+    headers = [_one_header(p, fmt, delimiter, encoding, names[str(p)]) for p in files]
     for path, header in zip(files[1:], headers[1:], strict=True):
         if header != headers[0]:
+            first = names[str(files[0])]
             raise FindingsError(
-                [Finding(str(path), 1, 1, "", f"its header differs from {shown}'s")]
+                [Finding(names[str(path)], 1, 1, "", f"its header differs from {first}'s")]
             )
     return headers[0]
 
@@ -152,37 +156,42 @@ def _one_header(
 ) -> list[str]:
     if fmt is not ExportFormat.CSV:
         return []  # typed formats carry their own names; the engine reads them
-    python_encoding = "utf-8-sig" if encoding == "utf-8" else encoding
     try:
-        with path.open(encoding=python_encoding, newline="") as stream:
-            first = next(csv.reader(stream, delimiter=delimiter), None)
+        if encoding == "utf-16":  # its line ends are two bytes: read it as text
+            with path.open(encoding=encoding, newline="") as stream:
+                line = stream.readline()
+        else:  # the first line only, so a bad byte further down is not blamed on line 1
+            with path.open("rb") as stream:
+                line = stream.readline().decode("utf-8-sig" if encoding == "utf-8" else encoding)
     except UnicodeDecodeError as e:
         raise FindingsError(
             [Finding(shown, 1, 1, "", f"is not {encoding} text ({e.reason}); set its encoding")]
         ) from e
+    first = next(csv.reader([line], delimiter=delimiter), None)
     if not first or not any(name.strip() for name in first):
         raise FindingsError([Finding(shown, 1, 1, "", "is empty: no header, no tickets")])
     return first
 
 
 def _transcoded(path: Path, scratch: Path, encoding: str, shown: str) -> Path:
-    """A UTF-8 copy of a CSV in an encoding DuckDB does not read itself (cp1252, say)."""
+    """A UTF-8 copy of a CSV in an encoding DuckDB does not read itself (cp1252, say).
+
+    Read line by line as bytes (the encodings this serves never put a newline byte inside a
+    character), so a byte the encoding cannot decode is named at its own line.
+    """
     try:
         codecs.lookup(encoding)
     except LookupError as e:
         raise ConfigError(f"{shown}: {encoding!r} is not a text encoding Python knows") from e
     target = scratch / f"{len(list(scratch.iterdir()))}-{path.stem}.csv"
-    line = 1
+    line = 0
     try:
-        with (
-            path.open(encoding=encoding, newline="") as source,
-            target.open("w", encoding="utf-8", newline="") as out,
-        ):
-            for line, text in enumerate(source, start=1):  # noqa: B007 (kept for the finding)
-                out.write(text)
+        with path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as out:
+            for line, raw in enumerate(source, start=1):  # noqa: B007 (kept for the finding)
+                out.write(raw.decode(encoding))
     except UnicodeDecodeError as e:
         raise FindingsError(
-            [Finding(shown, line + 1, 1, "", f"is not {encoding} text ({e.reason})")]
+            [Finding(shown, line, 1, "", f"is not {encoding} text ({e.reason})")]
         ) from e
     return target
 

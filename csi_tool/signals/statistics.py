@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from statistics import NormalDist
 
 WILSON = "Wilson score interval"
-RISE = "exact binomial test of the later half's share (Poisson rates, equal periods)"
+RISE = "exact binomial test of the later half's share against all tickets' later share"
 # Above this many tickets the binomial tail is summed by its normal approximation instead.
 _EXACT_LIMIT = 2_000
 
@@ -42,21 +42,23 @@ def wilson_interval(successes: int, trials: int, confidence: float, comparisons:
     return Interval(p, low, high)
 
 
-def rise_p_value(earlier: int, later: int) -> float:
-    """One-sided p-value that the later of two equal periods has at least `later` tickets by
-    chance, when both periods share one rate (later ~ Binomial(earlier + later, ½))."""
+def rise_p_value(earlier: int, later: int, expected_share: float = 0.5) -> float:
+    """One-sided p-value of at least `later` of `earlier + later` tickets falling in the later
+    half by chance, when a group's tickets fall there as often as all tickets do
+    (later ~ Binomial(earlier + later, expected_share))."""
     n = earlier + later
-    if n == 0:
+    if n == 0 or expected_share >= 1:
         return 1.0
+    if expected_share <= 0:
+        return 0.0 if later > 0 else 1.0
     if n > _EXACT_LIMIT:
-        z = (later - 0.5 - n / 2) / math.sqrt(n / 4)  # with continuity correction
-        return 1 - NormalDist().cdf(z)
-    log_half = n * math.log(0.5)
+        mean, spread = n * expected_share, math.sqrt(n * expected_share * (1 - expected_share))
+        return 1 - NormalDist().cdf((later - 0.5 - mean) / spread)  # continuity-corrected
+    log_p, log_q = math.log(expected_share), math.log1p(-expected_share)
     total = 0.0
     for k in range(later, n + 1):
-        total += math.exp(
-            math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1) + log_half
-        )
+        log_choose = math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+        total += math.exp(log_choose + k * log_p + (n - k) * log_q)
     return min(1.0, total)
 
 

@@ -40,6 +40,7 @@ def load_tickets(connection: duckdb.DuckDBPyConnection, source: PreparedSource) 
         header = [row[0] for row in run(connection, f"DESCRIBE SELECT * FROM {reader}", parameters)]
     except duckdb.Error as e:
         raise FindingsError([_read_finding(e, source)]) from e
+    _refuse_unknown_columns(source, header)
     profile = source.profile
     mapped = {field: column for field, column in profile.columns.items() if column in header}
     absent = [f for f in REQUIRED if f not in mapped]
@@ -71,6 +72,24 @@ def load_tickets(connection: duckdb.DuckDBPyConnection, source: PreparedSource) 
     tickets = run(connection, f"SELECT count(*) FROM {TABLE}")[0][0]
     missing = tuple(name for name in CANONICAL if name not in mapped)
     return LoadedTickets(rows, int(tickets), missing)
+
+
+def _refuse_unknown_columns(source: PreparedSource, header: list[str]) -> None:
+    """A column the source names itself must be in the export; say which ones are."""
+    absent = [column for column in source.named_columns if column not in header]
+    if absent:
+        raise FindingsError(
+            [
+                Finding(
+                    source.shown,
+                    1,
+                    1,
+                    "",
+                    f"source {source.name!r} names the column(s) "
+                    f"{', '.join(map(repr, absent))}; the header has: {', '.join(header)}",
+                )
+            ]
+        )
 
 
 _LATEST = "csi_latest"  # each ticket's last row, as text, with its line in the export
@@ -152,8 +171,9 @@ def _expression(name: str, mapped: dict[str, str], profile: Profile) -> str:
     """The SQL for one canonical field (values compared with the null tokens first)."""
     if name not in mapped:
         return f"NULL AS {name}"
-    raw = _quoted(mapped[name])
-    column = f"(CASE WHEN list_contains($nulls, {raw}) THEN NULL ELSE {raw} END)"
+    # surrounding blanks dropped, and a blank or null token is no value at all
+    raw = f"trim({_quoted(mapped[name])})"
+    column = f"(CASE WHEN {raw} = '' OR list_contains($nulls, {raw}) THEN NULL ELSE {raw} END)"
     if name in DATES:
         return f"try_strptime({column}, $formats) AS {name}"
     if name in COUNTS:
@@ -205,22 +225,27 @@ def _refuse_unparsed_dates(
 
 _CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
 _CSV_FILE = re.compile(r"^\s*file = (.+)$", re.MULTILINE)
+# What DuckDB says is wrong with a row, as opposed to the row it quotes.
+_REASONS = re.compile(
+    r"Expected Number of Columns.*|Value with unterminated quote.*|Invalid unicode.*"
+    r"|Maximum line size.*",
+    re.IGNORECASE,
+)
 
 
 def _read_finding(error: duckdb.Error, source: PreparedSource) -> Finding:
-    """DuckDB's reading error as a finding at its line, in a sentence rather than a report."""
+    """DuckDB's reading error as a finding at its file and line, in a sentence."""
     text = str(error)
+    file = _CSV_FILE.search(text)
+    shown = source.names.get(file.group(1).strip(), source.shown) if file else source.shown
     line = _CSV_LINE.search(text)
     if line is None:
-        return Finding(source.shown, 1, 1, "", f"cannot be read as {source.format}: {_first(text)}")
-    lines = [part.strip() for part in text.splitlines()]
-    original = next((i for i, p in enumerate(lines) if p.startswith("Original Line")), 0)
-    reason = next((p for p in lines[original + 1 :] if p), "malformed row")
-    if "unicode" in reason.lower():
+        return Finding(shown, 1, 1, "", f"cannot be read as {source.format}: {_first(text)}")
+    reasons = [m.group(0).strip() for m in map(_REASONS.match, text.splitlines()[2:]) if m]
+    reason = reasons[0].rstrip(".") if reasons else "a malformed row: it cannot be read as CSV"
+    if reason.lower().startswith("invalid unicode"):
         reason = f"is not {source.encoding} text; set the source's encoding"
-    file = _CSV_FILE.search(text)
-    shown = source.shown if file is None or len(source.files) == 1 else file.group(1).strip()
-    return Finding(shown, int(line.group(1)), 1, "", reason.rstrip("."))
+    return Finding(shown, int(line.group(1)), 1, "", reason)
 
 
 def _quoted(identifier: str | None) -> str:

@@ -84,9 +84,11 @@ def test_propose_drafts_a_valid_record_with_a_baseline_from_the_data(
     assert run_csi(data_root, "validate").exit_code == 0
     after = {s["id"]: s["covered_by"] for s in _signals(run_csi, data_root)}
     assert after[breach["id"]] == ["CSI-0002"]
+    before = tree_digest(data_root)
     again = run_csi(data_root, "signals", "--propose", str(breach["id"]))
-    assert again.stdout.strip() == "register/CSI-0003.yaml"
-    assert f"{breach['id']} is already covered by CSI-0002" in again.stderr
+    assert again.exit_code == 2  # one signal, one record: a second draft is refused
+    assert f"{breach['id']} is already the signal of CSI-0002" in again.stderr
+    assert tree_digest(data_root) == before
 
 
 def test_a_signal_that_is_not_in_the_data_writes_nothing(

@@ -111,7 +111,7 @@ def test_the_known_opportunities_are_found_and_nothing_else(data_root: Path) -> 
     [rise] = _by_kind(result, SignalKind.RISING_VOLUME)
     assert (rise.figures["earlier"], rise.figures["later"]) == (2, 20)
     [problem] = _by_kind(result, SignalKind.PROBLEM)
-    assert problem.tickets == 5 and problem.metric.key == "tickets_per_month"
+    assert problem.tickets == 5 and problem.metric.key == "tickets_per_week"
 
 
 def test_signals_are_ranked_by_cost_and_their_ids_survive_a_refreshed_export(

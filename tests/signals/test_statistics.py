@@ -33,6 +33,15 @@ def test_the_rise_test_is_the_exact_binomial_tail(earlier: int, later: int) -> N
     assert rise_p_value(earlier, later) == pytest.approx(exact, rel=1e-9)
 
 
+@pytest.mark.parametrize(("earlier", "later", "share"), [(3, 9, 0.7), (40, 61, 0.3), (5, 0, 0.2)])
+def test_the_rise_test_takes_the_share_all_tickets_have(
+    earlier: int, later: int, share: float
+) -> None:
+    n = earlier + later
+    exact = sum(math.comb(n, k) * share**k * (1 - share) ** (n - k) for k in range(later, n + 1))
+    assert rise_p_value(earlier, later, share) == pytest.approx(exact, rel=1e-9)
+
+
 def test_large_counts_use_the_normal_approximation_closely() -> None:
     earlier, later = 1_480, 1_560
     n = earlier + later
