@@ -66,5 +66,6 @@ def test_policy_files_in_the_repository_are_the_ones_csi_knows() -> None:
         "register.yaml",
         "review.yaml",
         "scoring.yaml",
+        "sources.yaml",
         "workflow.yaml",
     ]
