@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import click
 
-from csi_tool.cli.support import option_date, register_root, say
+from csi_tool.cli.support import option_date, register_policies, register_root, say
 from csi_tool.clock import today
-from csi_tool.errors import FindingsError, display_path
+from csi_tool.errors import display_path
 from csi_tool.progress import silence
 from csi_tool.yaml.journal import register_lock
-
-if TYPE_CHECKING:
-    from pathlib import Path
-
-    from csi_tool.policies.policy_set import Policies
-    from csi_tool.records.models import Record
 
 SIGNAL_FORMATS = ("text", "json", "markdown")
 
@@ -57,20 +49,22 @@ def signals(
     """Improvement opportunities in the ITSM exports of policies/sources.yaml, ranked by
     cost, each with its evidence and the records that already cover it."""
     from csi_tool.signals.finder import data_fingerprint, find_signals, selected_sources
-    from csi_tool.signals.propose import find_signal, propose_record
     from csi_tool.signals.report import render_signals
+    from csi_tool.signals.signal import read_record_evidence
 
     root = register_root(ctx)
     first_day = option_date(since, "--since") if since else None
     if fmt == "json":
         silence()
     if proposed is None:
-        policies, records = _register(root)
+        policies, records = register_policies(root), read_record_evidence(root)
         results = find_signals(root, policies, records, source_name, first_day)
         say(render_signals(results, fmt, limit or None))
         return
+    from csi_tool.signals.propose import find_signal, propose_record  # git, ruamel: on demand
+
     with register_lock(root):  # the new record's id is free when it is written
-        policies, records = _register(root)
+        policies, records = register_policies(root), read_record_evidence(root)
         results = find_signals(root, policies, records, source_name, first_day)
         result, signal = find_signal(results, proposed, records)
         [spec] = selected_sources(policies, result.name)
@@ -82,14 +76,3 @@ def signals(
             f"csi: note: {signal.id} is already covered by {', '.join(signal.covered_by)}",
             err=True,
         )
-
-
-def _register(root: Path) -> tuple[Policies, list[Record]]:
-    """The policies (refused with findings) and every record that reads: coverage is judged
-    on what the register holds; `csi validate` reports the rest."""
-    from csi_tool.records.register import load_work_tree
-
-    register = load_work_tree(root)
-    if register.policies is None:
-        raise FindingsError(register.findings)
-    return register.policies, [item.record for item in register.records.values()]

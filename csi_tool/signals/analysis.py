@@ -33,12 +33,11 @@ LINKED_FIELDS = ("problem_id", "caused_by_change")
 
 @dataclass(frozen=True)
 class Counts:
-    """One kind's figures for a group: tickets hit, tickets judged, their hours, examples."""
+    """One kind's figures for a group: tickets hit, tickets judged, and their hours."""
 
     hit: int
     known: int
     hours: float
-    examples: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -100,7 +99,7 @@ def scope_tickets(
         return None
     midpoint = start + (end - start) / 2
     parameters = condition_parameters(settings, midpoint, float(median or 0.0))
-    [overall] = _groups(connection, "'all'", "all", parameters)
+    [overall] = _groups(connection, [], parameters)
     return Scope(
         start.date(),
         end.date(),
@@ -113,11 +112,18 @@ def scope_tickets(
 
 
 def field_groups(
-    connection: duckdb.DuckDBPyConnection, field: str, scope: Scope, settings: SignalSettings
-) -> list[Group]:
-    """Every value of one canonical field with its figures, most tickets first."""
+    connection: duckdb.DuckDBPyConnection,
+    fields: list[str],
+    scope: Scope,
+    settings: SignalSettings,
+) -> dict[str, list[Group]]:
+    """Every value of each canonical field with its figures, most tickets first: the fields
+    unpivoted into (field, value) pairs, so one parallel pass groups them all."""
     parameters = condition_parameters(settings, scope.midpoint, scope.median_hours)
-    return _groups(connection, field, field, parameters)
+    groups: dict[str, list[Group]] = {field: [] for field in fields}
+    for group in _groups(connection, fields, parameters):
+        groups[group.field].append(group)
+    return groups
 
 
 def condition_parameters(
@@ -133,38 +139,69 @@ def condition_parameters(
 
 
 def _groups(
-    connection: duckdb.DuckDBPyConnection,
-    expression: str,
-    field: str,
-    parameters: dict[str, Any],
+    connection: duckdb.DuckDBPyConnection, fields: list[str], parameters: dict[str, Any]
 ) -> list[Group]:
+    """Figures per value of every field (names from the fixed canonical list), or of all
+    tickets as one group when `fields` is empty."""
     aggregates = []
     for hit, known in CONDITIONS.values():
         aggregates += [
             f"count(*) FILTER (WHERE {hit})",
             f"count(*) FILTER (WHERE {known})",
             f"coalesce(sum(hours) FILTER (WHERE {hit}), 0)",
-            f"min(id, $examples) FILTER (WHERE {hit})",
         ]
+    relation = (
+        f"(UNPIVOT {SCOPE} ON {', '.join(fields)} INTO NAME field VALUE value)"
+        if fields
+        else f"(SELECT 'all' AS field, 'all' AS value, * FROM {SCOPE})"
+    )
     rows = run(
         connection,
-        f"SELECT {expression} AS value, count(*), coalesce(sum(hours), 0), "
+        "SELECT field, value, count(*), coalesce(sum(hours), 0), "
         "quantile_cont(resolution_hours, [0.5, 0.9]), "
-        f"{', '.join(aggregates)} FROM {SCOPE} WHERE {expression} IS NOT NULL "
-        "GROUP BY ALL ORDER BY count(*) DESC, value",
+        f"{', '.join(aggregates)} FROM {relation} "
+        "GROUP BY field, value ORDER BY field, count(*) DESC, value",
         parameters,
     )
     groups = []
-    for value, tickets, hours, percentiles, *figures in rows:
+    for field, value, tickets, hours, percentiles, *figures in rows:
         counts = {
-            kind: Counts(
-                int(figures[4 * i]),
-                int(figures[4 * i + 1]),
-                float(figures[4 * i + 2]),
-                tuple(figures[4 * i + 3] or ()),
-            )
+            kind: Counts(int(figures[3 * i]), int(figures[3 * i + 1]), float(figures[3 * i + 2]))
             for i, kind in enumerate(CONDITIONS)
         }
         p50, p90 = percentiles if percentiles else (None, None)
         groups.append(Group(field, str(value), int(tickets), float(hours), p50, p90, counts))
     return groups
+
+
+def example_tickets(
+    connection: duckdb.DuckDBPyConnection,
+    wanted: dict[str, dict[str, set[str]]],
+    settings: SignalSettings,
+    scope: Scope,
+) -> dict[tuple[str, str, str], tuple[str, ...]]:
+    """(field, value, condition) → the lowest ticket ids of that group meeting that
+    condition, for the groups that became signals only (field → condition → values).
+    A query per field: unpivoted, the value tests cost more than the passes they save."""
+    parameters = condition_parameters(settings, scope.midpoint, scope.median_hours)
+    found: dict[tuple[str, str, str], tuple[str, ...]] = {}
+    for field, by_condition in wanted.items():  # names from the fixed canonical list
+        conditions = sorted(by_condition)
+        lists = ", ".join(
+            f"min(id, $examples) FILTER (WHERE {CONDITIONS[c][0]} "
+            f"AND list_contains($values_{i}, {field}))"
+            for i, c in enumerate(conditions)
+        )
+        values = {f"values_{i}": sorted(by_condition[c]) for i, c in enumerate(conditions)}
+        every = sorted(set().union(*by_condition.values()))
+        rows = run(
+            connection,
+            f"SELECT {field}, {lists} FROM {SCOPE} WHERE list_contains($every, {field}) "
+            f"GROUP BY {field}",
+            {**parameters, **values, "every": every},
+        )
+        for value, *examples in rows:
+            for condition, ids in zip(conditions, examples, strict=True):
+                if ids:
+                    found[(field, str(value), condition)] = tuple(ids)
+    return found

@@ -291,7 +291,7 @@ def _signal(
         evidence=tuple(evidence),
         method=method,
         cost=round(cost, 2),
-        examples=group.counts[CONDITION_OF[kind]].examples,
+        examples=(),  # filled in for the signals found: see analysis.example_tickets
         metric=metric,
     )
 

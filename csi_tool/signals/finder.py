@@ -20,19 +20,19 @@ import duckdb
 from csi_tool.errors import ConfigError
 from csi_tool.policies.policy_set import Policies
 from csi_tool.policies.sources import SignalSettings, SourceSpec
-from csi_tool.records.models import Record
 from csi_tool.signals.analysis import (
     CONDITIONS,
     LINKED_FIELDS,
     SCOPE,
     Scope,
     condition_parameters,
+    example_tickets,
     field_groups,
     scope_tickets,
 )
 from csi_tool.signals.detect import CONDITION_OF, detect_signals
 from csi_tool.signals.engine import run, sandboxed
-from csi_tool.signals.signal import Signal, SignalKind, ranked
+from csi_tool.signals.signal import RecordEvidence, Signal, SignalKind, ranked
 from csi_tool.signals.sources import prepared_source, source_files
 from csi_tool.signals.tickets import LoadedTickets, load_tickets
 
@@ -52,7 +52,7 @@ class SourceSignals:
 def find_signals(
     root: Path,
     policies: Policies,
-    records: Iterable[Record],
+    records: Iterable[RecordEvidence],
     source: str | None = None,
     since: dt.date | None = None,
     environ: Mapping[str, str] = os.environ,
@@ -122,8 +122,9 @@ def _analysed(
         if scope is None:
             return SourceSignals(spec.name, prepared.shown, loaded, None, [], spec.cost.currency)
         fields = [*settings.dimensions, *LINKED_FIELDS]
-        by_field = {f: field_groups(engine, f, scope, settings) for f in fields}
+        by_field = field_groups(engine, fields, scope, settings)
         signals = detect_signals(spec.name, scope, by_field, settings, spec.cost)
+        signals = _with_examples(engine, signals, scope, settings)
         hits = _covering_records(engine, fields, references, scope, settings)
     named = defaultdict(set)
     for record_id, kind, value in references:
@@ -140,22 +141,37 @@ def _analysed(
     )
 
 
-def _references(records: Iterable[Record]) -> Iterable[tuple[str, str, str]]:
+def _with_examples(
+    engine: duckdb.DuckDBPyConnection,
+    signals: list[Signal],
+    scope: Scope,
+    settings: SignalSettings,
+) -> list[Signal]:
+    """The signals with their example tickets, looked up for them alone."""
+    wanted: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for signal in signals:
+        wanted[signal.field][CONDITION_OF[signal.kind]].add(signal.value)
+    found = example_tickets(engine, wanted, settings, scope)
+    return [
+        replace(s, examples=found.get((s.field, s.value, CONDITION_OF[s.kind]), ()))
+        for s in signals
+    ]
+
+
+def _references(records: Iterable[RecordEvidence]) -> Iterable[tuple[str, str, str]]:
     """(record id, kind, value) for every incident, problem and signal a record names.
 
     A record that names its signal covers that signal only: its incidents are the signal's
     examples, and would otherwise mark every cluster they also fall in as covered.
     """
     for record in records:
-        if record.source is None:
+        if record.signal is not None:
+            yield record.record_id, "signal", record.signal
             continue
-        if record.source.signal is not None:
-            yield record.id, "signal", record.source.signal
-            continue
-        for incident in record.source.references.incidents:
-            yield record.id, "incident", incident
-        for problem in record.source.references.problems:
-            yield record.id, "problem", problem
+        for incident in record.incidents:
+            yield record.record_id, "incident", incident
+        for problem in record.problems:
+            yield record.record_id, "problem", problem
 
 
 def _covering_records(

@@ -18,11 +18,11 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from csi_tool.errors import ConfigError
 from csi_tool.fields import SourceKind
 from csi_tool.policies.policy_set import Policies
-from csi_tool.records.models import TITLE_MAX_LENGTH, Record
+from csi_tool.records.models import TITLE_MAX_LENGTH
 from csi_tool.records.new import NewRecord, next_record_id, write_new_record
 from csi_tool.signals.detect import LABELS, printable
 from csi_tool.signals.finder import SourceSignals
-from csi_tool.signals.signal import Signal, SignalKind
+from csi_tool.signals.signal import RecordEvidence, Signal, SignalKind
 
 _TITLES = {
     SignalKind.CLUSTER: "Reduce recurring tickets in {label}",
@@ -38,11 +38,11 @@ _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/#-]*$")  # fields.Reference'
 
 
 def find_signal(
-    results: list[SourceSignals], signal_id: str, records: Iterable[Record]
+    results: list[SourceSignals], signal_id: str, records: Iterable[RecordEvidence]
 ) -> tuple[SourceSignals, Signal]:
     """The signal with this id, and its source; a clear error when no source has it, or when
     a record already came from it (proposing twice would make two records of one signal)."""
-    named = [r.id for r in records if r.source is not None and r.source.signal == signal_id]
+    named = [r.record_id for r in records if r.signal == signal_id]
     if named:
         raise ConfigError(
             f"{signal_id} is already the signal of {', '.join(named)}; improve that record "

@@ -20,7 +20,10 @@ def render_signals(results: Sequence[SourceSignals], fmt: str, limit: int | None
     """Every source's ranked signals; uncovered ones are marked, covered ones name records."""
     if fmt == "json":
         payload = {"sources": [source_payload(result) for result in results]}
-        return neutralise_workflow_commands(json.dumps(payload, indent=2, ensure_ascii=False))
+        # compact: a large export has thousands of signals, and Python's JSON encoder leaves
+        # its fast C path when asked to indent
+        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        return neutralise_workflow_commands(text)
     if fmt == "markdown":
         return "\n".join(_markdown(result, limit) for result in results)
     return neutralise_workflow_commands("\n\n".join(_text(result, limit) for result in results))

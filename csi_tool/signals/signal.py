@@ -10,6 +10,16 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from csi_tool.errors import CsiError
+from csi_tool.layout import RECORD_SUFFIX, REGISTER_DIR
+from csi_tool.yaml.journal import recover
+from csi_tool.yaml.strict import load_fast
+
+if TYPE_CHECKING:  # records are read lean here; the model is only a type
+    from csi_tool.records.models import Record
 
 
 class SignalKind(StrEnum):
@@ -72,3 +82,58 @@ def signal_id(source: str, kind: SignalKind, field_name: str, value: str) -> str
 def ranked(signals: list[Signal]) -> list[Signal]:
     """Highest cost first; ties by tickets affected, then id, so every run agrees."""
     return sorted(signals, key=lambda s: (-round(s.cost, 6), -s.affected, s.id))
+
+
+@dataclass(frozen=True)
+class RecordEvidence:
+    """What a record says its opportunity came from: all that matching it with signals needs."""
+
+    record_id: str
+    incidents: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+    signal: str | None = None
+
+
+def evidence_of(record: Record) -> RecordEvidence:
+    """The evidence of a validated record."""
+    if record.source is None:
+        return RecordEvidence(record.id)
+    references = record.source.references
+    return RecordEvidence(
+        record.id, tuple(references.incidents), tuple(references.problems), record.source.signal
+    )
+
+
+def read_record_evidence(root: Path) -> list[RecordEvidence]:
+    """Every record's evidence, read fast and leniently: each file's `id` and `source` only,
+    without building the record models (at 10,000 records, validating them all would cost
+    more than the signals themselves). `csi validate` judges the files; a file that cannot
+    be read here covers nothing."""
+    recover(root)  # an interrupted write is finished (or undone) before anything is read
+    found = []
+    for path in sorted((root / REGISTER_DIR).glob(f"*{RECORD_SUFFIX}")):
+        try:
+            data = load_fast(path.read_text(encoding="utf-8"), f"{REGISTER_DIR}/{path.name}")
+        except (CsiError, OSError, UnicodeDecodeError):
+            continue
+        record_id = data.get("id") if isinstance(data.get("id"), str) else path.stem
+        source = _mapping(data.get("source"))
+        references = _mapping(source.get("references"))
+        signal = source.get("signal")
+        found.append(
+            RecordEvidence(
+                str(record_id),
+                _texts(references.get("incidents")),
+                _texts(references.get("problems")),
+                signal if isinstance(signal, str) else None,
+            )
+        )
+    return found
+
+
+def _mapping(value: object) -> dict[str, object]:
+    return value if isinstance(value, dict) else {}
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()

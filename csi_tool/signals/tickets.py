@@ -18,6 +18,7 @@ import duckdb
 from csi_tool.errors import ConfigError, Finding, FindingsError
 from csi_tool.policies.sources import ExportFormat
 from csi_tool.signals.engine import run
+from csi_tool.signals.latest import TIED, UPDATES, collapse_to_latest, first_lines
 from csi_tool.signals.profiles import BOOLEANS, CANONICAL, COUNTS, DATES, REQUIRED, Profile
 from csi_tool.signals.sources import PreparedSource
 
@@ -58,20 +59,56 @@ def load_tickets(connection: duckdb.DuckDBPyConnection, source: PreparedSource) 
                 )
             ]
         )
-    rows = _latest_rows(connection, reader, parameters, mapped, profile, source)
     parameters = {**parameters, "formats": list(profile.date_formats)}
-    _refuse_unparsed_dates(connection, parameters, mapped, source)
-    fields = ", ".join(_expression(name, mapped, profile) for name in CANONICAL)
-    run(
-        connection,
-        f"CREATE TABLE {TABLE} AS SELECT {fields} FROM {_LATEST} "
-        f"WHERE {_quoted(mapped['id'])} IS NOT NULL",
-        parameters,
-    )
-    run(connection, f"DROP TABLE {_LATEST}")
+    columns = [*mapped.values(), *([profile.event_order] if profile.event_order else [])]
+    try:
+        rows = collapse_to_latest(
+            connection,
+            TABLE,
+            reader,
+            parameters,
+            columns,
+            _cleaned(mapped["id"]),
+            profile.event_order,
+            lambda relation: _shaped(relation, mapped, profile),
+        )
+    except duckdb.Error as e:
+        raise FindingsError([_read_finding(e, source)]) from e
+    if rows == 0:
+        raise FindingsError([Finding(source.shown, 1, 1, "", "has a header but no rows")])
+    run(connection, f"DELETE FROM {TABLE} WHERE id IS NULL")
+    unparsed = [name for name in DATES if name in mapped]
+    _refuse_unparsed_dates(connection, reader, parameters, mapped, source, unparsed)
     tickets = run(connection, f"SELECT count(*) FROM {TABLE}")[0][0]
     missing = tuple(name for name in CANONICAL if name not in mapped)
     return LoadedTickets(rows, int(tickets), missing)
+
+
+def _cleaned(column: str) -> str:
+    """A raw value with the blanks at its ends dropped; blank or a null token: NULL. (Only a
+    value with a blank at an end is trimmed: trimming every one would copy each.)"""
+    raw = _quoted(column)
+    text = (
+        f"CASE WHEN {raw} = '' THEN NULL WHEN {raw} LIKE ' %' OR {raw} LIKE '% ' "
+        f"THEN nullif(trim({raw}), '') ELSE {raw} END"
+    )
+    return f"CASE WHEN list_contains($nulls, {text}) THEN NULL ELSE {text} END"
+
+
+def _shaped(relation: str, mapped: dict[str, str], profile: Profile) -> str:
+    """The canonical fields of the rows of `relation` (raw columns as the export names them),
+    and each date that does not parse kept as text to be named (csi_unparsed_…)."""
+    used = sorted(set(mapped.values()))
+    passed = f"{UPDATES}, {TIED}"
+    cleaned = ", ".join(f"{_cleaned(c)} AS {_quoted(c)}" for c in used)
+    fields = ", ".join(_expression(name, mapped, profile) for name in CANONICAL)
+    fields += "".join(
+        f", CASE WHEN try_strptime({_quoted(mapped[name])}, $formats) IS NULL "
+        f"THEN {_quoted(mapped[name])} END AS csi_unparsed_{name}"
+        for name in DATES
+        if name in mapped
+    )
+    return f"SELECT {fields}, {passed} FROM (SELECT {cleaned}, {passed} FROM {relation})"
 
 
 def _refuse_unknown_columns(source: PreparedSource, header: list[str]) -> None:
@@ -90,50 +127,6 @@ def _refuse_unknown_columns(source: PreparedSource, header: list[str]) -> None:
                 )
             ]
         )
-
-
-_LATEST = "csi_latest"  # each ticket's last row, as text, with its line in the export
-
-
-def _latest_rows(
-    connection: duckdb.DuckDBPyConnection,
-    reader: str,
-    parameters: dict[str, Any],
-    mapped: dict[str, str],
-    profile: Profile,
-    source: PreparedSource,
-) -> int:
-    """Read the export once: keep each ticket's last row (an event log's latest update; on a
-    tie of the event order, the later row); return how many rows the export has."""
-    columns = sorted({*mapped.values()})
-    # One grouped pass, not a window over every row: arg_max keeps one row per ticket in a
-    # hash table, where a window would sort the whole export. The key orders by the event
-    # order first (empty or not a number: lowest), then by the row.
-    order = (
-        f"coalesce(TRY_CAST({_quoted(profile.event_order)} AS BIGINT), {-(2**63)})"
-        if profile.event_order
-        else "0"
-    )
-    key = f"{{'order': {order}, 'row': csi_row}}"
-    projected = ", ".join(_quoted(c) for c in columns)
-    if profile.event_order and profile.event_order not in columns:
-        projected += f", {_quoted(profile.event_order)}"
-    packed = ", ".join(f"{_quoted(c)} := {_quoted(c)}" for c in columns)
-    try:
-        run(
-            connection,
-            f"CREATE TABLE {_LATEST} AS SELECT unnest(latest), csi_updates FROM ("
-            f"SELECT arg_max(struct_pack({packed}, csi_row := csi_row), {key}) AS latest, "
-            f"count(*) AS csi_updates FROM (SELECT {projected}, row_number() OVER () AS csi_row "
-            f"FROM {reader}) GROUP BY {_quoted(mapped['id'])})",
-            parameters,
-        )
-    except duckdb.Error as e:
-        raise FindingsError([_read_finding(e, source)]) from e
-    rows = run(connection, f"SELECT coalesce(sum(csi_updates), 0) FROM {_LATEST}")[0][0]
-    if rows == 0:
-        raise FindingsError([Finding(source.shown, 1, 1, "", "has a header but no rows")])
-    return int(rows)
 
 
 def _reader(source: PreparedSource) -> tuple[str, dict[str, Any]]:
@@ -168,12 +161,10 @@ def _reader(source: PreparedSource) -> tuple[str, dict[str, Any]]:
 
 
 def _expression(name: str, mapped: dict[str, str], profile: Profile) -> str:
-    """The SQL for one canonical field (values compared with the null tokens first)."""
+    """The SQL for one canonical field, over values already trimmed and nulled."""
     if name not in mapped:
         return f"NULL AS {name}"
-    # surrounding blanks dropped, and a blank or null token is no value at all
-    raw = f"trim({_quoted(mapped[name])})"
-    column = f"(CASE WHEN {raw} = '' OR list_contains($nulls, {raw}) THEN NULL ELSE {raw} END)"
+    column = _quoted(mapped[name])
     if name in DATES:
         return f"try_strptime({column}, $formats) AS {name}"
     if name in COUNTS:
@@ -190,37 +181,43 @@ def _expression(name: str, mapped: dict[str, str], profile: Profile) -> str:
 
 def _refuse_unparsed_dates(
     connection: duckdb.DuckDBPyConnection,
+    reader: str,
     parameters: dict[str, Any],
     mapped: dict[str, str],
     source: PreparedSource,
+    unparsed: list[str],
 ) -> None:
-    """Every date csi will use parses, or the first rows that do not are findings."""
+    """Every date csi uses parsed, or the first rows that did not are findings."""
+    if not unparsed:
+        return
+    columns = [f"csi_unparsed_{name}" for name in unparsed]
+    bad = run(
+        connection,
+        f"SELECT {', '.join(columns)} FROM {TABLE} WHERE "
+        + " OR ".join(f"{c} IS NOT NULL" for c in columns)
+        + " LIMIT 5",
+    )
+    if not bad:
+        run(connection, "".join(f"ALTER TABLE {TABLE} DROP COLUMN {c};" for c in columns))
+        return
     findings = []
     tried = " or ".join(repr(f) for f in source.profile.date_formats)
-    for name in DATES:
-        if name not in mapped:
+    for i, name in enumerate(unparsed):
+        values = sorted({row[i] for row in bad if row[i] is not None})
+        if not values:
             continue
-        column = _quoted(mapped[name])
-        bad = run(
-            connection,
-            f"SELECT csi_row, {column} FROM {_LATEST} WHERE {column} IS NOT NULL "
-            f"AND NOT list_contains($nulls, {column}) "
-            f"AND try_strptime({column}, $formats) IS NULL ORDER BY csi_row LIMIT 5",
-            parameters,
-        )
-        for row, value in bad:
-            line = int(row) + 1 if source.format is ExportFormat.CSV else int(row)
+        for row, value in first_lines(connection, reader, parameters, mapped[name], values):
+            line = row + 1 if source.format is ExportFormat.CSV else row  # the header: line 1
             findings.append(
                 Finding(
                     source.shown,
-                    line,  # a CSV's header is line 1
+                    line,
                     1,
                     "",
                     f"{mapped[name]} {value!r} does not match the date format(s) {tried}",
                 )
             )
-    if findings:
-        raise FindingsError(findings)
+    raise FindingsError(sorted(findings))
 
 
 _CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")

@@ -21,7 +21,7 @@ from csi_tool.policies.policy_set import Policies
 from csi_tool.records.models import Record
 from csi_tool.records.register import Register, load_work_tree
 from csi_tool.signals.finder import SourceSignals, find_signals
-from csi_tool.signals.signal import Signal
+from csi_tool.signals.signal import Signal, evidence_of
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def _signals(root: Path, policies: Policies, records: list[Record]) -> SiteSigna
     found, unavailable = [], []
     for spec in policies.sources.sources:
         try:
-            found += find_signals(root, policies, records, spec.name)
+            found += find_signals(root, policies, map(evidence_of, records), spec.name)
         except FindingsError as e:
             first = e.findings[0]
             unavailable.append((spec.name, f"{first.path}:{first.line}: {first.message}"))

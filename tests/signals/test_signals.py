@@ -15,7 +15,7 @@ from csi_tool.policies.loading import load_policies
 from csi_tool.policies.policy_set import Policies
 from csi_tool.records.models import Record
 from csi_tool.signals.finder import SourceSignals, find_signals
-from csi_tool.signals.signal import Signal, SignalKind
+from csi_tool.signals.signal import Signal, SignalKind, evidence_of
 from tests.signals.exports import (
     REAL_EXPORT,
     SERVICENOW_HEADER,
@@ -64,7 +64,7 @@ def _policies(root: Path) -> Policies:
 
 
 def _signals(root: Path, records: tuple[Record, ...] = ()) -> SourceSignals:
-    [result] = find_signals(root, _policies(root), records, environ={})
+    [result] = find_signals(root, _policies(root), map(evidence_of, records), environ={})
     return result
 
 

@@ -42,6 +42,11 @@ def test_the_rise_test_takes_the_share_all_tickets_have(
     assert rise_p_value(earlier, later, share) == pytest.approx(exact, rel=1e-9)
 
 
+def test_a_count_far_from_the_mean_does_not_underflow() -> None:
+    assert rise_p_value(1_900, 100) == 1.0  # P(X ≥ 100 of 2,000 at ½): all but certain
+    assert rise_p_value(100, 1_900) == 0.0
+
+
 def test_large_counts_use_the_normal_approximation_closely() -> None:
     earlier, later = 1_480, 1_560
     n = earlier + later
