@@ -29,6 +29,21 @@ CONDITIONS: dict[str, tuple[str, str]] = {
     "later": ("opened_at >= $midpoint", "true"),
 }
 LINKED_FIELDS = ("problem_id", "caused_by_change")
+# The ticket fields the analyses read: the tickets in scope are a narrower copy.
+_ANALYSED = (
+    "id",
+    "opened_at",
+    "resolved_at",
+    "category",
+    "subcategory",
+    "service",
+    "symptom",
+    "assignment_group",
+    "reopen_count",
+    "reassignment_count",
+    "sla_met",
+    *LINKED_FIELDS,
+)
 
 
 @dataclass(frozen=True)
@@ -76,7 +91,7 @@ def scope_tickets(
     hours = list(cost.hours_by_priority.items())
     run(
         connection,
-        f"CREATE OR REPLACE TABLE {SCOPE} AS SELECT *, "
+        f"CREATE OR REPLACE TABLE {SCOPE} AS SELECT {', '.join(_ANALYSED)}, "
         "coalesce(list_extract($hour_values, list_position($hour_keys, priority)), "
         "$default_hours) AS hours, "
         "CASE WHEN resolved_at >= opened_at THEN "
@@ -181,27 +196,20 @@ def example_tickets(
     scope: Scope,
 ) -> dict[tuple[str, str, str], tuple[str, ...]]:
     """(field, value, condition) → the lowest ticket ids of that group meeting that
-    condition, for the groups that became signals only (field → condition → values).
-    A query per field: unpivoted, the value tests cost more than the passes they save."""
+    condition, for the groups that became signals only (field → condition → values): a
+    query per field and condition, the values matched by a hash join (hundreds of problems
+    would make a list test per row the slowest step)."""
     parameters = condition_parameters(settings, scope.midpoint, scope.median_hours)
     found: dict[tuple[str, str, str], tuple[str, ...]] = {}
     for field, by_condition in wanted.items():  # names from the fixed canonical list
-        conditions = sorted(by_condition)
-        lists = ", ".join(
-            f"min(id, $examples) FILTER (WHERE {CONDITIONS[c][0]} "
-            f"AND list_contains($values_{i}, {field}))"
-            for i, c in enumerate(conditions)
-        )
-        values = {f"values_{i}": sorted(by_condition[c]) for i, c in enumerate(conditions)}
-        every = sorted(set().union(*by_condition.values()))
-        rows = run(
-            connection,
-            f"SELECT {field}, {lists} FROM {SCOPE} WHERE list_contains($every, {field}) "
-            f"GROUP BY {field}",
-            {**parameters, **values, "every": every},
-        )
-        for value, *examples in rows:
-            for condition, ids in zip(conditions, examples, strict=True):
-                if ids:
-                    found[(field, str(value), condition)] = tuple(ids)
+        for condition, values in by_condition.items():
+            rows = run(
+                connection,
+                f"SELECT {field}, min(id, $examples) FROM {SCOPE} "
+                f"WHERE {CONDITIONS[condition][0]} AND {field} IN (SELECT unnest($values)) "
+                f"GROUP BY {field}",
+                {**parameters, "values": sorted(values)},
+            )
+            for value, ids in rows:
+                found[(field, str(value), condition)] = tuple(ids)
     return found
