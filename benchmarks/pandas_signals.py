@@ -58,9 +58,7 @@ def tickets(path: str, tuned: bool) -> pd.DataFrame:
         frame[column] = pd.to_datetime(frame[column], format="%d-%m-%Y %H:%M", errors="coerce")
     for column in ("reopen_count", "reassignment_count"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
-    frame["sla_met"] = (
-        frame["sla_met"].astype(str).str.upper().map({"TRUE": True, "FALSE": False})
-    )
+    frame["sla_met"] = frame["sla_met"].astype(str).str.upper().map({"TRUE": True, "FALSE": False})
     frame["hours"] = 1.0
     resolution = (frame["resolved_at"] - frame["opened_at"]).dt.total_seconds() / 3600
     frame["resolution_hours"] = resolution.where(resolution >= 0)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.generate_register import generate_register
+from benchmarks.results import write_section
 
 BIN = Path(sys.executable).parent
 _MEASURE = (
@@ -214,7 +215,7 @@ def machine() -> str:
 def report(rows: list[tuple[Measurement, str, str]], records: int, runs: int = RUNS) -> str:
     """RESULTS.md: the table, the memory check, the machine and how to reproduce."""
     lines = [
-        "# Benchmark results",
+        "## The register's commands",
         "",
         f"{records} synthetic records (benchmarks/generate_register.py), measured on "
         f"{dt.date.today()} with `python -m benchmarks.run --records {records}`.",
@@ -251,7 +252,7 @@ def main() -> None:
     try:
         rows = run(args.records, work, args.runs)
         text = report(rows, args.records, args.runs)
-        args.out.write_text(text, encoding="utf-8")
+        write_section(args.out, "register", text)
         print(text)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -29,7 +29,10 @@ from benchmarks.run import BIN, Measurement, _measure, machine
 PROJECT = Path(__file__).resolve().parent.parent
 TARGET_RATIO = 0.25
 TARGET_MB = 1024
-_POLICY = "schema_version: 1\nsources:\n  - {name: incidents, env: CSI_BENCH_EXPORT, profile: servicenow}\n"
+_POLICY = (
+    "schema_version: 1\n"
+    "sources:\n  - {name: incidents, env: CSI_BENCH_EXPORT, profile: servicenow}\n"
+)
 
 
 def prepare(work: Path, rows: int) -> tuple[Path, Path]:

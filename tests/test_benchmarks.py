@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from benchmarks.results import write_section
 from benchmarks.run import report, run
+from benchmarks.signals import report as signals_report
+from benchmarks.signals import run as run_signals
 
 
 def test_the_harness_measures_every_command_and_its_peers(tmp_path: Path) -> None:
@@ -28,3 +31,26 @@ def test_the_harness_measures_every_command_and_its_peers(tmp_path: Path) -> Non
     assert "Machine: " in text and "python -m benchmarks.run --records 30" in text
     assert "ran 2 times" in text
     assert (tmp_path / "cache").is_dir()  # csi's cache went to the run's own folder
+
+
+def test_the_signals_harness_compares_equal_work_with_pandas(tmp_path: Path) -> None:
+    measured, tickets = run_signals(5_000, tmp_path, runs=1)  # checks both agree first
+    assert tickets > 900 and [m.name for m in measured] == [
+        "csi signals",
+        "pandas, same aggregations (peer)",
+        "pandas, only the columns needed, as text",
+    ]
+    assert all(m.exit_code == 0 and m.seconds > 0 for m in measured)
+    text = signals_report(measured, 5_000, tickets, runs=1)
+    assert "| csi signals |" in text and "× pandas" in text and "< 1024 MB" in text
+
+
+def test_each_harness_replaces_only_its_own_section(tmp_path: Path) -> None:
+    results = tmp_path / "RESULTS.md"
+    write_section(results, "register", "## Register\n\nold")
+    write_section(results, "signals", "## Signals\n\nfirst")
+    write_section(results, "register", "## Register\n\nnew")
+    text = results.read_text()
+    assert text.startswith("# Benchmark results\n")
+    assert "new" in text and "old" not in text and "first" in text
+    assert text.index("## Register") < text.index("## Signals")
