@@ -9,11 +9,16 @@ accident, both Bonferroni-corrected over every group compared.
 
 from __future__ import annotations
 
-import unicodedata
-
 from csi_tool.policies.sources import HandlingCost, SignalSettings
 from csi_tool.signals.analysis import Group, Scope
-from csi_tool.signals.signal import ProposedMetric, Signal, SignalKind, signal_id
+from csi_tool.signals.signal import (
+    ProposedMetric,
+    Signal,
+    SignalKind,
+    printable,
+    signal_id,
+    value_label,
+)
 from csi_tool.signals.statistics import (
     RISE,
     WILSON,
@@ -22,15 +27,6 @@ from csi_tool.signals.statistics import (
     wilson_interval,
 )
 
-LABELS = {
-    "category": "Category",
-    "subcategory": "Subcategory",
-    "service": "Service",
-    "symptom": "Symptom",
-    "assignment_group": "Assignment group",
-    "problem_id": "Problem",
-    "caused_by_change": "Change",
-}
 # kind → the condition of analysis.CONDITIONS whose tickets the signal is about
 CONDITION_OF = {
     SignalKind.CLUSTER: "all",
@@ -102,7 +98,7 @@ def detect_signals(
 
 def _cluster(source: str, scope: Scope, group: Group, cost: HandlingCost) -> Signal:
     share = group.tickets / scope.overall.tickets
-    label = _label(group)
+    label = value_label(group.field, group.value)
     evidence = [
         f"{group.tickets} of {scope.overall.tickets} tickets ({share:.1%}) opened "
         f"{_period(scope)} had {group.field} {group.value!r}.",
@@ -126,7 +122,7 @@ def _cluster(source: str, scope: Scope, group: Group, cost: HandlingCost) -> Sig
 def _linked(
     source: str, scope: Scope, group: Group, kind: SignalKind, cost: HandlingCost
 ) -> Signal:
-    label = _label(group)
+    label = value_label(group.field, group.value)
     verb = "is linked to" if kind is SignalKind.PROBLEM else "caused"
     evidence = [f"{label} {verb} {group.tickets} tickets opened {_period(scope)}."]
     evidence += _resolution_line(group, scope)
@@ -164,7 +160,7 @@ def _rate(
         return None
     words = {"threshold": settings.reassignment_threshold, "median": scope.median_hours}
     did, key, name = (text.format(**words) for text in _RATES[kind])
-    label = _label(group)
+    label = value_label(group.field, group.value)
     level = f"{settings.confidence:.0%}"
     evidence = [
         f"{counts.hit} of {counts.known} tickets with {group.field} {group.value!r} {did} "
@@ -225,7 +221,7 @@ def _rise(
         return None
     if not significant(p_value, settings.confidence, comparisons):
         return None
-    label = _label(group)
+    label = value_label(group.field, group.value)
     middle = scope.midpoint.date()
     before, after = earlier / all_earlier, later / all_later
     evidence = [
@@ -316,20 +312,6 @@ def _rate_unit(scope: Scope, halves: bool = False) -> tuple[str, float]:
     if days < 90:
         return "week", days / 7
     return "month", days / _DAYS_PER_MONTH
-
-
-def printable(text: str) -> str:
-    """Text on one line without control or formatting characters (an ESC, a right-to-left
-    override): export values reach titles and terminals."""
-    kept = "".join(c if unicodedata.category(c) not in ("Cc", "Cf") else " " for c in text)
-    return " ".join(kept.split())
-
-
-def _label(group: Group) -> str:
-    """`Category Network`, but `Category 45` rather than `Category Category 45`."""
-    value = printable(group.value)
-    name = LABELS[group.field]
-    return value if value.lower().startswith(name.split()[0].lower()) else f"{name} {value}"
 
 
 def _resolution_line(group: Group, scope: Scope) -> list[str]:

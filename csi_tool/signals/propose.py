@@ -20,9 +20,14 @@ from csi_tool.fields import SourceKind
 from csi_tool.policies.policy_set import Policies
 from csi_tool.records.models import TITLE_MAX_LENGTH
 from csi_tool.records.new import NewRecord, next_record_id, write_new_record
-from csi_tool.signals.detect import LABELS, printable
 from csi_tool.signals.finder import SourceSignals
-from csi_tool.signals.signal import RecordEvidence, Signal, SignalKind
+from csi_tool.signals.signal import (
+    RecordEvidence,
+    Signal,
+    SignalKind,
+    printable,
+    value_label,
+)
 
 _TITLES = {
     SignalKind.CLUSTER: "Reduce recurring tickets in {label}",
@@ -67,9 +72,7 @@ def propose_record(
     today: dt.date,
 ) -> NewRecord:
     """Write a new record in the initial state drafted from `signal`."""
-    label = printable(f"{LABELS[signal.field]} {signal.value}")
-    if printable(signal.value).lower().startswith(LABELS[signal.field].split()[0].lower()):
-        label = printable(signal.value)  # `Category 45`, not `Category Category 45`
+    label = value_label(signal.field, signal.value)
     tree = CommentedMap()
     tree["schema_version"] = 2
     tree["id"] = next_record_id(root, policies.register.id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -20,6 +21,30 @@ from csi_tool.yaml.strict import load_fast
 
 if TYPE_CHECKING:  # records are read lean here; the model is only a type
     from csi_tool.records.models import Record
+
+
+LABELS = {
+    "category": "Category",
+    "subcategory": "Subcategory",
+    "service": "Service",
+    "symptom": "Symptom",
+    "assignment_group": "Assignment group",
+    "problem_id": "Problem",
+    "caused_by_change": "Change",
+}
+
+
+def printable(text: str) -> str:
+    """Text on one line without control or formatting characters (an ESC, a right-to-left
+    override): export values reach titles and terminals."""
+    kept = "".join(c if unicodedata.category(c) not in ("Cc", "Cf") else " " for c in text)
+    return " ".join(kept.split())
+
+
+def value_label(field: str, value: str) -> str:
+    """`Category Network`, but `Category 45` rather than `Category Category 45`."""
+    shown, name = printable(value), LABELS[field]
+    return shown if shown.lower().startswith(name.split()[0].lower()) else f"{name} {shown}"
 
 
 class SignalKind(StrEnum):
