@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 
 from csi_tool.cli.support import option_date, register_policies, register_root, say
@@ -22,7 +24,8 @@ SIGNAL_FORMATS = ("text", "json", "markdown")
     type=click.Choice(SIGNAL_FORMATS),
     default="text",
     show_default=True,
-    help="text for people, markdown for job summaries, json for tools (always every signal).",
+    help="text for people, markdown for job summaries, json for tools (always every signal; "
+    "with --propose, what was written).",
 )
 @click.option(
     "--limit",
@@ -70,7 +73,17 @@ def signals(
         [spec] = selected_sources(policies, result.name)
         fingerprint = data_fingerprint(spec, root)
         written = propose_record(root, policies, result, signal, fingerprint, today())
-    say(display_path(written.path, root))
+    shown = display_path(written.path, root)
+    if fmt == "json":
+        say(json.dumps({"written": shown, "record": written.path.stem, "signal": signal.id}))
+    else:
+        say(shown)  # alone on stdout, for scripts; what next goes to people on stderr
+        say(
+            f"csi: wrote a {policies.workflow.initial} record from {signal.id} with its "
+            f"baseline from the data; next: csi validate, then commit it and open a pull "
+            "request",
+            err=True,
+        )
     if signal.covered:
         say(
             f"csi: note: {signal.id} is already covered by {', '.join(signal.covered_by)}",

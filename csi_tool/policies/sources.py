@@ -55,9 +55,9 @@ RelativeGlob = Annotated[
 ]
 EnvName = Annotated[
     str,
-    # Only variables meant for csi: a pull request must not point a source at a credential
-    # file (or /proc/self/environ) through a variable the CI machine set for something else.
-    StringConstraints(pattern=r"^CSI_[A-Z0-9_]+$", max_length=80),
+    # Only variables meant for csi (sources_problems says so): a pull request must not point
+    # a source at a credential file through a variable the machine set for something else.
+    StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=80),
     Field(
         description="An environment variable, named CSI_…, that holds the export's path or glob."
     ),
@@ -203,6 +203,12 @@ def sources_problems(policy: SourcesPolicy) -> Iterator[PolicyProblem]:
         if (source.path is None) == (source.env is None):
             yield PolicyProblem(
                 ("sources", i), "give exactly one of path (in the repository) or env"
+            )
+        if source.env is not None and not source.env.startswith("CSI_"):
+            yield PolicyProblem(
+                ("sources", i, "env"),
+                f"{source.env!r} must start with CSI_: a variable set for csi, never one the "
+                "machine holds for something else (a credentials file, a token)",
             )
         if source.path is not None and _escapes(source.path):
             yield PolicyProblem(

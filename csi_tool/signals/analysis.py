@@ -48,11 +48,13 @@ _ANALYSED = (
 
 @dataclass(frozen=True)
 class Counts:
-    """One kind's figures for a group: tickets hit, tickets judged, and their hours."""
+    """One kind's figures for a group: tickets hit, tickets judged, their hours, and a
+    fingerprint of the tickets hit."""
 
     hit: int
     known: int
     hours: float
+    fingerprint: int
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,8 @@ def _groups(
             f"count(*) FILTER (WHERE {hit})",
             f"count(*) FILTER (WHERE {known})",
             f"coalesce(sum(hours) FILTER (WHERE {hit}), 0)",
+            # which tickets, in one number: equal sets give equal fingerprints
+            f"coalesce(bit_xor(hash(id)) FILTER (WHERE {hit}), 0)",
         ]
     relation = (
         f"(UNPIVOT {SCOPE} ON {', '.join(fields)} INTO NAME field VALUE value)"
@@ -181,7 +185,12 @@ def _groups(
     groups = []
     for field, value, tickets, hours, percentiles, *figures in rows:
         counts = {
-            kind: Counts(int(figures[3 * i]), int(figures[3 * i + 1]), float(figures[3 * i + 2]))
+            kind: Counts(
+                int(figures[4 * i]),
+                int(figures[4 * i + 1]),
+                float(figures[4 * i + 2]),
+                int(figures[4 * i + 3]),
+            )
             for i, kind in enumerate(CONDITIONS)
         }
         p50, p90 = percentiles if percentiles else (None, None)

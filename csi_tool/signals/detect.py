@@ -164,8 +164,9 @@ def _rate(
     level = f"{settings.confidence:.0%}"
     evidence = [
         f"{counts.hit} of {counts.known} tickets with {group.field} {group.value!r} {did} "
-        f"({interval.rate:.1%}; {level} interval {interval.low:.1%} to {interval.high:.1%}), "
-        f"against {rest:.1%} of the other {rest_known} tickets.",
+        f"({interval.rate:.1%}; {level} interval, Bonferroni-adjusted for {comparisons} "
+        f"groups, {interval.low:.2%} to {interval.high:.2%}), against {rest:.2%} of the "
+        f"other {rest_known} tickets.",
     ]
     evidence += _resolution_line(group, scope)
     excess = max(0.0, counts.hit - rest * counts.known)
@@ -288,6 +289,7 @@ def _signal(
         method=method,
         cost=round(cost, 2),
         examples=(),  # filled in for the signals found: see analysis.example_tickets
+        fingerprint=group.counts[CONDITION_OF[kind]].fingerprint,
         metric=metric,
     )
 

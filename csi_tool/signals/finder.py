@@ -82,14 +82,22 @@ def selected_sources(policies: Policies, name: str | None) -> list[SourceSpec]:
 
 
 def data_fingerprint(spec: SourceSpec, root: Path, environ: Mapping[str, str] = os.environ) -> str:
-    """sha256 of the export files as they are (names and bytes), to pin a baseline to its data."""
-    digest = hashlib.sha256()
+    """A fingerprint of the export's bytes, to pin a baseline to its data: of one file, the
+    start of its sha256 (what `sha256sum` prints); of several, the sha256 of their sorted
+    sha256s. Names do not count: the same export saved as `incident (1).csv` still matches."""
+    digests = []
     for path in source_files(spec, root, environ):
-        digest.update(path.name.encode() + b"\0")
+        digest = hashlib.sha256()
         with path.open("rb") as stream:
             for block in iter(lambda: stream.read(1 << 20), b""):
                 digest.update(block)
-    return f"sha256:{digest.hexdigest()[:16]}"
+        digests.append(digest.hexdigest())
+    combined = (
+        digests[0]
+        if len(digests) == 1
+        else hashlib.sha256("\n".join(sorted(digests)).encode()).hexdigest()
+    )
+    return f"sha256:{combined[:16]}"
 
 
 def _one_source(

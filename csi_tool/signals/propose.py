@@ -45,8 +45,13 @@ _REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/#-]*$")  # fields.Reference'
 def find_signal(
     results: list[SourceSignals], signal_id: str, records: Iterable[RecordEvidence]
 ) -> tuple[SourceSignals, Signal]:
-    """The signal with this id, and its source; a clear error when no source has it, or when
-    a record already came from it (proposing twice would make two records of one signal)."""
+    """The signal with this id (`SIG-3f9a2c1b`, in any case, with or without `SIG-`), and its
+    source; a clear error when no source has it, or when a record already came from it
+    (proposing twice would make two records of one signal)."""
+    given = signal_id.strip()
+    signal_id = "SIG-" + given.upper().removeprefix("SIG-").lower()
+    if not re.fullmatch(r"SIG-[0-9a-f]{8}", signal_id):
+        raise ConfigError(f"{given!r} is no signal id; ids look like SIG-3f9a2c1b")
     named = [r.record_id for r in records if r.signal == signal_id]
     if named:
         raise ConfigError(

@@ -6,14 +6,18 @@ Markdown escapes them, and every format is made inert for CI logs.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from typing import Any
 
+from csi_tool.clock import today
 from csi_tool.markdown import md_code, md_inline
 from csi_tool.report import neutralise_workflow_commands
 from csi_tool.signals.finder import SourceSignals
-from csi_tool.signals.signal import Signal
+from csi_tool.signals.signal import Signal, printable
+
+STALE_AFTER_DAYS = 90
 
 
 def render_signals(results: Sequence[SourceSignals], fmt: str, limit: int | None) -> str:
@@ -64,6 +68,7 @@ def signal_payload(signal: Signal) -> dict[str, Any]:
         "method": signal.method,
         "examples": list(signal.examples),
         "covered_by": list(signal.covered_by),
+        "same_tickets_as": signal.same_tickets_as,
         "metric": {
             "key": signal.metric.key,
             "name": signal.metric.name,
@@ -82,9 +87,15 @@ def _heading(result: SourceSignals) -> str:
     uncovered = sum(not s.covered for s in result.signals)
     return (
         f"Source {result.name} ({result.shown}): {read}, {scope.overall.tickets} opened "
-        f"{scope.start} to {scope.end}; {len(result.signals)} signal(s), {uncovered} not "
-        "covered by any record"
+        f"{scope.start} to {scope.end}{data_age(scope.end)}; {len(result.signals)} signal(s), "
+        f"{uncovered} not covered by any record"
     )
+
+
+def data_age(end: dt.date) -> str:
+    """A warning when the data stops long before today: an old export is no current state."""
+    days = (today() - end).days
+    return f" (the data ends {days:,} days ago)" if days > STALE_AFTER_DAYS else ""
 
 
 def _text(result: SourceSignals, limit: int | None) -> str:
@@ -105,10 +116,16 @@ def _text(result: SourceSignals, limit: int | None) -> str:
         lines += [
             "",
             f"{rank:>3}. {signal.id}  {signal.headline}",
-            f"     {signal.kind.value} · cost {signal.cost:,.0f} {result.currency} · {cover}",
+            f"     {signal.kind.value} · handling cost {signal.cost:,.0f} {result.currency} · "
+            f"{cover}",
+            *(
+                [f"     the same tickets as {signal.same_tickets_as}, ranked above"]
+                if signal.same_tickets_as
+                else []
+            ),
             *(f"     {line}" for line in signal.evidence),
             f"     method: {signal.method}",
-            f"     examples: {', '.join(signal.examples)}",
+            f"     examples: {', '.join(printable(e) for e in signal.examples)}",
         ]
     if limit and len(result.signals) > limit:
         lines += ["", f"… {len(result.signals) - limit} more (--limit 0 shows all)"]
@@ -122,11 +139,20 @@ def _markdown(result: SourceSignals, limit: int | None) -> str:
     shown = result.signals[:limit] if limit else result.signals
     if not shown:
         return "\n".join([*lines, "No signals."])
-    lines += ["| # | Signal | Opportunity | Cost | Covered by |", "|---|---|---|---:|---|"]
+    lines += [
+        "| # | Signal | Opportunity | Handling cost | Covered by |",
+        "|---|---|---|---:|---|",
+    ]
     for rank, signal in enumerate(shown, start=1):
         cover = ", ".join(md_code(r) for r in signal.covered_by) or "**not covered**"
         lines.append(
-            f"| {rank} | {md_code(signal.id)} | {md_inline(signal.headline)} | "
+            f"| {rank} | {md_code(signal.id)} | {md_inline(signal.headline)}"
+            + (
+                f" (same tickets as {md_code(signal.same_tickets_as)})"
+                if signal.same_tickets_as
+                else ""
+            )
+            + " | "
             f"{signal.cost:,.0f} {md_inline(result.currency)} | {cover} |"
         )
     return "\n".join(lines) + "\n"

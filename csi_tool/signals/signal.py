@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -90,7 +90,9 @@ class Signal:
     cost: float
     examples: tuple[str, ...]
     metric: ProposedMetric
+    fingerprint: int = 0  # of the tickets the signal is about
     covered_by: tuple[str, ...] = ()
+    same_tickets_as: str | None = None  # a higher-ranked signal about exactly these tickets
 
     @property
     def covered(self) -> bool:
@@ -105,8 +107,17 @@ def signal_id(source: str, kind: SignalKind, field_name: str, value: str) -> str
 
 
 def ranked(signals: list[Signal]) -> list[Signal]:
-    """Highest cost first; ties by tickets affected, then id, so every run agrees."""
-    return sorted(signals, key=lambda s: (-round(s.cost, 6), -s.affected, s.id))
+    """Highest cost first; ties by tickets affected, then id, so every run agrees. A signal
+    about exactly the tickets of one ranked above it (a subcategory that is its whole
+    category) names that one, so its cost is not counted twice by a reader adding up."""
+    ordered = sorted(signals, key=lambda s: (-round(s.cost, 6), -s.affected, s.id))
+    first: dict[tuple[int, int], str] = {}
+    marked = []
+    for signal in ordered:
+        key = (signal.fingerprint, signal.affected)
+        earlier = first.setdefault(key, signal.id)
+        marked.append(replace(signal, same_tickets_as=earlier) if earlier != signal.id else signal)
+    return marked
 
 
 @dataclass(frozen=True)

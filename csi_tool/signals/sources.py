@@ -48,10 +48,15 @@ class PreparedSource:
 def source_files(spec: SourceSpec, root: Path, environ: Mapping[str, str]) -> list[Path]:
     """The export files a source declares, sorted; a clear error when there are none."""
     if spec.env is not None:
-        location = environ.get(spec.env, "").strip()
-        if not location:
+        if spec.env not in environ:
             raise ConfigError(
                 f"source {spec.name!r}: the environment variable {spec.env} is not set; "
+                "set it to the export's path"
+            )
+        location = environ[spec.env].strip()
+        if not location:
+            raise ConfigError(
+                f"source {spec.name!r}: the environment variable {spec.env} is empty; "
                 "set it to the export's path"
             )
         # the variable's value is never shown: it is the machine's business, and a policy
@@ -63,6 +68,11 @@ def source_files(spec: SourceSpec, root: Path, environ: Mapping[str, str]) -> li
     # glob.glob, not Path.glob: the pattern may be absolute (an environment variable's path)
     found = glob.glob(pattern, recursive=True)  # noqa: PTH207
     matches = sorted(Path(p) for p in found if Path(p).is_file())
+    if not matches and found and all(Path(p).is_dir() for p in found):
+        raise ConfigError(
+            f"source {spec.name!r}: {where} is a folder; name the export file in it, or a "
+            "glob such as …/*.csv"
+        )
     if not matches:
         raise ConfigError(f"source {spec.name!r}: {where} matches no file")
     if spec.path is not None:

@@ -108,9 +108,12 @@ def _source(record: Record, data: SiteData) -> Iterator[str]:
     yield _labelled("Kind", record.source.kind.value.replace("_", " "))
     if record.source.signal:
         signal = data.signals.by_id.get(record.source.signal)
-        shown = page_link(f"../signals.html#{record.source.signal.lower()}", record.source.signal)
-        found = f" ({text(signal.headline)})" if signal else " (not in the data of this build)"
-        yield _labelled("Signal", shown + found)
+        if signal is None:  # no row to link to: its data was not read where the site was built
+            shown = f"{code(record.source.signal)} (not in the data this site was built from)"
+        else:
+            row = page_link(f"../signals.html#{signal.id.lower()}", signal.id)
+            shown = f"{row} ({text(signal.headline)})"
+        yield _labelled("Signal", shown)
     for label, values in (
         ("Incidents", refs.incidents),
         ("Problems", refs.problems),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from csi_tool.report import counted
+from csi_tool.signals.report import data_age
 from csi_tool.signals.signal import Signal
 from csi_tool.site.data import SiteData
 from csi_tool.site.markup import bullets, code, page_link, text
@@ -34,7 +35,14 @@ def signals_page(data: SiteData) -> Page:
     ]
     search = []
     for name, why in found.unavailable:
-        sections.append(Section(f"<p>Not read on this build: {text(why)}</p>", f"Source {name}"))
+        sections.append(
+            Section(
+                "<p>This source's data was not available where this site was built, so its "
+                f"signals are not shown.</p><p><small>For its maintainers: {text(why)}"
+                "</small></p>",
+                f"Source {name}",
+            )
+        )
     for source in found.sources:
         ordered = [s for s in source.signals if not s.covered] + [
             s for s in source.signals if s.covered
@@ -42,7 +50,7 @@ def signals_page(data: SiteData) -> Page:
         scope = source.scope
         summary = (
             f"<p>{counted(source.loaded.tickets, 'ticket')} in {text(source.shown)}"
-            + (f", opened {scope.start} to {scope.end}" if scope else "")
+            + (f", opened {scope.start} to {scope.end}{text(data_age(scope.end))}" if scope else "")
             + f"; {counted(len(ordered), 'signal')}, "
             f"{sum(not s.covered for s in ordered)} not covered by any record.</p>"
         )
@@ -75,8 +83,12 @@ def _item(signal: Signal, currency: str) -> tuple[str, str]:
     )
     evidence = bullets(text(line) for line in signal.evidence)
     examples = ", ".join(code(t) for t in signal.examples)
+    same = ""
+    if signal.same_tickets_as:
+        earlier = page_link(f"#{signal_anchor(signal.same_tickets_as)}", signal.same_tickets_as)
+        same = f"<br>The same tickets as {earlier}, ranked above: do not add their costs up."
     return signal_anchor(signal.id), (
-        f"<p><strong>{text(signal.headline)}</strong><br>{code(signal.id)} · "
-        f"{signal.cost:,.0f} {text(currency)} · {cover}</p>{evidence}"
+        f"<p><strong>{text(signal.headline)}</strong><br>{code(signal.id)} · handling cost "
+        f"{signal.cost:,.0f} {text(currency)} · {cover}{same}</p>{evidence}"
         f"<p><small>{text(signal.method)}. Examples: {examples}</small></p>"
     )

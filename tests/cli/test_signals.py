@@ -65,9 +65,10 @@ def test_propose_drafts_a_valid_record_with_a_baseline_from_the_data(
     result = run_csi(data_root, "signals", "--propose", str(breach["id"]))
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == "register/CSI-0002.yaml"
+    assert "next: csi validate, then commit it and open a pull request" in result.stderr
     text = (data_root / "register" / "CSI-0002.yaml").read_text()
     export = data_root / "exports" / "incidents.csv"
-    fingerprint = hashlib.sha256(b"incidents.csv\0" + export.read_bytes()).hexdigest()[:16]
+    fingerprint = hashlib.sha256(export.read_bytes()).hexdigest()[:16]  # as sha256sum has it
     for expected in (
         "title: Reduce SLA breaches in Category Network",
         "kind: incident_trend",
@@ -98,7 +99,25 @@ def test_a_signal_that_is_not_in_the_data_writes_nothing(
     result = run_csi(data_root, "signals", "--propose", "SIG-00000000")
     assert result.exit_code == 2
     assert "no signal SIG-00000000 in the data now" in result.stderr
+    assert (
+        "'SIG-123' is no signal id" in run_csi(data_root, "signals", "--propose", "SIG-123").stderr
+    )
     assert tree_digest(data_root) == before
+
+
+def test_an_id_is_found_in_any_case_and_without_its_prefix(
+    data_root: Path, run_csi: Callable[..., Result]
+) -> None:
+    signal = _signals(run_csi, data_root)[0]["id"]
+    result = run_csi(
+        data_root, "signals", "--propose", signal.lower().removeprefix("sig-"), "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {
+        "written": "register/CSI-0002.yaml",
+        "record": "CSI-0002",
+        "signal": signal,
+    }
 
 
 @pytest.mark.parametrize(
@@ -109,7 +128,7 @@ def test_a_signal_that_is_not_in_the_data_writes_nothing(
             "sources: [{name: incidents, env: CSI_NOT_SET_ANYWHERE, profile: servicenow}]\n",
             None,
             2,
-            "the environment variable CSI_NOT_SET_ANYWHERE is not set",
+            "the environment variable CSI_NOT_SET_ANYWHERE is empty",
         ),
         (SOURCES, "number,opened_at\nINC1,2016-13-45\n", 1, "exports/incidents.csv:1:1:"),
         (

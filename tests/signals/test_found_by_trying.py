@@ -178,3 +178,35 @@ def test_control_characters_and_blanks_in_values(
     assert proposed.exit_code == 0, proposed.output
     assert run_csi(register_root, "validate").exit_code == 0
     assert len(tree_digest(register_root)) == len(before) + 1
+
+
+def test_signals_about_the_same_tickets_say_so(register_root: Path) -> None:
+    known_export(register_root / "exports" / "incidents.csv")
+    sources_policy(
+        register_root, "sources: [{name: t, path: exports/*.csv, profile: servicenow}]\n"
+    )
+    [result] = find_signals(register_root, _policies(register_root), [], environ={})
+    # every ticket has subcategory 'Subcategory 1' and symptom 'Symptom 1': one set, twice
+    subcategory, symptom = (
+        next(s for s in result.signals if s.kind is SignalKind.CLUSTER and s.field == field)
+        for field in ("subcategory", "symptom")
+    )
+    first, second = sorted((subcategory, symptom), key=result.signals.index)
+    assert first.same_tickets_as is None and second.same_tickets_as == first.id
+    # Network's tickets are Network Ops' tickets; Software's are only some of Service Desk's
+    clusters = {s.value: s for s in result.signals if s.kind is SignalKind.CLUSTER}
+    pair = (clusters["Network"], clusters["Network Ops"])
+    assert {s.same_tickets_as for s in pair} == {None, min(pair, key=result.signals.index).id}
+    assert clusters["Software"].same_tickets_as is None
+    assert clusters["Service Desk"].same_tickets_as is None
+
+
+def test_old_data_is_named_as_old(register_root: Path, run_csi: Callable[..., Result]) -> None:
+    known_export(register_root / "exports" / "incidents.csv")  # March 2026
+    sources_policy(
+        register_root, "sources: [{name: t, path: exports/*.csv, profile: servicenow}]\n"
+    )
+    fresh = _run(run_csi, register_root, CSI_TODAY="2026-04-15").stdout
+    stale = _run(run_csi, register_root, CSI_TODAY="2026-11-27").stdout
+    assert "days ago" not in fresh.splitlines()[0]
+    assert "(the data ends 244 days ago)" in stale.splitlines()[0]

@@ -241,6 +241,16 @@ def test_a_location_that_matches_nothing_is_a_clear_error(tmp_path: Path) -> Non
         (_spec(env="CSI_EXPORT"), {}, "the environment variable CSI_EXPORT is not set"),
         (
             _spec(env="CSI_EXPORT"),
+            {"CSI_EXPORT": " "},
+            "the environment variable CSI_EXPORT is empty",
+        ),
+        (
+            _spec(env="CSI_EXPORT"),
+            {"CSI_EXPORT": str(tmp_path)},
+            "the path in $CSI_EXPORT is a folder; name the export file in it",
+        ),
+        (
+            _spec(env="CSI_EXPORT"),
             {"CSI_EXPORT": str(tmp_path / "gone.csv")},
             "the path in $CSI_EXPORT matches no file",
         ),
