@@ -20,6 +20,7 @@ from pathlib import Path
 
 from csi_tool.gate.protected import codeowners_pattern
 from csi_tool.layout import POLICIES_DIR, REGISTER_DIR
+from csi_tool.policies.policy_set import protected_paths
 from csi_tool.records.register import Register
 from csi_tool.records.schema import SCHEMA_DIR
 from csi_tool.yaml.atomic import replace_file
@@ -53,7 +54,12 @@ def render_block(register: Register, record_ids: Collection[str] | None = None) 
         lines.append(f"/{item.document.path} {' '.join(owners)}")
     governors = " ".join(governance.governance_approvers)
     own_path = CODEOWNERS_PATH.as_posix()
-    governed = [f"{POLICIES_DIR}/", f"{SCHEMA_DIR}/", *governance.protected_paths, own_path]
+    governed = [
+        f"{POLICIES_DIR}/",
+        f"{SCHEMA_DIR}/",
+        *protected_paths(register.policies),
+        own_path,
+    ]
     # the file's own line last: the last matching line wins, so nothing re-routes it
     ordered = [pattern for pattern in dict.fromkeys(governed) if pattern != own_path]
     lines += [f"{codeowners_pattern(pattern)} {governors}" for pattern in [*ordered, own_path]]

@@ -27,7 +27,7 @@ from csi_tool.git.repo import fork_point
 from csi_tool.git.revisions import GitRevision, changed_paths
 from csi_tool.git.sources import WHOLE_FILE, FileSource, WorkTree
 from csi_tool.layout import POLICIES_DIR, REGISTER_DIR
-from csi_tool.policies.policy_set import Policies
+from csi_tool.policies.policy_set import Policies, protected_paths
 from csi_tool.policies.workflow import WorkflowPolicy
 from csi_tool.records.readiness import gaps_for_state
 from csi_tool.records.register import LoadedRecord, Register, load_register
@@ -81,9 +81,7 @@ def run_gate(
         )
     policies = before.policies
     changes = record_changes(before, after)
-    protected = protected_changes(
-        changed_paths(root, fork, head_ref), policies.governance.protected_paths
-    )
+    protected = protected_changes(changed_paths(root, fork, head_ref), protected_paths(policies))
     governance = sorted({*changed_files(old_files, new_files, GOVERNED_DIRS), *protected})
     touched = changed_files(old_files, new_files, (REGISTER_DIR,))
     refusals = sorted(

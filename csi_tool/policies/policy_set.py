@@ -80,3 +80,10 @@ def cross_policy_problems(policies: Policies) -> Iterator[tuple[str, PolicyProbl
             if state not in policies.workflow.states:
                 message = f"{state!r} is not a state of the workflow policy"
                 yield file, PolicyProblem((*loc, i), message)
+
+
+def protected_paths(policies: Policies) -> list[str]:
+    """Paths whose change is a governance change: the governance policy's, and the exports a
+    source keeps in the repository (the data behind signals and their baselines)."""
+    exports = [spec.path for spec in policies.sources.sources if spec.path is not None]
+    return list(dict.fromkeys([*policies.governance.protected_paths, *exports]))

@@ -815,3 +815,28 @@ def test_an_author_who_is_the_only_governance_approver_cannot_pass(
     assert [(r["path"], r["code"]) for r in payload["refusals"]] == [
         ("policies/governance.yaml", "approval")
     ]
+
+
+def test_an_export_kept_in_the_repository_is_governed_like_the_rules(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    """The data behind signals and baselines: replacing it rewrites what the site and the
+    records' baselines claim, so it takes the governance approvers, as policies do."""
+    git(repo, "switch", "-q", "main")
+    (repo / "policies" / "sources.yaml").write_text(
+        "schema_version: 1\nsources:\n  - {name: incidents, path: exports/*.csv, "
+        "profile: servicenow}\n",
+        encoding="utf-8",
+    )
+    (repo / "exports").mkdir()
+    (repo / "exports" / "incidents.csv").write_text("number,opened_at\n", encoding="utf-8")
+    _commit(repo, "Declare the export")
+    git(repo, "switch", "-q", "pr")
+    git(repo, "merge", "-q", "main")
+    (repo / "exports" / "incidents.csv").write_text("number,opened_at\nX,Y\n", encoding="utf-8")
+    _commit(repo, "Replace the data")
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 0, payload
+    assert payload["governance_files"] == ["exports/incidents.csv"]
+    assert run_csi(repo, "codeowners").exit_code == 0  # and CODEOWNERS routes it there
+    assert "/exports/*.csv @acme/csi-board" in (repo / ".github" / "CODEOWNERS").read_text()
