@@ -59,10 +59,16 @@ def find_signals(
 ) -> list[SourceSignals]:
     """Signals of every source (or the one named), each source ranked on its own."""
     references = list(_references(records))
-    return [
-        _one_source(root, policies, spec, since, references, environ)
-        for spec in selected_sources(policies, source)
-    ]
+    found = []
+    for spec in selected_sources(policies, source):
+        try:
+            found.append(_one_source(root, policies, spec, since, references, environ))
+        except duckdb.Error as e:  # what a policy's values make of a query: an error, no crash
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise ConfigError(
+                f"source {spec.name!r}: the export could not be analysed: {first}"
+            ) from e
+    return found
 
 
 def selected_sources(policies: Policies, name: str | None) -> list[SourceSpec]:
@@ -101,21 +107,6 @@ def data_fingerprint(spec: SourceSpec, root: Path, environ: Mapping[str, str] = 
 
 
 def _one_source(
-    root: Path,
-    policies: Policies,
-    spec: SourceSpec,
-    since: dt.date | None,
-    references: list[tuple[str, str, str]],
-    environ: Mapping[str, str],
-) -> SourceSignals:
-    try:
-        return _analysed(root, policies, spec, since, references, environ)
-    except duckdb.Error as e:  # what the policy's values make of a query: a finding, no crash
-        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise ConfigError(f"source {spec.name!r}: the export could not be analysed: {first}") from e
-
-
-def _analysed(
     root: Path,
     policies: Policies,
     spec: SourceSpec,

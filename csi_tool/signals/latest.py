@@ -46,11 +46,11 @@ def collapse_to_latest(
     return the number of rows the export has. `ticket_key` is the SQL of a row's ticket id
     over the raw columns, as `shape` makes the column `id`."""
     order = (
-        f"coalesce(TRY_CAST({_quoted(event_order)} AS BIGINT), {_LOWEST})" if event_order else "0"
+        f"coalesce(TRY_CAST({quoted(event_order)} AS BIGINT), {_LOWEST})" if event_order else "0"
     )
     kept = sorted(set(columns))
-    projected = ", ".join(_quoted(c) for c in kept)
-    packed = ", ".join(f"{_quoted(c)} := {_quoted(c)}" for c in kept)
+    projected = ", ".join(quoted(c) for c in kept)
+    packed = ", ".join(f"{quoted(c)} := {quoted(c)}" for c in kept)
     grouped = (
         f"(SELECT unnest(latest), {UPDATES}, len(top) = 2 AND top[1] = top[2] AS {TIED} FROM ("
         f"SELECT arg_max(struct_pack({packed}), csi_order) AS latest, "
@@ -80,7 +80,7 @@ def _replace_rows(
     names = [r[0] for r in run(connection, f"DESCRIBE {table}")]
     settable = [n for n in names if n not in ("id", UPDATES, TIED)]
     run(connection, f"CREATE TEMPORARY TABLE {_TIES} AS {rows}", parameters)
-    assignments = ", ".join(f"{_quoted(n)} = {_TIES}.{_quoted(n)}" for n in settable)
+    assignments = ", ".join(f"{quoted(n)} = {_TIES}.{quoted(n)}" for n in settable)
     run(
         connection,
         f"UPDATE {table} SET {assignments}, {TIED} = false FROM {_TIES} "
@@ -102,14 +102,14 @@ def first_lines(
         (int(row), str(value))
         for row, value in run(
             connection,
-            f"SELECT csi_row, {_quoted(column)} FROM (SELECT {_quoted(column)}, "
+            f"SELECT csi_row, {quoted(column)} FROM (SELECT {quoted(column)}, "
             f"row_number() OVER () AS csi_row FROM {reader}) "
-            f"WHERE list_contains($bad_values, {_quoted(column)}) ORDER BY csi_row LIMIT 5",
+            f"WHERE list_contains($bad_values, {quoted(column)}) ORDER BY csi_row LIMIT 5",
             {**parameters, "bad_values": values},
         )
     ]
 
 
-def _quoted(identifier: str) -> str:
+def quoted(identifier: str) -> str:
     """A column name as a quoted SQL identifier: a name from a policy is never SQL text."""
     return '"' + identifier.replace('"', '""') + '"'

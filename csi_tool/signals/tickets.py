@@ -15,10 +15,10 @@ from typing import Any
 
 import duckdb
 
-from csi_tool.errors import ConfigError, Finding, FindingsError
+from csi_tool.errors import Finding, FindingsError
 from csi_tool.policies.sources import ExportFormat
 from csi_tool.signals.engine import run
-from csi_tool.signals.latest import TIED, UPDATES, collapse_to_latest, first_lines
+from csi_tool.signals.latest import TIED, UPDATES, collapse_to_latest, first_lines, quoted
 from csi_tool.signals.profiles import BOOLEANS, CANONICAL, COUNTS, DATES, REQUIRED, Profile
 from csi_tool.signals.sources import PreparedSource
 
@@ -87,7 +87,7 @@ def load_tickets(connection: duckdb.DuckDBPyConnection, source: PreparedSource) 
 def _cleaned(column: str) -> str:
     """A raw value with the blanks at its ends dropped; blank or a null token: NULL. (Only a
     value with a blank at an end is trimmed: trimming every one would copy each.)"""
-    raw = _quoted(column)
+    raw = quoted(column)
     text = (
         f"CASE WHEN {raw} = '' THEN NULL WHEN {raw} LIKE ' %' OR {raw} LIKE '% ' "
         f"THEN nullif(trim({raw}), '') ELSE {raw} END"
@@ -100,11 +100,11 @@ def _shaped(relation: str, mapped: dict[str, str], profile: Profile) -> str:
     and each date that does not parse kept as text to be named (csi_unparsed_…)."""
     used = sorted(set(mapped.values()))
     passed = f"{UPDATES}, {TIED}"
-    cleaned = ", ".join(f"{_cleaned(c)} AS {_quoted(c)}" for c in used)
+    cleaned = ", ".join(f"{_cleaned(c)} AS {quoted(c)}" for c in used)
     fields = ", ".join(_expression(name, mapped, profile) for name in CANONICAL)
     fields += "".join(
-        f", CASE WHEN try_strptime({_quoted(mapped[name])}, $formats) IS NULL "
-        f"THEN {_quoted(mapped[name])} END AS csi_unparsed_{name}"
+        f", CASE WHEN try_strptime({quoted(mapped[name])}, $formats) IS NULL "
+        f"THEN {quoted(mapped[name])} END AS csi_unparsed_{name}"
         for name in DATES
         if name in mapped
     )
@@ -164,7 +164,7 @@ def _expression(name: str, mapped: dict[str, str], profile: Profile) -> str:
     """The SQL for one canonical field, over values already trimmed and nulled."""
     if name not in mapped:
         return f"NULL AS {name}"
-    column = _quoted(mapped[name])
+    column = quoted(mapped[name])
     if name in DATES:
         return f"try_strptime({column}, $formats) AS {name}"
     if name in COUNTS:
@@ -243,13 +243,6 @@ def _read_finding(error: duckdb.Error, source: PreparedSource) -> Finding:
     if reason.lower().startswith("invalid unicode"):
         reason = f"is not {source.encoding} text; set the source's encoding"
     return Finding(shown, int(line.group(1)), 1, "", reason)
-
-
-def _quoted(identifier: str | None) -> str:
-    """A column name as a quoted SQL identifier: a name from a policy is never SQL text."""
-    if identifier is None:
-        raise ConfigError("no column given")
-    return '"' + identifier.replace('"', '""') + '"'
 
 
 def _literal(text: str) -> str:

@@ -92,3 +92,15 @@ def sources_policy(root: Path, text: str) -> None:
         "# yaml-language-server: $schema=../schema/sources.schema.json\nschema_version: 1\n" + text,
         encoding="utf-8",
     )
+
+
+def final_rows_of_the_real_export() -> dict[str, dict[str, str]]:
+    """Each incident's last update by sys_mod_count, then file order: plain Python, the
+    independent computation the engine's figures are checked against."""
+    final: dict[str, tuple[int, int, dict[str, str]]] = {}
+    with REAL_EXPORT.open(newline="", encoding="utf-8") as stream:
+        for position, row in enumerate(csv.DictReader(stream)):
+            key = (int(row["sys_mod_count"]), position)
+            if row["number"] not in final or key > final[row["number"]][:2]:
+                final[row["number"]] = (*key, row)
+    return {number: row for number, (_, _, row) in final.items()}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import statistics
 from pathlib import Path
@@ -19,6 +18,7 @@ from csi_tool.signals.signal import Signal, SignalKind, evidence_of
 from tests.signals.exports import (
     REAL_EXPORT,
     SERVICENOW_HEADER,
+    final_rows_of_the_real_export,
     servicenow_row,
     sources_policy,
     write_csv,
@@ -183,16 +183,6 @@ def _record(
     )
 
 
-def _final_rows() -> dict[str, dict[str, str]]:
-    final: dict[str, tuple[int, int, dict[str, str]]] = {}
-    with REAL_EXPORT.open(newline="", encoding="utf-8") as stream:
-        for position, row in enumerate(csv.DictReader(stream)):
-            key = (int(row["sys_mod_count"]), position)
-            if row["number"] not in final or key > final[row["number"]][:2]:
-                final[row["number"]] = (*key, row)
-    return {number: row for number, (_, _, row) in final.items()}
-
-
 def _day_first(text: str) -> dt.datetime:
     return dt.datetime.strptime(text, "%d-%m-%Y %H:%M")
 
@@ -206,7 +196,7 @@ def test_the_real_export_gives_figures_that_plain_python_agrees_with(register_ro
     [result] = find_signals(
         register_root, _policies(register_root), [], environ={"CSI_TEST_EXPORT": str(REAL_EXPORT)}
     )
-    rows = _final_rows()
+    rows = final_rows_of_the_real_export()
     assert result.loaded.tickets == len(rows) == 890
     # resolution time of every ticket resolved after it opened, in hours
     hours = [

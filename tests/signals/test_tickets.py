@@ -3,7 +3,6 @@ export, a generic mapping, every file format, and bad input, all inside the sand
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections import Counter
 from pathlib import Path
@@ -18,7 +17,13 @@ from csi_tool.policies.sources import SourceSpec
 from csi_tool.signals.engine import run, sandboxed
 from csi_tool.signals.sources import prepared_source
 from csi_tool.signals.tickets import LoadedTickets, load_tickets
-from tests.signals.exports import REAL_EXPORT, SERVICENOW_HEADER, servicenow_row, write_csv
+from tests.signals.exports import (
+    REAL_EXPORT,
+    SERVICENOW_HEADER,
+    final_rows_of_the_real_export,
+    servicenow_row,
+    write_csv,
+)
 
 needs_real_export = pytest.mark.skipif(
     not REAL_EXPORT.is_file(), reason="the real ServiceNow export is in ../shared/data, absent here"
@@ -46,20 +51,9 @@ def _refusal(root: Path, spec: SourceSpec, environ: dict[str, str] | None = None
     return f"{finding.path}:{finding.line}: {finding.message}"
 
 
-def _independent_final_rows() -> dict[str, dict[str, str]]:
-    """Each incident's last update by sys_mod_count, then file order: plain Python."""
-    final: dict[str, tuple[int, int, dict[str, str]]] = {}
-    with REAL_EXPORT.open(newline="", encoding="utf-8") as stream:
-        for position, row in enumerate(csv.DictReader(stream)):
-            key = (int(row["sys_mod_count"]), position)
-            if row["number"] not in final or key > final[row["number"]][:2]:
-                final[row["number"]] = (*key, row)
-    return {number: row for number, (_, _, row) in final.items()}
-
-
 @needs_real_export
 def test_the_real_servicenow_event_log_collapses_to_its_incidents() -> None:
-    expected = _independent_final_rows()
+    expected = final_rows_of_the_real_export()
     spec = _spec(env="CSI_EXPORT")
     environ = {"CSI_EXPORT": str(REAL_EXPORT)}
     loaded, states = _tickets(
