@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from importlib.metadata import version
 from pathlib import Path
 
 from benchmarks.generate_export import generate_event_log
@@ -99,17 +100,18 @@ def report(measured: list[Measurement], rows: int, tickets: int, runs: int) -> s
             "",
             f"{rows:,} update rows for {tickets:,} incidents (benchmarks/generate_export.py), "
             f"measured on {dt.date.today()} with `python -m benchmarks.signals --rows {rows}`.",
-            f"Machine: {machine()}. Each ran {runs} times in its own process; the fastest run "
+            f"Machine: {machine()}; DuckDB {version('duckdb')}, pandas {version('pandas')}. "
+            f"Each ran {runs} times in its own process; the fastest run "
             "is shown. Both computed the same figures first (tickets, groups, examples).",
             "",
             "| Command | Seconds | Peak memory (MB) | Compared with | Target |",
             "|---|---:|---:|---|---|",
-            f"| {csi.name} | {csi.seconds:.2f} | {csi.peak_mb:.0f} | {ratio:.2f}× pandas | "
+            f"| {csi.name} | {csi.seconds:.2f} | {csi.peak_mb:.0f} | {ratio:.3f}× pandas | "
             f"≤ {TARGET_RATIO}×: {'met' if ratio <= TARGET_RATIO else 'NOT met'}; "
             f"< {TARGET_MB} MB: {'met' if csi.peak_mb < TARGET_MB else 'NOT met'} |",
             f"| {peer.name} | {peer.seconds:.2f} | {peer.peak_mb:.0f} | peer |  |",
             f"| {tuned.name} | {tuned.seconds:.2f} | {tuned.peak_mb:.0f} | "
-            f"csi at {csi.seconds / tuned.seconds:.2f}× of it |  |",
+            f"csi at {csi.seconds / tuned.seconds:.3f}× of it |  |",
         ]
     )
 

@@ -30,7 +30,7 @@ CONDITIONS: dict[str, tuple[str, str]] = {
 }
 LINKED_FIELDS = ("problem_id", "caused_by_change")
 # The ticket fields the analyses read: the tickets in scope are a narrower copy.
-_ANALYSED = (
+ANALYSED = (
     "id",
     "opened_at",
     "resolved_at",
@@ -44,6 +44,7 @@ _ANALYSED = (
     "sla_met",
     *LINKED_FIELDS,
 )
+READ_FIELDS = (*ANALYSED, "priority")  # what signals read from an export (priority: cost)
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def scope_tickets(
     hours = list(cost.hours_by_priority.items())
     run(
         connection,
-        f"CREATE OR REPLACE TABLE {SCOPE} AS SELECT {', '.join(_ANALYSED)}, "
+        f"CREATE OR REPLACE TABLE {SCOPE} AS SELECT {', '.join(ANALYSED)}, hash(id) AS id_hash, "
         "coalesce(list_extract($hour_values, list_position($hour_keys, priority)), "
         "$default_hours) AS hours, "
         "CASE WHEN resolved_at >= opened_at THEN "
@@ -167,7 +168,7 @@ def _groups(
             f"count(*) FILTER (WHERE {known})",
             f"coalesce(sum(hours) FILTER (WHERE {hit}), 0)",
             # which tickets, in one number: equal sets give equal fingerprints
-            f"coalesce(bit_xor(hash(id)) FILTER (WHERE {hit}), 0)",
+            f"coalesce(bit_xor(id_hash) FILTER (WHERE {hit}), 0)",
         ]
     relation = (
         f"(UNPIVOT {SCOPE} ON {', '.join(fields)} INTO NAME field VALUE value)"

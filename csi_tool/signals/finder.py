@@ -23,6 +23,7 @@ from csi_tool.policies.sources import SignalSettings, SourceSpec
 from csi_tool.signals.analysis import (
     CONDITIONS,
     LINKED_FIELDS,
+    READ_FIELDS,
     SCOPE,
     Scope,
     condition_parameters,
@@ -116,7 +117,7 @@ def _one_source(
 ) -> SourceSignals:
     settings = policies.sources.signals
     with prepared_source(spec, root, environ) as prepared, sandboxed(prepared.files) as engine:
-        loaded = load_tickets(engine, prepared)
+        loaded = load_tickets(engine, prepared, READ_FIELDS)
         scope = scope_tickets(engine, since, spec.cost, settings)
         if scope is None:
             return SourceSignals(spec.name, prepared.shown, loaded, None, [], spec.cost.currency)

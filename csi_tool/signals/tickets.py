@@ -10,6 +10,7 @@ malformed or truncated CSV is a finding at the line DuckDB stopped on.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,8 +35,14 @@ class LoadedTickets:
     missing_fields: tuple[str, ...]
 
 
-def load_tickets(connection: duckdb.DuckDBPyConnection, source: PreparedSource) -> LoadedTickets:
-    """Create the `tickets` table from one prepared source (one row per ticket)."""
+def load_tickets(
+    connection: duckdb.DuckDBPyConnection,
+    source: PreparedSource,
+    fields: Collection[str] = CANONICAL,
+) -> LoadedTickets:
+    """Create the `tickets` table from one prepared source (one row per ticket), with every
+    canonical field; only those in `fields` are read from the export (the rest are NULL),
+    so an analysis pays for the columns it uses alone."""
     reader, parameters = _reader(source)
     try:
         header = [row[0] for row in run(connection, f"DESCRIBE SELECT * FROM {reader}", parameters)]
@@ -59,6 +66,8 @@ def load_tickets(connection: duckdb.DuckDBPyConnection, source: PreparedSource) 
                 )
             ]
         )
+    missing = tuple(name for name in CANONICAL if name not in mapped)
+    mapped = {f: column for f, column in mapped.items() if f in fields or f == "id"}
     parameters = {**parameters, "formats": list(profile.date_formats)}
     columns = [*mapped.values(), *([profile.event_order] if profile.event_order else [])]
     try:
@@ -80,7 +89,6 @@ def load_tickets(connection: duckdb.DuckDBPyConnection, source: PreparedSource) 
     unparsed = [name for name in DATES if name in mapped]
     _refuse_unparsed_dates(connection, reader, parameters, mapped, source, unparsed)
     tickets = run(connection, f"SELECT count(*) FROM {TABLE}")[0][0]
-    missing = tuple(name for name in CANONICAL if name not in mapped)
     return LoadedTickets(rows, int(tickets), missing)
 
 

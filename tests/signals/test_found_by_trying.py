@@ -145,7 +145,7 @@ def test_broken_rows_name_their_file_line_and_reason(
         in _run(run_csi, register_root).stderr
     )
     (folder / "b.csv").unlink()
-    late = text.replace("INC0030,", "INC0030,\xe9", 1).encode("cp1252")  # a bad byte, line 62
+    late = text.replace("INC0030,", "INC0030\xe9,", 1).encode("cp1252")  # a bad byte, line 62
     (folder / "a.csv").write_bytes(late)
     result = _run(run_csi, register_root)
     assert "exports/a.csv:62:1: is not utf-8 text; set the source's encoding" in result.stderr
