@@ -21,7 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("site", "scaffold"),
     ("gate",),
     ("backlog", "benefits", "history", "signals"),
-    ("records",),
+    ("records", "tickets"),
     ("policies",),
     ("yaml", "git"),
 )

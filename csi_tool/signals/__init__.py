@@ -1,4 +1,3 @@
-"""Evidence from ITSM exports: a sandboxed analytical engine, export profiles, canonical tickets.
-
-Imports records/, policies/, yaml/, git/ and the leaves.
-"""
+"""Improvement opportunities in the tickets of ITSM exports: grouped figures, statistics,
+signals, coverage by records, reports and drafted records. Imports tickets/, records/,
+policies/, yaml/, git/ and the leaves."""

@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 
 from csi_tool.policies.sources import HandlingCost, SignalSettings
-from csi_tool.signals.engine import run
+from csi_tool.tickets.engine import run
 
 SCOPE = "scoped"
 # kind → (the tickets it is about, the tickets it can be judged on)

@@ -32,10 +32,10 @@ from csi_tool.signals.analysis import (
     scope_tickets,
 )
 from csi_tool.signals.detect import CONDITION_OF, detect_signals
-from csi_tool.signals.engine import run, sandboxed
 from csi_tool.signals.signal import RecordEvidence, Signal, SignalKind, ranked
-from csi_tool.signals.sources import prepared_source, source_files
-from csi_tool.signals.tickets import LoadedTickets, load_tickets
+from csi_tool.tickets.canonical import LoadedTickets, load_tickets
+from csi_tool.tickets.engine import run, sandboxed
+from csi_tool.tickets.sources import prepared_source, source_files
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,10 @@ import duckdb
 
 from csi_tool.errors import Finding, FindingsError
 from csi_tool.policies.sources import ExportFormat
-from csi_tool.signals.engine import run
-from csi_tool.signals.latest import TIED, UPDATES, collapse_to_latest, first_lines, quoted
-from csi_tool.signals.profiles import BOOLEANS, CANONICAL, COUNTS, DATES, REQUIRED, Profile
-from csi_tool.signals.sources import PreparedSource
+from csi_tool.tickets.engine import run
+from csi_tool.tickets.latest import TIED, UPDATES, collapse_to_latest, first_lines, quoted
+from csi_tool.tickets.profiles import BOOLEANS, CANONICAL, COUNTS, DATES, REQUIRED, Profile
+from csi_tool.tickets.sources import PreparedSource
 
 TABLE = "tickets"
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from csi_tool.signals.engine import run
+from csi_tool.tickets.engine import run
 
 UPDATES = "csi_updates"  # how many rows of the export the ticket had
 TIED = "csi_tied"

@@ -14,9 +14,9 @@ from openpyxl import Workbook
 
 from csi_tool.errors import ConfigError, FindingsError
 from csi_tool.policies.sources import SourceSpec
-from csi_tool.signals.engine import run, sandboxed
-from csi_tool.signals.sources import prepared_source
-from csi_tool.signals.tickets import LoadedTickets, load_tickets
+from csi_tool.tickets.canonical import LoadedTickets, load_tickets
+from csi_tool.tickets.engine import run, sandboxed
+from csi_tool.tickets.sources import prepared_source
 from tests.signals.exports import (
     REAL_EXPORT,
     SERVICENOW_HEADER,

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from csi_tool.errors import ConfigError, Finding, FindingsError
 from csi_tool.policies.sources import ExportFormat, SourceSpec
-from csi_tool.signals.profiles import PROFILES, Profile
+from csi_tool.tickets.profiles import PROFILES, Profile
 
 NATIVE_ENCODINGS = {"utf-8": "utf-8", "utf-16": "utf-16", "latin-1": "latin-1"}
 # A typed cell (Parquet timestamp, XLSX date) reaches csi as ISO text.
