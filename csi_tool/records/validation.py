@@ -1,15 +1,31 @@
-"""`csi validate`: check the register and keep the findings about the files asked for."""
+"""`csi validate`: check the register and keep the findings about the files asked for.
+
+Results are cached outside the tree, keyed by the content of every file.
+
+The key hashes csi's version, the record schema version, the size and time of every module
+of csi itself (an editable install changes code without changing its version), and the path
+and bytes of every file csi reads (policies and records); any change to any of them is a
+different key, so a stale result is never served. Entries live in the user's cache folder
+($CSI_CACHE_DIR, else $XDG_CACHE_HOME/csi, else ~/.cache/csi), never in the repository.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from csi_tool import __version__
+from csi_tool.clock import today
 from csi_tool.errors import ConfigError, Finding
-from csi_tool.layout import POLICIES_DIR, REGISTER_DIR
+from csi_tool.git.sources import WHOLE_FILE, WorkTree, content_ids
+from csi_tool.layout import POLICIES_DIR, REGISTER_DIR, SCHEMA_VERSION
 from csi_tool.records.register import require_register_folder
-from csi_tool.records.validation_cache import load_cached, snapshot, store
+from csi_tool.yaml.atomic import replace_file
+from csi_tool.yaml.journal import recover
 
 
 @dataclass(frozen=True)
@@ -60,3 +76,109 @@ def _inside_root(path: Path, root: Path) -> str:
 
 def _covers(wanted: str, finding_path: str) -> bool:
     return wanted in ("", ".") or finding_path == wanted or finding_path.startswith(f"{wanted}/")
+
+
+def cache_folder() -> Path:
+    """Where csi keeps cached results."""
+    if os.environ.get("CSI_CACHE_DIR"):
+        return Path(os.environ["CSI_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "csi"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Every file a check reads, read once: hashed for the key, then parsed on a miss."""
+
+    key: str
+    files: dict[str, list[str] | bytes]
+
+    def source(self, root: Path) -> MemoryTree:
+        """The snapshot as a file source, so a miss does not read the disk again."""
+        return MemoryTree(root, self.files)
+
+
+@dataclass(frozen=True)
+class MemoryTree:
+    """A FileSource over files already read from the work tree."""
+
+    root: Path
+    files: dict[str, list[str] | bytes]
+    label: str = "work tree"
+
+    def list_files(self, folder: str) -> list[str] | None:
+        listing = self.files.get(f"{folder}/")
+        return list(listing) if isinstance(listing, list) else None
+
+    def prefetch(self, paths: Sequence[str]) -> None:
+        return  # already in memory
+
+    def fingerprints(self, folder: str) -> dict[str, str]:
+        return content_ids(self, folder)
+
+    def read_bytes(self, relative: str, max_bytes: int) -> bytes:
+        data = self.files[relative]
+        assert isinstance(data, bytes)
+        return data[: max_bytes + 1]
+
+
+def snapshot(root: Path, folders: tuple[str, ...]) -> Snapshot | None:
+    """Read every file once and hash it all; None if a file cannot be read plainly."""
+    digest = hashlib.sha256(f"csi {__version__} schema {SCHEMA_VERSION}\n".encode())
+    digest.update(_code_fingerprint().encode())
+    digest.update(f"today {today().isoformat()}\n".encode())  # "in the future" moves daily
+    recover(root)  # an interrupted write is finished (or undone) before anything is read
+    source = WorkTree(root)
+    files: dict[str, list[str] | bytes] = {}
+    for folder in folders:
+        listing = source.list_files(folder)
+        if listing is None:
+            continue
+        files[f"{folder}/"] = listing
+        for path in listing:
+            try:
+                data = source.read_bytes(path, WHOLE_FILE)
+            except Exception:  # noqa: BLE001 - links and pipes: no caching, the checks report them
+                return None
+            files[path] = data
+            # surrogateescape: a file name that is not UTF-8 is reported by the checks
+            digest.update(f"{path}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
+            digest.update(data)
+    return Snapshot(digest.hexdigest(), files)
+
+
+def _code_fingerprint() -> str:
+    """Size and modification time of every module of csi: a stat each, no reading."""
+    package = Path(__file__).resolve().parent.parent
+    stamps = []
+    for directory, _, files in os.walk(package):
+        for name in files:
+            if name.endswith(".py"):
+                info = os.stat(os.path.join(directory, name))  # noqa: PTH116, PTH118
+                stamps.append(f"{directory}/{name}:{info.st_size}:{info.st_mtime_ns}")
+    return "\n".join(sorted(stamps))
+
+
+def load_cached(key: str) -> tuple[list[Finding], int] | None:
+    """The findings and record count stored under `key`, if any (a damaged entry is a miss)."""
+    path = cache_folder() / f"validate-{key}.json"
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+        findings = [Finding(*item) for item in payload["findings"]]
+        return findings, int(payload["records_checked"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def store(key: str, findings: list[Finding], records_checked: int) -> None:
+    """Keep a result; a cache that cannot be written is simply not used."""
+    folder = cache_folder()
+    payload = {
+        "findings": [[f.path, f.line, f.column, f.field, f.message, f.code] for f in findings],
+        "records_checked": records_checked,
+    }
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        replace_file(folder / f"validate-{key}.json", json.dumps(payload))
+    except OSError:
+        return
