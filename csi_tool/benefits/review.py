@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 from csi_tool.fields import Direction, cadence_days
 from csi_tool.policies.review import ReviewPolicy
-from csi_tool.records.models import Metric, Record
+from csi_tool.records.metrics import Metric
+from csi_tool.records.models import Record
 
 REALISED, ON_TRACK, AT_RISK, NOT_REALISED, NO_DATA, NOT_STARTED = (
     "realised",

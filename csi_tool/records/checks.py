@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from csi_tool.clock import today
 from csi_tool.fields import DecisionOutcome, Direction
-from csi_tool.records.models import Metric, Record, RevisedField
+from csi_tool.records.metrics import Metric
+from csi_tool.records.models import Record, RevisedField
 
 Problem = tuple[tuple[str | int, ...], str]
 

@@ -11,22 +11,17 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from csi_tool.fields import (
     SINGLE_LINE,
-    Cadence,
     Date,
     Handle,
     KnowledgeRef,
-    LaxCadence,
     LaxDecisionOutcome,
-    LaxDirection,
-    LaxIndicatorKind,
     LaxReviewOutcome,
     LaxSourceKind,
     Line,
-    Number,
     RecordId,
     Reference,
     Scale,
@@ -34,12 +29,15 @@ from csi_tool.fields import (
     Text,
     Url,
 )
+from csi_tool.records.metrics import (  # the metric's models live beside their binding to data
+    Metric,
+    RecordPart,
+)
 
 TITLE_MAX_LENGTH = 120
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+_Model = RecordPart  # every part of a record: unknown keys refused, values frozen
 
 
 class Roles(_Model):
@@ -92,68 +90,6 @@ class CurrentState(_Model):
     evidence: list[Text] = Field(
         default_factory=list, description="Facts and figures that back up the summary."
     )
-
-
-class Baseline(_Model):
-    """The measured starting point of a metric."""
-
-    value: Number = Field(description="The measured value before the improvement.")
-    date: Date = Field(description="When the baseline was measured.")
-    source: Text = Field(description="Where the figure comes from (report, query, tool).")
-
-
-class Target(_Model):
-    """The success criterion of a metric."""
-
-    value: Number = Field(description="The value that counts as success.")
-    by: Date = Field(description="The date by which the target should be reached.")
-
-
-class Measurement(_Model):
-    """One measured value of a metric."""
-
-    date: Date = Field(description="When the value was measured.")
-    value: Number = Field(description="The measured value, in the metric's unit.")
-    source: Text | None = Field(None, description="Where the figure comes from.")
-    note: Text | None = Field(None, description="Anything a reader needs to interpret it.")
-
-
-class Metric(_Model):
-    """A measure of success with its baseline, target and measurements."""
-
-    key: str = Field(
-        pattern=r"^[a-z][a-z0-9_]*$",
-        max_length=40,
-        description="Stable key used by `csi measure`, e.g. `reopen_rate`; never renamed.",
-    )
-    name: Line = Field(description="Readable name of the metric.")
-    kind: LaxIndicatorKind = Field(
-        description="Leading (predicts the outcome) or lagging (is the outcome)."
-    )
-    unit: str = Field(
-        min_length=1, max_length=30, description="Unit of every value, e.g. `%` or `hours`."
-    )
-    direction: LaxDirection = Field(description="Whether success means the value goes up or down.")
-    baseline: Baseline | None = Field(None, description="Where the metric starts.")
-    target: Target | None = Field(None, description="Where the metric should get to, and by when.")
-    action_threshold: Number | None = Field(
-        None, description="A value beyond which someone must act (a regression alarm)."
-    )
-    review_cadence: LaxCadence = Field(
-        Cadence.MONTHLY, description="How often the metric is reviewed."
-    )
-    measurements: list[Measurement] = Field(
-        default_factory=list, description="Measured values, oldest first."
-    )
-    minimum: Number | None = Field(None, description="Lowest possible value (`%`: 0).")
-    maximum: Number | None = Field(None, description="Highest possible value (`%`: 100).")
-
-    def bounds(self) -> tuple[float | None, float | None]:
-        """The values the metric can take: declared, else 0 to 100 for a percentage."""
-        percent = self.unit.strip() == "%"
-        low = self.minimum if self.minimum is not None else (0.0 if percent else None)
-        high = self.maximum if self.maximum is not None else (100.0 if percent else None)
-        return low, high
 
 
 class Option(_Model):

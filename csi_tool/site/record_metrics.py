@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from csi_tool.benefits.review import MetricReview
-from csi_tool.records.models import Metric, Record
+from csi_tool.records.metrics import Metric
+from csi_tool.records.models import Record
 from csi_tool.site.charts import Line, metric_chart
 from csi_tool.site.markup import code, heading, table, text
 
