@@ -21,6 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("site", "scaffold"),
     ("gate",),
     ("backlog", "benefits", "history", "signals"),
+    ("measures",),
     ("records", "tickets"),
     ("policies",),
     ("yaml", "git"),

@@ -1,4 +1,5 @@
-"""Measurements, transitions and the benefit review with its report.
+"""Measurements (typed, imported, or computed from the data for bound metrics), transitions and
+the benefit review with its report.
 
-Imports records/, policies/, yaml/, git/ and the leaves.
+Imports measures/, records/, policies/, yaml/, git/ and the leaves.
 """

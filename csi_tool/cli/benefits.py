@@ -14,6 +14,7 @@ from csi_tool.cli.support import (
     say,
     valid_register,
 )
+from csi_tool.clock import today
 from csi_tool.report import FAIL_ON_CHOICES, REVIEW_FORMATS
 from csi_tool.yaml.journal import register_lock
 
@@ -37,6 +38,12 @@ from csi_tool.yaml.journal import register_lock
     help="The CSV's delimiter. Default: the one its header line uses.",
 )
 @click.option(
+    "--refresh",
+    is_flag=True,
+    help="For metrics bound to a measure: add every ended period's value from the data since "
+    "the last one (of the records given as ID..., else all).",
+)
+@click.option(
     "--ignore-columns",
     metavar="NAMES",
     default="",
@@ -54,8 +61,10 @@ def measure(
     import_file: Path | None,
     delimiter: str | None,
     ignore_columns: str,
+    refresh: bool,
 ) -> None:
-    """Record a measurement: csi measure ID METRIC VALUE, or csi measure --import FILE.csv."""
+    """Record a measurement: csi measure ID METRIC VALUE, csi measure --import FILE.csv, or
+    csi measure --refresh [ID] for metrics bound to a measure."""
     from csi_tool.benefits.measurements import (
         NewMeasurement,
         import_measurements,
@@ -63,6 +72,11 @@ def measure(
     )
 
     root = register_root(ctx)
+    if refresh:
+        if metric or value or import_file:
+            raise click.UsageError("--refresh takes record ids only: csi measure --refresh [ID]")
+        _refresh(root, [record_id] if record_id else [])
+        return
     with register_lock(root):  # read, change and write with no other csi edit between
         register, policies = valid_register(root, record_id)
         if import_file is not None:
@@ -174,3 +188,56 @@ def _option_value(text: str) -> int | float:
         return parse_value(text)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="VALUE") from e
+
+
+def _refresh(root: Path, record_ids: list[str]) -> None:
+    from csi_tool.benefits.bound import refresh_measurements
+
+    with register_lock(root):
+        register, policies = valid_register(root)
+        done = refresh_measurements(root, register, policies, record_ids, today())
+    for source, why in done.unavailable.items():
+        say(
+            f"csi: notice: source {source!r} is not available here, so its metrics were not "
+            f"refreshed: {why}",
+            err=True,
+        )
+    for waiting in done.waiting:
+        say(f"csi: notice: {waiting} has no baseline yet: `csi baseline` sets it first", err=True)
+    for new in done.added:
+        say(f"{new.record_id} {new.metric}: {new.value:g} for the period ending {new.date}")
+    say(
+        f"added {len(done.added)} measurement(s) to {len(done.written)} record file(s)"
+        if done.added
+        else "nothing to add: every bound metric is up to date"
+    )
+
+
+@click.command("baseline")
+@click.argument("record_id", metavar="ID")
+@click.argument("metric")
+@click.option(
+    "--period",
+    metavar="P",
+    help="The ended period to take: 2026-08, 2026-W35 or 2026-Q3, as the measure counts. "
+    "Default: the latest one that has ended.",
+)
+@click.pass_context
+def baseline(ctx: click.Context, record_id: str, metric: str, period: str | None) -> None:
+    """Set a bound metric's baseline from the data: its measure's value for one ended period,
+    dated by the period's last day, with the measure, tickets, source and fingerprint."""
+    from csi_tool.benefits.bound import write_baseline
+
+    root = register_root(ctx)
+    with register_lock(root):
+        register, policies = valid_register(root, record_id)
+        try:
+            written, value, span = write_baseline(
+                root, register, policies, record_id, metric, period, today()
+            )
+        except ValueError as e:  # a period that is none
+            raise click.BadParameter(str(e), param_hint="--period") from e
+    say(
+        f"{record_id} {metric}: baseline {value:g} on {span.last}"
+        + ("" if written else " (no change)")
+    )

@@ -31,8 +31,14 @@ from csi_tool.yaml.journal import register_lock
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @findings_format_option
+@click.option(
+    "--data",
+    is_flag=True,
+    help="Also recompute every bound baseline and measurement from the exports and report "
+    "each the data contradicts (a source not available here is a notice).",
+)
 @click.pass_context
-def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
+def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, data: bool) -> None:
     """Check records and policies; report every finding with file, line and field.
 
     With PATHS, only findings in those files or folders are reported (the whole register is
@@ -48,6 +54,17 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
         result = validate_paths(root, paths)
     except FindingsError as e:  # the register cannot be read at all (a linked folder)
         result = ValidationResult(e.findings, 0)
+    if data and not result.findings:  # the data judges records that are valid themselves
+        from csi_tool.measures.verify import verify_with_data
+
+        contradicted, unavailable = verify_with_data(root)
+        for source, why in unavailable.items():
+            say(
+                f"csi: notice: source {source!r} is not available here, so its bound metrics "
+                f"were not checked against the data: {why}",
+                err=True,
+            )
+        result = ValidationResult(contradicted, result.records_checked)
     output = render_findings(result.findings, concrete, result.records_checked)
     emit(output, concrete)
     if concrete != "json":

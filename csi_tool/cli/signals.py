@@ -51,9 +51,10 @@ def signals(
 ) -> None:
     """Improvement opportunities in the ITSM exports of policies/sources.yaml, ranked by
     cost, each with its evidence and the records that already cover it."""
-    from csi_tool.signals.finder import data_fingerprint, find_signals, selected_sources
+    from csi_tool.signals.finder import find_signals, selected_sources
     from csi_tool.signals.report import render_signals
     from csi_tool.signals.signal import read_record_evidence
+    from csi_tool.tickets.sources import data_fingerprint
 
     root = register_root(ctx)
     first_day = option_date(since, "--since") if since else None

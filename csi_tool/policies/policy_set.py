@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from csi_tool.policies.base import PolicyProblem
 from csi_tool.policies.governance import GovernancePolicy, governance_problems
+from csi_tool.policies.measures import MeasuresPolicy, measures_problems
 from csi_tool.policies.register import RegisterPolicy
 from csi_tool.policies.review import ReviewPolicy
 from csi_tool.policies.scoring import ScoringPolicy, scoring_problems
@@ -32,6 +33,9 @@ def _none(_: Any) -> Iterable[PolicyProblem]:
 
 POLICY_FILES: dict[str, PolicySpec] = {
     "governance.yaml": PolicySpec(GovernancePolicy, governance_problems),
+    "measures.yaml": PolicySpec(
+        MeasuresPolicy, measures_problems, MeasuresPolicy(schema_version=1)
+    ),
     "register.yaml": PolicySpec(RegisterPolicy, _none),
     "review.yaml": PolicySpec(ReviewPolicy, _none),
     "scoring.yaml": PolicySpec(ScoringPolicy, scoring_problems),
@@ -50,6 +54,7 @@ class Policies:
     governance: GovernancePolicy
     review: ReviewPolicy
     sources: SourcesPolicy
+    measures: MeasuresPolicy
 
 
 def assemble_policies(loaded: Mapping[str, BaseModel]) -> Policies:
@@ -57,13 +62,15 @@ def assemble_policies(loaded: Mapping[str, BaseModel]) -> Policies:
     workflow, register = loaded["workflow.yaml"], loaded["register.yaml"]
     scoring, governance = loaded["scoring.yaml"], loaded["governance.yaml"]
     review, sources = loaded["review.yaml"], loaded["sources.yaml"]
+    measures = loaded["measures.yaml"]
     assert isinstance(workflow, WorkflowPolicy)
     assert isinstance(register, RegisterPolicy)
     assert isinstance(scoring, ScoringPolicy)
     assert isinstance(governance, GovernancePolicy)
     assert isinstance(review, ReviewPolicy)
     assert isinstance(sources, SourcesPolicy)
-    return Policies(workflow, register, scoring, governance, review, sources)
+    assert isinstance(measures, MeasuresPolicy)
+    return Policies(workflow, register, scoring, governance, review, sources, measures)
 
 
 def cross_policy_problems(policies: Policies) -> Iterator[tuple[str, PolicyProblem]]:
@@ -75,6 +82,12 @@ def cross_policy_problems(policies: Policies) -> Iterator[tuple[str, PolicyProbl
         ("review.yaml", ("reviewed_states",), policies.review.reviewed_states),
         ("review.yaml", ("sustained_states",), policies.review.sustained_states),
     ]
+    sources = {spec.name for spec in policies.sources.sources}
+    for i, measure in enumerate(policies.measures.measures):
+        if measure.source not in sources:
+            known = ", ".join(sorted(sources)) or "none declared"
+            message = f"{measure.source!r} is not a source of policies/sources.yaml ({known})"
+            yield "measures.yaml", PolicyProblem(("measures", i, "source"), message)
     for file, loc, states in named:
         for i, state in enumerate(states):
             if state not in policies.workflow.states:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from csi_tool.clock import today
 from csi_tool.fields import DecisionOutcome, Direction
+from csi_tool.policies.measures import MeasuresPolicy
 from csi_tool.records.metrics import Metric
 from csi_tool.records.models import Record, RevisedField
 
@@ -197,3 +198,35 @@ def _dependency_problems(record: Record) -> Iterator[Problem]:
         elif dependency in seen:
             yield ("depends_on", i), f"{dependency} is listed twice"
         seen.add(dependency)
+
+
+def binding_problems(record: Record, measures: MeasuresPolicy) -> Iterator[Problem]:
+    """Metrics bound to a measure the policy lacks, to parameters it does not offer, or in
+    another unit or direction than the measure's (the data would then contradict them)."""
+    known = {measure.key: measure for measure in measures.measures}
+    for i, metric in enumerate(record.metrics):
+        if metric.measure is None:
+            continue
+        at = ("metrics", i, "measure")
+        measure = known.get(metric.measure.key)
+        if measure is None:
+            offered = ", ".join(sorted(known)) or "none: policies/measures.yaml declares none"
+            yield (*at, "key"), f"unknown measure {metric.measure.key!r} (measures: {offered})"
+            continue
+        for name in metric.measure.where:
+            if name not in measure.parameters:
+                allowed = ", ".join(measure.parameters) or "none"
+                yield (
+                    (*at, "where", name),
+                    f"{measure.key} has no parameter {name!r} (its parameters: {allowed})",
+                )
+        if metric.unit.strip() != measure.unit.strip():
+            yield (
+                ("metrics", i, "unit"),
+                f"the unit is {metric.unit!r}, but measure {measure.key} gives {measure.unit!r}",
+            )
+        if metric.direction != measure.direction:
+            yield (
+                ("metrics", i, "direction"),
+                f"measure {measure.key} is better when it {measure.direction.value}s",
+            )

@@ -14,7 +14,7 @@ from csi_tool.policies.policy_set import (
     Policies,
 )
 from csi_tool.progress import Progress
-from csi_tool.records.checks import record_problems, review_outcome_problems
+from csi_tool.records.checks import binding_problems, record_problems, review_outcome_problems
 from csi_tool.records.models import Record
 from csi_tool.records.readiness import gaps_for_state
 from csi_tool.records.versions import V1_PLACES, is_outdated, upgrade
@@ -226,6 +226,8 @@ def _register_problems(
             continue
         for gap in gaps_for_state(record, record.status, policies.workflow):
             yield document.finding(gap.loc, gap.message, "requirement")
+        for loc, message in binding_problems(record, policies.measures):
+            yield document.finding(loc, message, "measure")
         if policies.review.review_outcome_must_match_metrics:
             for loc, message in review_outcome_problems(record):
                 yield document.finding(loc, message, "outcome")

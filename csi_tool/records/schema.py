@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from csi_tool.policies.governance import GovernancePolicy
+from csi_tool.policies.measures import MeasuresPolicy
 from csi_tool.policies.policy_set import Policies
 from csi_tool.policies.register import RegisterPolicy
 from csi_tool.policies.review import ReviewPolicy
@@ -42,6 +43,7 @@ def build_schemas(policies: Policies) -> dict[str, str]:
         "register.schema.json": _draft07(RegisterPolicy, "csi policies/register.yaml"),
         "scoring.schema.json": _draft07(ScoringPolicy, "csi policies/scoring.yaml"),
         "governance.schema.json": _draft07(GovernancePolicy, "csi policies/governance.yaml"),
+        "measures.schema.json": _draft07(MeasuresPolicy, "csi policies/measures.yaml"),
         "review.schema.json": _draft07(ReviewPolicy, "csi policies/review.yaml"),
         "sources.schema.json": _draft07(SourcesPolicy, "csi policies/sources.yaml"),
     }

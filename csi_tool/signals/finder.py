@@ -8,7 +8,6 @@ include a ticket the signal is about, or, for a problem, when it references that
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -35,7 +34,7 @@ from csi_tool.signals.detect import CONDITION_OF, detect_signals
 from csi_tool.signals.signal import RecordEvidence, Signal, SignalKind, ranked
 from csi_tool.tickets.canonical import LoadedTickets, load_tickets
 from csi_tool.tickets.engine import run, sandboxed
-from csi_tool.tickets.sources import prepared_source, source_files
+from csi_tool.tickets.sources import prepared_source
 
 
 @dataclass(frozen=True)
@@ -86,25 +85,6 @@ def selected_sources(policies: Policies, name: str | None) -> list[SourceSpec]:
         known = ", ".join(spec.name for spec in sources)
         raise ConfigError(f"no source named {name!r}; the sources are: {known}")
     return chosen
-
-
-def data_fingerprint(spec: SourceSpec, root: Path, environ: Mapping[str, str] = os.environ) -> str:
-    """A fingerprint of the export's bytes, to pin a baseline to its data: of one file, the
-    start of its sha256 (what `sha256sum` prints); of several, the sha256 of their sorted
-    sha256s. Names do not count: the same export saved as `incident (1).csv` still matches."""
-    digests = []
-    for path in source_files(spec, root, environ):
-        digest = hashlib.sha256()
-        with path.open("rb") as stream:
-            for block in iter(lambda: stream.read(1 << 20), b""):
-                digest.update(block)
-        digests.append(digest.hexdigest())
-    combined = (
-        digests[0]
-        if len(digests) == 1
-        else hashlib.sha256("\n".join(sorted(digests)).encode()).hexdigest()
-    )
-    return f"sha256:{combined[:16]}"
 
 
 def _one_source(

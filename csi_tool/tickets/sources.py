@@ -13,6 +13,7 @@ import codecs
 import csv
 import datetime as dt
 import glob
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -236,3 +237,22 @@ def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def data_fingerprint(spec: SourceSpec, root: Path, environ: Mapping[str, str] = os.environ) -> str:
+    """A fingerprint of the export's bytes, to pin a baseline to its data: of one file, the
+    start of its sha256 (what `sha256sum` prints); of several, the sha256 of their sorted
+    sha256s. Names do not count: the same export saved as `incident (1).csv` still matches."""
+    digests = []
+    for path in source_files(spec, root, environ):
+        digest = hashlib.sha256()
+        with path.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+        digests.append(digest.hexdigest())
+    combined = (
+        digests[0]
+        if len(digests) == 1
+        else hashlib.sha256("\n".join(sorted(digests)).encode()).hexdigest()
+    )
+    return f"sha256:{combined[:16]}"

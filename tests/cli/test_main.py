@@ -149,7 +149,8 @@ def test_unknown_policy_files_and_stray_yaml_are_reported(
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         "policies/workflows.yaml:1:1: unknown policy file; expected one of: "
-        "governance.yaml, register.yaml, review.yaml, scoring.yaml, sources.yaml, workflow.yaml",
+        "governance.yaml, measures.yaml, register.yaml, review.yaml, scoring.yaml, sources.yaml, "
+        "workflow.yaml",
         "register/CSI-0002.yml:1:1: not read: record files live as <id>.yaml",
         "register/old/CSI-0003.yaml:1:1: not read: record files live directly in register/",
     ]

@@ -63,6 +63,7 @@ def test_policy_files_in_the_repository_are_the_ones_csi_knows() -> None:
     names = sorted(p.name for p in Path(PROJECT / "policies").iterdir())
     assert names == [
         "governance.yaml",
+        "measures.yaml",
         "register.yaml",
         "review.yaml",
         "scoring.yaml",

@@ -36,6 +36,7 @@ def _object_schemas(node: Any) -> Iterator[dict[str, Any]]:
 def test_every_schema_is_published() -> None:
     assert [p.name for p in SCHEMAS] == [
         "governance.schema.json",
+        "measures.schema.json",
         "record.schema.json",
         "register.schema.json",
         "review.schema.json",

@@ -1,0 +1,156 @@
+"""Measures computed from an export, checked against plain Python over the same rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from csi_tool.git.sources import WorkTree
+from csi_tool.measures.evaluate import bindings, data_values
+from csi_tool.measures.periods import Span
+from csi_tool.policies.loading import load_policies
+from csi_tool.policies.policy_set import Policies
+from csi_tool.records.models import Record
+from tests.signals.exports import SERVICENOW_HEADER, servicenow_row, sources_policy, write_csv
+
+MEASURES = """\
+schema_version: 1
+measures:
+  - key: reopen_rate
+    name: Tickets reopened
+    unit: "%"
+    direction: decrease
+    kind: lagging
+    source: incidents
+    period: monthly
+    dated_by: resolved_at
+    aggregate: share
+    counting: {reopen_count: {above: 0}}
+    parameters: [category]
+  - key: tickets_opened
+    name: Tickets opened
+    unit: tickets
+    direction: decrease
+    kind: leading
+    source: incidents
+    period: weekly
+    aggregate: count
+    where: {priority: ["1 - Critical", "2 - High"]}
+  - key: median_resolution
+    name: Median resolution time
+    unit: hours
+    direction: decrease
+    kind: lagging
+    source: incidents
+    period: quarterly
+    dated_by: resolved_at
+    aggregate: median
+    value: resolution_hours
+"""
+
+
+def tickets() -> list[dict[str, Any]]:
+    """A spread of tickets over 2026's first half, described as plain data."""
+    found = []
+    for i in range(120):
+        opened = dt.datetime(2026, 1, 1, 9) + dt.timedelta(hours=37 * i)
+        found.append(
+            {
+                "number": f"INC{i:04}",
+                "opened": opened,
+                "category": "Network" if i % 3 == 0 else "Software",
+                "reopened": 1 if i % 7 == 0 else 0,
+                "hours": 2.0 + (i % 11),
+                "priority": ["1 - Critical", "2 - High", "3 - Moderate"][i % 3],
+            }
+        )
+    return found
+
+
+@pytest.fixture
+def measured_root(register_root: Path) -> Path:
+    rows = []
+    for t in tickets():
+        rows += servicenow_row(
+            t["number"],
+            t["opened"],
+            category=t["category"],
+            reopened=t["reopened"],
+            hours=t["hours"],
+            priority=t["priority"],
+        )
+    write_csv(register_root / "exports" / "incidents.csv", SERVICENOW_HEADER, rows)
+    sources_policy(
+        register_root, "sources: [{name: incidents, path: exports/*.csv, profile: servicenow}]\n"
+    )
+    (register_root / "policies" / "measures.yaml").write_text(MEASURES, encoding="utf-8")
+    return register_root
+
+
+def _policies(root: Path) -> Policies:
+    policies, findings = load_policies(WorkTree(root))
+    assert policies is not None, findings
+    return policies
+
+
+def _record(*metrics: dict[str, Any]) -> Record:
+    return Record.model_validate(
+        {
+            "schema_version": 2,
+            "id": "CSI-0009",
+            "title": "Bound",
+            "created": dt.date(2026, 1, 1),
+            "status": "logged",
+            "metrics": [
+                {"key": f"m{i}", "name": "M", "kind": "lagging", "direction": "decrease", **m}
+                for i, m in enumerate(metrics)
+            ],
+        }
+    )
+
+
+def test_each_measure_agrees_with_plain_python(measured_root: Path) -> None:
+    policies = _policies(measured_root)
+    record = _record(
+        {"unit": "%", "measure": {"key": "reopen_rate", "where": {"category": "Network"}}},
+        {"unit": "tickets", "measure": {"key": "tickets_opened"}},
+        {"unit": "hours", "measure": {"key": "median_resolution"}},
+    )
+    found = bindings([record], policies)
+    result = data_values(measured_root, policies, found, environ={})
+    assert result.unavailable == {} and result.fingerprints["incidents"].startswith("sha256:")
+    reopen, opened, median = (result.values[b] for b in found)
+    network = [t for t in tickets() if t["category"] == "Network"]
+    march = [t for t in network if (t["opened"] + dt.timedelta(hours=t["hours"])).month == 3]
+    expected = round(100 * sum(t["reopened"] > 0 for t in march) / len(march), 2)
+    assert reopen[Span(dt.date(2026, 3, 1), dt.date(2026, 3, 31))].value == expected
+    assert reopen[Span(dt.date(2026, 3, 1), dt.date(2026, 3, 31))].tickets == len(march)
+    week = Span(dt.date(2026, 1, 5), dt.date(2026, 1, 11))
+    urgent = [
+        t
+        for t in tickets()
+        if t["priority"] != "3 - Moderate" and week.first <= t["opened"].date() <= week.last
+    ]
+    assert opened[week].value == len(urgent)
+    first_quarter = [
+        t["hours"]
+        for t in tickets()
+        if (t["opened"] + dt.timedelta(hours=t["hours"])).date() < dt.date(2026, 4, 1)
+    ]
+    quarter = Span(dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    assert median[quarter].value == round(statistics.median(first_quarter), 2)
+
+
+def test_an_absent_source_is_named_not_fatal(measured_root: Path) -> None:
+    sources_policy(
+        measured_root, "sources: [{name: incidents, env: CSI_MEASURES_TEST, profile: servicenow}]\n"
+    )
+    policies = _policies(measured_root)
+    found = bindings([_record({"unit": "tickets", "measure": {"key": "tickets_opened"}})], policies)
+    result = data_values(measured_root, policies, found, environ={})
+    assert result.values == {}
+    assert "CSI_MEASURES_TEST is not set" in result.unavailable["incidents"]
