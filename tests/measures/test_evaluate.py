@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import statistics
 from pathlib import Path
 from typing import Any
@@ -10,12 +11,20 @@ from typing import Any
 import pytest
 
 from csi_tool.git.sources import WorkTree
-from csi_tool.measures.evaluate import bindings, data_values
+from csi_tool.measures.evaluate import PeriodValue, bindings, data_values
 from csi_tool.measures.periods import Span
 from csi_tool.policies.loading import load_policies
 from csi_tool.policies.policy_set import Policies
 from csi_tool.records.models import Record
-from tests.signals.exports import SERVICENOW_HEADER, servicenow_row, sources_policy, write_csv
+from tests.conftest import PROJECT
+from tests.signals.exports import (
+    REAL_EXPORT,
+    SERVICENOW_HEADER,
+    final_rows_of_the_real_export,
+    servicenow_row,
+    sources_policy,
+    write_csv,
+)
 
 MEASURES = """\
 schema_version: 1
@@ -154,3 +163,27 @@ def test_an_absent_source_is_named_not_fatal(measured_root: Path) -> None:
     result = data_values(measured_root, policies, found, environ={})
     assert result.values == {}
     assert "CSI_MEASURES_TEST is not set" in result.unavailable["incidents"]
+
+
+@pytest.mark.skipif(not REAL_EXPORT.is_file(), reason="the real export is in ../shared/data")
+def test_a_measure_over_the_real_export_agrees_with_plain_python(register_root: Path) -> None:
+    sources_policy(
+        register_root, "sources: [{name: incidents, env: CSI_REAL, profile: servicenow}]\n"
+    )
+    shutil.copy(PROJECT / "policies" / "measures.yaml", register_root / "policies")
+    policies = _policies(register_root)
+    record = _record(
+        {"unit": "%", "measure": {"key": "sla_breach_rate", "where": {"category": "Category 45"}}}
+    )
+    [binding] = bindings([record], policies)
+    found = data_values(register_root, policies, [binding], environ={"CSI_REAL": str(REAL_EXPORT)})
+    rows = [r for r in final_rows_of_the_real_export().values() if r["category"] == "Category 45"]
+    for month, span in (
+        (2, Span(dt.date(2016, 2, 1), dt.date(2016, 2, 29))),
+        (3, Span(dt.date(2016, 3, 1), dt.date(2016, 3, 31))),
+    ):
+        opened = [r for r in rows if r["opened_at"][3:5] == f"{month:02d}"]
+        breached = sum(r["made_sla"] == "FALSE" for r in opened)
+        assert found.values[binding][span] == PeriodValue(
+            round(100 * breached / len(opened), 2), len(opened)
+        )

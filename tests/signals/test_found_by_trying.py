@@ -28,10 +28,14 @@ def _run(run_csi: Callable[..., Result], root: Path, *args: str, **env: str) -> 
 def test_a_policy_cannot_make_csi_print_an_environment_variable(
     register_root: Path, run_csi: Callable[..., Result]
 ) -> None:
-    sources_policy(register_root, "sources: [{name: t, env: GITHUB_TOKEN, profile: servicenow}]\n")
+    sources_policy(
+        register_root, "sources: [{name: incidents, env: GITHUB_TOKEN, profile: servicenow}]\n"
+    )
     refused = run_csi(register_root, "validate")
     assert refused.exit_code == 1 and "sources[0].env" in refused.output
-    sources_policy(register_root, "sources: [{name: t, env: CSI_EXPORT, profile: servicenow}]\n")
+    sources_policy(
+        register_root, "sources: [{name: incidents, env: CSI_EXPORT, profile: servicenow}]\n"
+    )
     result = _run(run_csi, register_root, CSI_EXPORT="ghp_hunter2SECRET")
     assert result.exit_code == 2
     assert "the path in $CSI_EXPORT matches no file" in result.stderr
@@ -48,7 +52,7 @@ def test_parquet_with_a_generic_mapping(register_root: Path) -> None:
         )
     sources_policy(
         register_root,
-        "sources:\n  - name: t\n    path: exports/*.parquet\n    format: parquet\n"
+        "sources:\n  - name: incidents\n    path: exports/*.parquet\n    format: parquet\n"
         "    profile: generic\n    date_formats: ['%Y-%m-%d']\n"
         "    columns: {id: ref, opened_at: raised, state: st, assignment_group: team}\n",
     )
@@ -71,7 +75,9 @@ def test_policy_values_duckdb_would_refuse_are_findings_of_validate(
     register_root: Path, run_csi: Callable[..., Result], setting: str, message: str
 ) -> None:
     path = "" if setting.startswith("path") else "path: x.csv, "
-    sources_policy(register_root, f"sources: [{{name: t, {path}profile: servicenow, {setting}}}]\n")
+    sources_policy(
+        register_root, f"sources: [{{name: incidents, {path}profile: servicenow, {setting}}}]\n"
+    )
     for command in (("validate",), ("signals",)):
         result = run_csi(register_root, *command)
         assert result.exit_code == 1, (command, result.output)
@@ -83,7 +89,7 @@ def test_a_record_drafted_from_one_signal_covers_that_signal_only(
 ) -> None:
     known_export(register_root / "exports" / "incidents.csv")
     sources_policy(
-        register_root, "sources: [{name: t, path: exports/*.csv, profile: servicenow}]\n"
+        register_root, "sources: [{name: incidents, path: exports/*.csv, profile: servicenow}]\n"
     )
     listed = json.loads(_run(run_csi, register_root, "--format", "json").stdout)
     signals = listed["sources"][0]["signals"]
@@ -103,7 +109,7 @@ def test_a_period_that_rises_as_a_whole_flags_only_what_rises_faster(register_ro
             rows += servicenow_row(f"INC{category[0]}{i:03}", opened, category=category)
     write_csv(register_root / "exports" / "incidents.csv", SERVICENOW_HEADER, rows)
     sources_policy(
-        register_root, "sources: [{name: t, path: exports/*.csv, profile: servicenow}]\n"
+        register_root, "sources: [{name: incidents, path: exports/*.csv, profile: servicenow}]\n"
     )
     [result] = find_signals(register_root, _policies(register_root), [], environ={})
     assert not [s for s in result.signals if s.kind is SignalKind.RISING_VOLUME]
@@ -130,7 +136,7 @@ def test_broken_rows_name_their_file_line_and_reason(
     write_csv(folder / "a.csv", SERVICENOW_HEADER, rows)
     text = (folder / "a.csv").read_text()
     sources_policy(
-        register_root, "sources: [{name: t, path: exports/*.csv, profile: servicenow}]\n"
+        register_root, "sources: [{name: incidents, path: exports/*.csv, profile: servicenow}]\n"
     )
     (folder / "a.csv").write_text(text[: len(text) - 40])  # cut inside the last row
     result = _run(run_csi, register_root)
@@ -151,7 +157,7 @@ def test_broken_rows_name_their_file_line_and_reason(
     assert "exports/a.csv:62:1: is not utf-8 text; set the source's encoding" in result.stderr
     sources_policy(
         register_root,
-        "sources: [{name: t, path: exports/*.csv, profile: servicenow, encoding: ascii}]\n",
+        "sources: [{name: incidents, path: exports/*.csv, profile: servicenow, encoding: ascii}]\n",
     )
     assert "exports/a.csv:62:1: is not ascii text" in _run(run_csi, register_root).stderr
 
@@ -165,7 +171,7 @@ def test_control_characters_and_blanks_in_values(
         rows += servicenow_row(f"INC{i:04}", START + dt.timedelta(hours=i), category=category)
     write_csv(register_root / "exports" / "incidents.csv", SERVICENOW_HEADER, rows)
     sources_policy(
-        register_root, "sources: [{name: t, path: exports/*.csv, profile: servicenow}]\n"
+        register_root, "sources: [{name: incidents, path: exports/*.csv, profile: servicenow}]\n"
     )
     listed = json.loads(_run(run_csi, register_root, "--format", "json").stdout)
     clusters = [s for s in listed["sources"][0]["signals"] if s["field"] == "category"]
@@ -183,7 +189,7 @@ def test_control_characters_and_blanks_in_values(
 def test_signals_about_the_same_tickets_say_so(register_root: Path) -> None:
     known_export(register_root / "exports" / "incidents.csv")
     sources_policy(
-        register_root, "sources: [{name: t, path: exports/*.csv, profile: servicenow}]\n"
+        register_root, "sources: [{name: incidents, path: exports/*.csv, profile: servicenow}]\n"
     )
     [result] = find_signals(register_root, _policies(register_root), [], environ={})
     # every ticket has subcategory 'Subcategory 1' and symptom 'Symptom 1': one set, twice
@@ -204,7 +210,7 @@ def test_signals_about_the_same_tickets_say_so(register_root: Path) -> None:
 def test_old_data_is_named_as_old(register_root: Path, run_csi: Callable[..., Result]) -> None:
     known_export(register_root / "exports" / "incidents.csv")  # March 2026
     sources_policy(
-        register_root, "sources: [{name: t, path: exports/*.csv, profile: servicenow}]\n"
+        register_root, "sources: [{name: incidents, path: exports/*.csv, profile: servicenow}]\n"
     )
     fresh = _run(run_csi, register_root, CSI_TODAY="2026-04-15").stdout
     stale = _run(run_csi, register_root, CSI_TODAY="2026-11-27").stdout
