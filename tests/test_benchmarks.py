@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from benchmarks.measures import report as measures_report
+from benchmarks.measures import run as run_measures
 from benchmarks.results import write_section
 from benchmarks.run import report, run
 from benchmarks.signals import report as signals_report
@@ -54,3 +56,13 @@ def test_each_harness_replaces_only_its_own_section(tmp_path: Path) -> None:
     assert text.startswith("# Benchmark results\n")
     assert "new" in text and "old" not in text and "first" in text
     assert text.index("## Register") < text.index("## Signals")
+
+
+def test_the_measures_harness_refreshes_and_compares_with_one_query_per_metric(
+    tmp_path: Path,
+) -> None:
+    refresh, grouped, naive, values = run_measures(20_000, 24, tmp_path)  # the ways agree first
+    assert refresh.exit_code == 0 and refresh.seconds > 0 and values > 100
+    text = measures_report(refresh, grouped, naive, values, 20_000)
+    assert "| csi measure --refresh (24 metrics), writing every record |" in text
+    assert "× the naive way" in text

@@ -109,15 +109,20 @@ def data_values(
     return result
 
 
-def _measure_all(
-    engine: duckdb.DuckDBPyConnection, group: list[Binding], result: DataValues
-) -> None:
+def create_measured_view(engine: duckdb.DuckDBPyConnection) -> None:
+    """The tickets as measures see them: with their resolution time in hours."""
     run(
         engine,
         f"CREATE VIEW {VIEW} AS SELECT *, CASE WHEN resolved_at >= opened_at THEN "
         "date_diff('second', opened_at, resolved_at) / 3600.0 END AS resolution_hours "
         "FROM tickets",
     )
+
+
+def _measure_all(
+    engine: duckdb.DuckDBPyConnection, group: list[Binding], result: DataValues
+) -> None:
+    create_measured_view(engine)
     queries: dict[tuple[str, tuple[str, ...]], list[Binding]] = defaultdict(list)
     for binding in group:
         names = tuple(name for name, _ in binding.where)

@@ -8,12 +8,14 @@ others atomically.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap
 
 from csi_tool.errors import ConfigError, Finding, FindingsError, YamlError
+from csi_tool.parallel import Background
 from csi_tool.policies.policy_set import Policies
 from csi_tool.records.checks import record_problems
 from csi_tool.records.models import Record
@@ -55,7 +57,7 @@ def open_record(root: Path, register: Register, record_id: str) -> RecordEdit:
     )
 
 
-def edit_problems(edit: RecordEdit, policies: Policies) -> list[Finding]:
+def edit_problems(edit: RecordEdit, policies: Policies, text: str | None = None) -> list[Finding]:
     """What `csi validate` would report about the edited record.
 
     Findings point at lines of the file as it is on disk, which is what the user can open:
@@ -63,7 +65,9 @@ def edit_problems(edit: RecordEdit, policies: Policies) -> list[Finding]:
     """
     try:
         _, data = parse_document(
-            edit.text().encode("utf-8"), edit.relative, policies.register.max_file_bytes
+            (edit.text() if text is None else text).encode("utf-8"),
+            edit.relative,
+            policies.register.max_file_bytes,
         )
     except YamlError as e:
         return e.findings
@@ -79,10 +83,11 @@ def edit_problems(edit: RecordEdit, policies: Policies) -> list[Finding]:
 
 def save_edits(edits: list[RecordEdit], policies: Policies) -> list[Path]:
     """Validate every edit, then write the files that changed; nothing is written if any fails."""
-    problems = [finding for edit in edits for finding in edit_problems(edit, policies)]
+    texts = list(zip(edits, _dumped(edits), strict=True))
+    problems = [f for edit, text in texts for f in edit_problems(edit, policies, text)]
     if problems:
         raise FindingsError(problems)
-    changed = {edit.path: edit.text() for edit in edits if edit.text() != edit.original}
+    changed = {edit.path: text for edit, text in texts if text != edit.original}
     if not changed:
         return []
     root = edits[0].root
@@ -95,6 +100,22 @@ def save_edits(edits: list[RecordEdit], policies: Policies) -> list[Path]:
                 )
         replace_files(root, changed)
     return sorted(changed)
+
+
+# From this many edits at once (a refresh of every bound metric), a second process dumps half.
+PARALLEL_FROM = 200
+
+
+def _dumped(edits: list[RecordEdit]) -> list[str]:
+    """Each edit's text, dumped once: round-trip dumping is the slowest step of editing many
+    records, so on a second core a forked child dumps the second half (see parallel.py)."""
+    half = len(edits) // 2 if len(edits) >= PARALLEL_FROM else len(edits)
+    second = Background(functools.partial(_texts_of, edits[half:]))
+    return _texts_of(edits[:half]) + second.result()
+
+
+def _texts_of(edits: list[RecordEdit]) -> list[str]:
+    return [edit.text() for edit in edits]
 
 
 def _on_disk(path: Path) -> str | None:
