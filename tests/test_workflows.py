@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import re
 import shutil
 import subprocess
@@ -14,6 +16,7 @@ from click.testing import Result
 
 from tests.builders import record_yaml
 from tests.conftest import MINIMAL_RECORD, PINNED_SOURCE, PROJECT, git
+from tests.signals.exports import SERVICENOW_HEADER, servicenow_row, write_csv
 from tests.workflow_runner import StepRun, job_runs, load_workflow, run_job
 
 BIN = Path(sys.executable).parent
@@ -282,3 +285,81 @@ def test_installing_csi_never_imports_from_the_checkout(tmp_path: Path) -> None:
     )
     assert done.returncode == 0 and "pwned" not in done.stdout
     assert done.stdout.startswith("pip ")
+
+
+def test_the_scheduled_refresh_proposes_new_measurements_as_a_pull_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The export step is the team's: here it is an export kept in the repository."""
+
+    def register_with_data(target: Path) -> None:
+        _from_this_repository(target)
+        (target / "policies" / "sources.yaml").write_text(
+            "schema_version: 1\nsources:\n  - {name: incidents, path: exports/*.csv, "
+            "profile: servicenow}\n"
+        )
+        rows = [
+            row
+            for i in range(90)
+            for row in servicenow_row(
+                f"INC{i:04}",
+                dt.datetime(2026, 1, 2) + dt.timedelta(hours=40 * i),
+                reopened=i % 4 == 0,
+            )
+        ]
+        write_csv(target / "exports" / "incidents.csv", SERVICENOW_HEADER, rows)
+        (target / "register" / "CSI-0100.yaml").write_text(BOUND_RECORD)
+
+    checkout = _register_repo(tmp_path, register_with_data)
+    git(checkout, "switch", "-q", "main")
+    fake = tmp_path / "fake-bin"
+    fake.mkdir()
+    log = tmp_path / "gh.log"  # a stand-in for GitHub's CLI: it counts proposals it opened
+    (fake / "gh").write_text(
+        f'#!/bin/sh\necho "$@" >> {log}\n'
+        f'case "$1 $2" in "pr list") grep -c "^pr create" {log} || true;; esac\n'
+    )
+    (fake / "gh").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("CSI_TODAY", "2026-05-10")
+    temp = tmp_path / "runner"
+    temp.mkdir()
+    workflow = checkout / ".github" / "workflows" / "register-refresh.yml"
+    context = {"github.event_name": "schedule", "github.token": "token"}
+
+    steps = run_job(workflow, "refresh", checkout, context, temp)
+
+    assert [s.exit_code for s in steps] == [0] * len(steps), steps
+    assert "added 2 measurement(s) to 1 record file(s)" in steps[-2].output  # March, April
+    assert "csi/refresh" in git(tmp_path / "origin", "branch", "--list", "csi/refresh")
+    assert "auth setup-git" in log.read_text()
+    assert "pr create --head csi/refresh" in log.read_text()
+    # the next week, with the proposal still open: it is updated, not opened twice
+    git(checkout, "switch", "-q", "main")
+    git(checkout, "branch", "-qD", "csi/refresh")
+    again = run_job(workflow, "refresh", checkout, context, temp)
+    assert "Updated the open proposal on csi/refresh" in again[-1].output
+    assert log.read_text().count("pr create") == 1
+    # once merged, nothing is left to propose
+    git(tmp_path / "origin", "merge", "-q", "csi/refresh")
+    git(checkout, "switch", "-q", "main")
+    git(checkout, "pull", "-q", "--ff-only", "origin", "main")
+    done = run_job(workflow, "refresh", checkout, context, temp)
+    assert "Nothing to propose" in done[-1].output
+
+
+BOUND_RECORD = """\
+schema_version: 2
+id: CSI-0100
+title: Fewer reopened incidents
+created: 2026-01-05
+status: logged
+metrics:
+  - key: reopen_rate
+    name: Incidents reopened
+    kind: lagging
+    unit: "%"
+    direction: decrease
+    measure: {key: reopen_rate}
+    baseline: {value: 25, date: 2026-02-28, source: agreed with the service owner}
+"""

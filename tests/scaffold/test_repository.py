@@ -27,6 +27,7 @@ EXPECTED = {
     ".github/PULL_REQUEST_TEMPLATE/propose.md",
     ".github/workflows/register-pr.yml",
     ".github/workflows/register-publish.yml",
+    ".github/workflows/register-refresh.yml",
     ".gitignore",
     ".pre-commit-config.yaml",
     "policies/governance.yaml",
