@@ -34,8 +34,11 @@ def metric_chart(
     points: Sequence[tuple[dt.date, float]],
     lines: Sequence[Line],
     description: str,
+    period: tuple[dt.date, dt.date] | None = None,
 ) -> str:
-    """Measurements over time as a line with markers, against labelled reference lines."""
+    """Measurements over time as a line with markers, against labelled reference lines; with
+    `period`, on that time axis (a record's charts share one, so leading and lagging
+    indicators line up)."""
     values = [v for _, v in points] + [line.value for line in lines]
     if not values:
         return ""
@@ -47,7 +50,7 @@ def metric_chart(
     if not math.isfinite(high - low):  # values near float's limits: the table shows them
         return ""
     days = [d for d, _ in points] or [dt.date.today()]
-    first, last = min(days), max(days)
+    first, last = period or (min(days), max(days))
     span = max((last - first).days, 1)
 
     def x(day: dt.date) -> float:

@@ -6,6 +6,7 @@ own text alternative (see charts.py).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from csi_tool.benefits.review import MetricReview
@@ -16,9 +17,25 @@ from csi_tool.site.markup import code, heading, table, text
 
 
 def metric_sections(record: Record, reviews: list[MetricReview]) -> Iterator[str]:
-    """Per metric: its facts, the benefit review's verdict, a chart and the table of values."""
+    """Per metric: its facts, the benefit review's verdict, a chart and the table of values.
+
+    With leading and lagging indicators both, the leading ones come first and every chart
+    shares one time axis, so a reader sees whether the behaviour changed before the outcome.
+    """
     by_key = {review.metric: review for review in reviews}
-    for index, metric in enumerate(record.metrics):
+    kinds = {metric.kind.value for metric in record.metrics}
+    order = list(enumerate(record.metrics))
+    period = None
+    if kinds == {"leading", "lagging"}:
+        order.sort(key=lambda pair: pair[1].kind.value != "leading")  # stable: leading first
+        days = [d for metric in record.metrics for d, _ in _points(metric)]
+        period = (min(days), max(days)) if days else None
+        shown = f" ({period[0]} to {period[1]})" if period else ""
+        yield (
+            "<p>Leading indicators first, then lagging ones, on one time axis"
+            f"{shown}: a change in behaviour should show before the outcome does.</p>"
+        )
+    for index, metric in order:
         yield heading(3, f"metric-{metric.key}", metric.name)
         yield (
             f"<p>{code(metric.key)} · {metric.kind.value} · {text(metric.unit)} · "
@@ -37,15 +54,23 @@ def metric_sections(record: Record, reviews: list[MetricReview]) -> Iterator[str
                 f"<p><strong>Benefit:</strong> {review.benefit}{progress} · "
                 f"review {review.review} ({review.next_review}){alerts}</p>"
             )
-        yield _chart(record, index, metric)
+        yield _chart(record, index, metric, period)
         yield _metric_table(metric)
 
 
-def _chart(record: Record, index: int, metric: Metric) -> str:
+def _points(metric: Metric) -> list[tuple[dt.date, float]]:
     points = [(m.date, m.value) for m in metric.measurements]
-    lines = []
     if metric.baseline:
         points = [(metric.baseline.date, metric.baseline.value), *points]
+    return points
+
+
+def _chart(
+    record: Record, index: int, metric: Metric, period: tuple[dt.date, dt.date] | None
+) -> str:
+    points = _points(metric)
+    lines = []
+    if metric.baseline:
         lines.append(Line("baseline", metric.baseline.value, "ref-baseline"))
     if metric.target:
         lines.append(Line(f"target by {metric.target.by}", metric.target.value, "ref-target"))
@@ -56,7 +81,7 @@ def _chart(record: Record, index: int, metric: Metric) -> str:
         f"{line.label} {line.value:g}" for line in lines
     )
     svg = metric_chart(
-        f"m{index}", f"{record.id} {metric.name}", metric.unit, points, lines, description
+        f"m{index}", f"{record.id} {metric.name}", metric.unit, points, lines, description, period
     )
     return f'<figure class="csi-figure">{svg}</figure>' if svg else ""
 

@@ -17,6 +17,7 @@ from benchmarks.generate_register import generate_register
 from csi_tool.cli.main import cli
 from csi_tool.site import pages
 from csi_tool.site.shells import RecordShell, ShellError, fill_pages
+from csi_tool.yaml.strict import load_fast
 from tests.conftest import PROJECT, git
 from tests.site.browser import Watch, chromium, serve
 
@@ -306,3 +307,15 @@ def test_a_record_page_keeps_every_earlier_decision_escaped(example_root: Path) 
     assert "<strong>Deferred</strong> on 2026-07-01" in page.body
     assert "&lt;script&gt;alert(1)&lt;/script&gt; wait for August" in page.body
     assert "<script>alert" not in page.body
+
+
+def test_leading_indicators_come_first_on_the_lagging_ones_time_axis(example_site: Path) -> None:
+    page = (example_site / "records" / "CSI-0001.html").read_text()
+    assert "Leading indicators first, then lagging ones, on one time axis" in page
+    record = load_fast((PROJECT / "register" / "CSI-0001.yaml").read_text(), "CSI-0001.yaml")
+    leading = next(m for m in record["metrics"] if m["kind"] == "leading")
+    lagging = next(m for m in record["metrics"] if m["kind"] == "lagging")
+    assert page.index(f'id="metric-{leading["key"]}"') < page.index(f'id="metric-{lagging["key"]}"')
+    charts = re.findall(r"<svg class=\"csi-chart\".*?</svg>", page, re.S)
+    axes = {tuple(re.findall(r'class="tick"[^>]*>(\d{4}-\d{2}-\d{2})<', svg)) for svg in charts}
+    assert len(charts) >= 2 and len(axes) == 1  # one time axis for every metric of the record
