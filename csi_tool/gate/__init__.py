@@ -1,4 +1,5 @@
-"""The pull-request gate: what changed, moved goalposts, approvals, CODEOWNERS, its report.
+"""The pull-request gate: what changed, moved goalposts, approvals, values the data
+contradicts, CODEOWNERS, its report.
 
-Imports backlog/ (the ranking delta), records/ and everything below them.
+Imports backlog/ (the ranking delta), measures/ (bound values), records/ and everything below.
 """

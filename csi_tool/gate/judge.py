@@ -21,6 +21,7 @@ from csi_tool.gate.append_only import rewritten_history
 from csi_tool.gate.approvals import Approval, required_approvals
 from csi_tool.gate.changes import ChangeKind, RecordChange, changed_files, record_changes
 from csi_tool.gate.codeowners import CODEOWNERS_PATH, routed_records
+from csi_tool.gate.evidence import contradicted_by_data
 from csi_tool.gate.goalposts import goalpost_refusals
 from csi_tool.gate.protected import protected_changes
 from csi_tool.git.repo import fork_point
@@ -87,6 +88,7 @@ def run_gate(
     refusals = sorted(
         {
             *_refusals(changes, policies, after),
+            *contradicted_by_data(root, after, policies, touched),
             *_deleted_files(start, head, before),
             *_findings_in(after, {*touched, *governance}),
             *_ids_taken_at_base(changes, tip),

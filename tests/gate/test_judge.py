@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -13,6 +14,7 @@ from click.testing import Result
 
 from tests.builders import record_yaml
 from tests.conftest import MINIMAL_RECORD, PROJECT, git
+from tests.signals.exports import SERVICENOW_HEADER, servicenow_row, write_csv
 
 
 @pytest.fixture
@@ -840,3 +842,45 @@ def test_an_export_kept_in_the_repository_is_governed_like_the_rules(
     assert payload["governance_files"] == ["exports/incidents.csv"]
     assert run_csi(repo, "codeowners").exit_code == 0  # and CODEOWNERS routes it there
     assert "/exports/*.csv @acme/csi-board" in (repo / ".github" / "CODEOWNERS").read_text()
+
+
+def test_a_bound_value_the_data_contradicts_is_refused(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    """Before: a pull request could type any baseline for a metric the data computes."""
+    git(repo, "switch", "-q", "main")
+    shutil.copy(PROJECT / "policies" / "measures.yaml", repo / "policies")
+    (repo / "policies" / "sources.yaml").write_text(
+        "schema_version: 1\nsources:\n  - {name: incidents, path: exports/*.csv, "
+        "profile: servicenow}\n",
+        encoding="utf-8",
+    )
+    rows = [
+        row
+        for i in range(60)
+        for row in servicenow_row(
+            f"INC{i:04}", dt.datetime(2026, 1, 2) + dt.timedelta(hours=20 * i), reopened=i % 3 == 0
+        )
+    ]
+    write_csv(repo / "exports" / "incidents.csv", SERVICENOW_HEADER, rows)
+    _commit(repo, "Declare the export and the measures")
+    git(repo, "switch", "-q", "pr")
+    git(repo, "merge", "-q", "main")
+    bound = (
+        "schema_version: 2\nid: CSI-0004\ntitle: Fewer reopens\ncreated: 2026-02-02\n"
+        "status: logged\nmetrics:\n  - key: reopen_rate\n    name: Reopened\n    kind: lagging\n"
+        '    unit: "%"\n    direction: decrease\n    measure: {key: reopen_rate}\n'
+        "    baseline: {value: 5, date: 2026-01-31, source: typed}\n"
+    )
+    _put(repo, "CSI-0004", bound)
+    _commit(repo, "A baseline typed by hand")
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 1
+    [refusal] = [r for r in _refusals(payload) if r[2] == "data"]
+    assert refusal[0] == "register/CSI-0004.yaml"
+    assert "baseline 5 but the data gives" in refusal[3] and "for 2026-01" in refusal[3]
+    computed = refusal[3].split("the data gives ")[1].split(" ")[0]
+    _put(repo, "CSI-0004", bound.replace("value: 5,", f"value: {computed},"))
+    _commit(repo, "The baseline the data gives")
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 0, payload
