@@ -50,7 +50,7 @@ def _text(reviews: Sequence[MetricReview], as_of: dt.date) -> str:
         items = list(group)
         lines += ["", f"{record_id}  {items[0].status}  {items[0].title}"]
         for r in items:
-            lines.append(f"  {r.metric}: {_movement(r)}")
+            lines.append(f"  {r.metric} ({r.kind}): {_movement(r)}")
             lines.append(f"    {_verdict(r)}")
     tally = _tally(reviews)
     lines += ["", "Summary: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in tally.items())]
@@ -99,7 +99,8 @@ def _markdown(reviews: Sequence[MetricReview], as_of: dt.date) -> str:
         if r.regression:
             alerts.append(f"regressed: {r.regression}")
         out.append(
-            f"| {md_code(r.record_id)} | {md_inline(r.name)} | {md_inline(_movement(r))} "
+            f"| {md_code(r.record_id)} | {md_inline(r.name)} ({r.kind}) | "
+            f"{md_inline(_movement(r))} "
             f"| {'' if r.target is None else f'{r.target:g}'} "
             f"| {'' if r.progress is None else f'{r.progress:g}%'} | {r.benefit} "
             f"| {r.review} ({r.next_review}) | {md_inline('; '.join(alerts))} |"
@@ -126,6 +127,7 @@ def _json(r: MetricReview) -> dict[str, Any]:
         "status": r.status,
         "metric": r.metric,
         "name": r.name,
+        "kind": r.kind,
         "unit": r.unit,
         "baseline": r.baseline,
         "target": r.target,

@@ -58,19 +58,21 @@ class MetricReview:
     benefit: str
     projected: float | None
     regression: str | None  # why the gain counts as fading, or None
+    kind: str = "lagging"  # leading indicators are listed before a record's lagging ones
 
 
 def review_records(
     records: Iterable[Record], policy: ReviewPolicy, as_of: dt.date
 ) -> list[MetricReview]:
-    """A review of every metric of every record in a reviewed state, in id and metric order."""
+    """A review of every metric of every record in a reviewed state, in id order; within a
+    record, its leading indicators first (a change in behaviour shows before the outcome)."""
     reviewed = set(policy.reviewed_states)
     sustained = set(policy.sustained_states)
     results = []
     for record in sorted(records, key=lambda r: r.id):
         if record.status not in reviewed:
             continue
-        for metric in record.metrics:
+        for metric in sorted(record.metrics, key=lambda m: m.kind.value != "leading"):
             results.append(
                 _review_metric(record, metric, policy, as_of, record.status in sustained)
             )
@@ -133,6 +135,7 @@ def _review_metric(
         benefit,
         projected,
         regression,
+        metric.kind.value,
     )
 
 

@@ -12,6 +12,7 @@ import pytest
 from click.testing import Result
 
 from csi_tool.benefits.review import review_records
+from csi_tool.fields import IndicatorKind
 from csi_tool.policies.review import ReviewPolicy
 from csi_tool.records.models import Record
 from tests.conftest import PROJECT
@@ -215,3 +216,23 @@ def test_benefit_starts_with_the_work_and_trends_stay_possible() -> None:
     assert reviews["CSI-0013"].projected == 100.0  # never above 100 %
     assert reviews["CSI-0014"].projected is None  # two points are no trend
     assert reviews["CSI-0014"].benefit == "at risk"
+
+
+def test_a_records_leading_indicators_come_before_its_lagging_ones(
+    example_root: Path, run_csi: Callable[..., Result]
+) -> None:
+    record = _record("CSI-0009", "measuring", BASE)
+    both = record.model_copy(
+        update={
+            "metrics": [
+                record.metrics[0],
+                record.metrics[0].model_copy(update={"key": "lead", "kind": IndicatorKind.LEADING}),
+            ]
+        }
+    )
+    assert [(r.metric, r.kind) for r in review_records([both], POLICY, AS_OF)] == [
+        ("lead", "leading"),
+        ("m", "lagging"),
+    ]
+    text = run_csi(example_root, "review", "--as-of", "2026-11-25").stdout
+    assert " (leading): " in text and " (lagging): " in text

@@ -164,7 +164,7 @@ def test_dashboard_record_page_filter_and_search_in_chromium(
         tab.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
 
         tab.goto(f"{base}/records/CSI-0001.html")
-        chart = tab.locator("svg.csi-chart").first
+        chart = tab.locator("svg.csi-chart").nth(1)  # the lagging one: leading comes first
         assert chart.locator("polyline.series").count() == 1
         assert chart.locator("circle.point").count() == 5  # baseline and four measurements
         box = chart.bounding_box()
