@@ -187,3 +187,26 @@ def test_a_measure_over_the_real_export_agrees_with_plain_python(register_root: 
         assert found.values[binding][span] == PeriodValue(
             round(100 * breached / len(opened), 2), len(opened)
         )
+
+
+def test_a_parameter_is_a_value_never_sql(measured_root: Path) -> None:
+    """Only the policy's vocabulary names fields; what a record gives is a bound value."""
+    hostile = "Network' OR 1=1; COPY (SELECT 1) TO '/tmp/csi-pwned.csv' --"
+    policies = _policies(measured_root)
+    record = _record(
+        {"unit": "%", "measure": {"key": "reopen_rate", "where": {"category": hostile}}}
+    )
+    [binding] = bindings([record], policies)
+    result = data_values(measured_root, policies, [binding], environ={})
+    assert result.values[binding] == {}  # no ticket has that category
+    assert not Path("/tmp/csi-pwned.csv").exists()
+
+
+def test_a_field_outside_the_vocabulary_is_refused_by_the_policy(register_root: Path) -> None:
+    (register_root / "policies" / "measures.yaml").write_text(
+        MEASURES.replace("counting: {reopen_count: {above: 0}}", 'counting: {"1; DROP": x}'),
+        encoding="utf-8",
+    )
+    policies, findings = load_policies(WorkTree(register_root))
+    assert policies is None
+    assert any("measures[0].counting" in f.field for f in findings), findings
