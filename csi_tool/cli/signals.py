@@ -62,7 +62,12 @@ def signals(
         silence()
     if proposed is None:
         policies, records = register_policies(root), read_record_evidence(root)
-        results = find_signals(root, policies, records, source_name, first_day)
+        unavailable: dict[str, str] = {}
+        results = find_signals(
+            root, policies, records, source_name, first_day, unavailable=unavailable
+        )
+        for why in unavailable.values():
+            say(f"csi: notice: skipped, {why}", err=True)
         say(render_signals(results, fmt, limit or None))
         return
     from csi_tool.signals.propose import find_signal, propose_record  # git, ruamel: on demand

@@ -34,7 +34,7 @@ from csi_tool.signals.detect import CONDITION_OF, detect_signals
 from csi_tool.signals.signal import RecordEvidence, Signal, SignalKind, ranked
 from csi_tool.tickets.canonical import LoadedTickets, load_tickets
 from csi_tool.tickets.engine import run, sandboxed
-from csi_tool.tickets.sources import prepared_source
+from csi_tool.tickets.sources import prepared_source, source_files
 
 
 @dataclass(frozen=True)
@@ -56,18 +56,32 @@ def find_signals(
     source: str | None = None,
     since: dt.date | None = None,
     environ: Mapping[str, str] = os.environ,
+    unavailable: dict[str, str] | None = None,
 ) -> list[SourceSignals]:
-    """Signals of every source (or the one named), each source ranked on its own."""
+    """Signals of every source (or the one named), each source ranked on its own.
+
+    With `unavailable` given and no source named, a source whose export is not here (its
+    variable unset, nothing matched) is recorded there instead of failing the whole run,
+    as long as some source could be read.
+    """
     references = list(_references(records))
     found = []
     for spec in selected_sources(policies, source):
         try:
+            if unavailable is not None and source is None:
+                try:
+                    source_files(spec, root, environ)
+                except ConfigError as e:
+                    unavailable[spec.name] = str(e)
+                    continue
             found.append(_one_source(root, policies, spec, since, references, environ))
         except duckdb.Error as e:  # what a policy's values make of a query: an error, no crash
             first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             raise ConfigError(
                 f"source {spec.name!r}: the export could not be analysed: {first}"
             ) from e
+    if unavailable and not found:
+        raise ConfigError(next(iter(unavailable.values())))
     return found
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import Result
 
-from tests.conftest import tree_digest, write_record
+from tests.conftest import PROJECT, tree_digest, write_record
 from tests.measures.test_evaluate import MEASURES, measured_root, tickets  # noqa: F401
 
 TODAY = {"CSI_TODAY": "2026-07-15"}
@@ -163,3 +164,27 @@ def test_a_binding_the_policy_does_not_offer_is_a_finding(
     )
     result = run_csi(bound_root, "validate", "--format", "text")
     assert result.exit_code == 1 and message in result.stdout
+
+
+def test_the_example_registers_bound_metric_agrees_with_its_export(
+    example_root: Path, run_csi: Callable[..., Result]
+) -> None:
+    """The quick start's computed evidence: CSI-0003's typed figures are what the data gives."""
+    shutil.copytree(PROJECT / "exports", example_root / "exports")
+    result = run_csi(example_root, "validate", "--data", "--format", "text")
+    assert result.exit_code == 0, result.output
+    assert "not available" not in result.stderr
+    path = example_root / "register" / "CSI-0003.yaml"
+    path.write_text(path.read_text().replace("value: 14.8,", "value: 12.0,"))
+    contradicted = run_csi(example_root, "validate", "--data", "--format", "text")
+    assert "measurement 12 but the data gives 14.84 for 2026-09" in contradicted.stdout
+
+
+def test_signals_skip_a_source_that_is_not_here_while_another_is(
+    example_root: Path, run_csi: Callable[..., Result]
+) -> None:
+    shutil.copytree(PROJECT / "exports", example_root / "exports")
+    result = run_csi(example_root, "signals", "--limit", "1", env={"CSI_INCIDENT_EXPORT": ""})
+    assert result.exit_code == 0, result.output
+    assert "skipped, source 'servicenow'" in result.stderr
+    assert result.stdout.startswith("Source incidents (exports/example-incidents.csv)")

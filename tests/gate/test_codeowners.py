@@ -43,6 +43,7 @@ def test_codeowners_maps_records_by_service_and_policies_to_governance(
         "/pyproject.toml @acme/csi-board",
         "/.ci/ @acme/csi-board",
         "/.pre-commit-hooks.yaml @acme/csi-board",
+        "/exports/example-incidents.csv @acme/csi-board",  # an export kept in the repository
         "/.github/CODEOWNERS @acme/csi-board",  # last: nothing after it re-routes the file
         END,
     ]

@@ -102,8 +102,14 @@ def test_this_repository_is_a_register_made_from_the_templates() -> None:
     """Drift between the templates and this repository's own files would go unnoticed."""
     for folder in ("policies", "site"):
         comparison = filecmp.dircmp(PROJECT / folder, TEMPLATES / folder)
-        assert _differences(comparison) == [_OWN_GOVERNANCE] * (folder == "policies"), folder
-    # The one difference: this repository also protects csi's own source and build.
+        expected = sorted([_OWN_GOVERNANCE, _OWN_SOURCES]) if folder == "policies" else []
+        assert sorted(_differences(comparison)) == expected, folder
+    # This repository measures its own example export first; then a team's, as the template.
+    [example, *theirs] = _governance(PROJECT / "policies" / _OWN_SOURCES)["sources"]
+    [template_source] = _governance(TEMPLATES / "policies" / _OWN_SOURCES)["sources"]
+    assert example["path"] == "exports/example-incidents.csv" and example["name"] == "incidents"
+    assert theirs == [template_source | {"name": "servicenow"}]
+    # And it also protects csi's own source and build.
     ours = _governance(PROJECT / "policies" / _OWN_GOVERNANCE)
     template = _governance(TEMPLATES / "policies" / _OWN_GOVERNANCE)
     shared = template.pop("protected_paths")
@@ -119,6 +125,7 @@ def test_this_repository_is_a_register_made_from_the_templates() -> None:
 
 
 _OWN_GOVERNANCE = "governance.yaml"
+_OWN_SOURCES = "sources.yaml"
 
 
 def _governance(path: Path) -> dict[str, Any]:
