@@ -40,7 +40,7 @@ def metric_sections(record: Record, reviews: list[MetricReview]) -> Iterator[str
         yield (
             f"<p>{code(metric.key)} · {metric.kind.value} · {text(metric.unit)} · "
             f"should {metric.direction.value} · "
-            f"reviewed {metric.review_cadence.value.replace('_', ' ')}</p>"
+            f"reviewed {metric.review_cadence.value.replace('_', ' ')}{_binding(metric)}</p>"
         )
         review = by_key.get(metric.key)
         if review:
@@ -56,6 +56,15 @@ def metric_sections(record: Record, reviews: list[MetricReview]) -> Iterator[str
             )
         yield _chart(record, index, metric, period)
         yield _metric_table(metric)
+
+
+def _binding(metric: Metric) -> str:
+    """How a bound metric is computed: its values come from the data, not from a person."""
+    if metric.measure is None:
+        return ""
+    where = ", ".join(f"{name} = {value}" for name, value in metric.measure.where.items())
+    shown = metric.measure.key + (f" where {where}" if where else "")
+    return f" · computed from the data by measure {text(shown)}"
 
 
 def _points(metric: Metric) -> list[tuple[dt.date, float]]:

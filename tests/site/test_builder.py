@@ -319,3 +319,9 @@ def test_leading_indicators_come_first_on_the_lagging_ones_time_axis(example_sit
     charts = re.findall(r"<svg class=\"csi-chart\".*?</svg>", page, re.S)
     axes = {tuple(re.findall(r'class="tick"[^>]*>(\d{4}-\d{2}-\d{2})<', svg)) for svg in charts}
     assert len(charts) >= 2 and len(axes) == 1  # one time axis for every metric of the record
+
+
+def test_a_bound_metric_says_it_is_computed_from_the_data(example_site: Path) -> None:
+    page = (example_site / "records" / "CSI-0003.html").read_text()
+    assert "computed from the data by measure reopen_rate where service = Service Desk" in page
+    assert "csi: measure reopen_rate where service = Service Desk, 2026-08, 190 tickets" in page
