@@ -26,6 +26,13 @@ from csi_tool.signals.statistics import (
     significant,
     wilson_interval,
 )
+from csi_tool.signals.wording import (
+    per_period,
+    percentiles,
+    period_text,
+    rate_unit,
+    resolution_line,
+)
 
 # kind → the condition of analysis.CONDITIONS whose tickets the signal is about
 CONDITION_OF = {
@@ -58,7 +65,6 @@ _RATES = {
     ),
 }
 _LINKED = {"problem_id": SignalKind.PROBLEM, "caused_by_change": SignalKind.CHANGE}
-_DAYS_PER_MONTH = 30.4375
 
 
 def detect_signals(
@@ -101,9 +107,9 @@ def _cluster(source: str, scope: Scope, group: Group, cost: HandlingCost) -> Sig
     label = value_label(group.field, group.value)
     evidence = [
         f"{group.tickets} of {scope.overall.tickets} tickets ({share:.1%}) opened "
-        f"{_period(scope)} had {group.field} {group.value!r}.",
+        f"{period_text(scope)} had {group.field} {group.value!r}.",
     ]
-    evidence += _resolution_line(group, scope)
+    evidence += resolution_line(group, scope)
     return _signal(
         source,
         SignalKind.CLUSTER,
@@ -115,7 +121,7 @@ def _cluster(source: str, scope: Scope, group: Group, cost: HandlingCost) -> Sig
         evidence,
         "count and share of all tickets",
         group.hours * cost.hourly_rate,
-        _per_period(group, scope, label),
+        per_period(group, scope, label),
     )
 
 
@@ -124,8 +130,8 @@ def _linked(
 ) -> Signal:
     label = value_label(group.field, group.value)
     verb = "is linked to" if kind is SignalKind.PROBLEM else "caused"
-    evidence = [f"{label} {verb} {group.tickets} tickets opened {_period(scope)}."]
-    evidence += _resolution_line(group, scope)
+    evidence = [f"{label} {verb} {group.tickets} tickets opened {period_text(scope)}."]
+    evidence += resolution_line(group, scope)
     return _signal(
         source,
         kind,
@@ -137,7 +143,7 @@ def _linked(
         evidence,
         f"tickets whose {group.field} is {group.value!r}",
         group.hours * cost.hourly_rate,
-        _per_period(group, scope, label),
+        per_period(group, scope, label),
     )
 
 
@@ -168,7 +174,7 @@ def _rate(
         f"groups, {interval.low:.2%} to {interval.high:.2%}), against {rest:.2%} of the "
         f"other {rest_known} tickets.",
     ]
-    evidence += _resolution_line(group, scope)
+    evidence += resolution_line(group, scope)
     excess = max(0.0, counts.hit - rest * counts.known)
     hours_each = counts.hours / counts.hit if counts.hit else 0.0
     return _signal(
@@ -193,7 +199,7 @@ def _rate(
             f"{name} ({label})",
             "%",
             round(100 * interval.rate, 1),
-            f"share of tickets with {group.field} {group.value!r} opened {_period(scope)} "
+            f"share of tickets with {group.field} {group.value!r} opened {period_text(scope)} "
             f"that {did}: {counts.hit} of {counts.known}",
         ),
     )
@@ -232,7 +238,7 @@ def _rise(
     ]
     hours_each = group.hours / group.tickets
     excess = later - group.tickets * expected_share  # beyond what the whole's rise explains
-    unit, per = _rate_unit(scope, halves=True)
+    unit, per = rate_unit(scope, halves=True)
     return _signal(
         source,
         SignalKind.RISING_VOLUME,
@@ -284,7 +290,7 @@ def _signal(
         period=(scope.start, scope.end),
         tickets=group.tickets,
         affected=affected,
-        figures={"tickets": group.tickets, **figures, **_percentiles(group)},
+        figures={"tickets": group.tickets, **figures, **percentiles(group)},
         evidence=tuple(evidence),
         method=method,
         cost=round(cost, 2),
@@ -292,45 +298,3 @@ def _signal(
         fingerprint=group.counts[CONDITION_OF[kind]].fingerprint,
         metric=metric,
     )
-
-
-def _per_period(group: Group, scope: Scope, label: str) -> ProposedMetric:
-    unit, per = _rate_unit(scope)
-    return ProposedMetric(
-        f"tickets_per_{unit}",
-        f"Tickets per {unit} ({label})",
-        f"tickets/{unit}",
-        round(group.tickets / per, 1),
-        f"tickets with {group.field} {group.value!r} opened {_period(scope)}, per {unit}",
-    )
-
-
-def _rate_unit(scope: Scope, halves: bool = False) -> tuple[str, float]:
-    """A unit the period can measure without extrapolating far, and how many of it the
-    period (or its half) spans: a few days of data never become a monthly figure."""
-    days = ((scope.end - scope.start).days + 1) / (2 if halves else 1)
-    if days < 14:
-        return "day", days
-    if days < 90:
-        return "week", days / 7
-    return "month", days / _DAYS_PER_MONTH
-
-
-def _resolution_line(group: Group, scope: Scope) -> list[str]:
-    if group.p50_hours is None or scope.overall.p50_hours is None:
-        return []
-    return [
-        f"Resolution: median {group.p50_hours:.1f} h, 90th percentile "
-        f"{group.p90_hours or 0:.1f} h (all tickets: {scope.overall.p50_hours:.1f} h and "
-        f"{scope.overall.p90_hours or 0:.1f} h)."
-    ]
-
-
-def _percentiles(group: Group) -> dict[str, float]:
-    if group.p50_hours is None:
-        return {}
-    return {"p50_hours": round(group.p50_hours, 2), "p90_hours": round(group.p90_hours or 0, 2)}
-
-
-def _period(scope: Scope) -> str:
-    return f"{scope.start} to {scope.end}"

@@ -94,7 +94,7 @@ def _facts(record: Record, data: SiteData) -> str:
                 rows.append((role.replace("_", " ").capitalize(), text(handle)))
     if ranked:
         rows.append(("Rank", f"{ranked.rank} ({text(ranked.lane)}, score {ranked.score.value:g})"))
-    return table(("About", ""), rows)
+    return table(("About", "Value"), rows)
 
 
 def _labelled(label: str, content: str) -> str:

@@ -879,6 +879,20 @@ def test_a_bound_value_the_data_contradicts_is_refused(
     [refusal] = [r for r in _refusals(payload) if r[2] == "data"]
     assert refusal[0] == "register/CSI-0004.yaml"
     assert "baseline 5 but the data gives" in refusal[3] and "for 2026-01" in refusal[3]
+    # the attacker's next move: redefine the measure so the typed 5 fits, in the same branch
+    measures = repo / "policies" / "measures.yaml"
+    measures.write_text(
+        measures.read_text().replace(
+            "counting: {reopen_count: {above: 0}}", "counting: {reopen_count: {above: 99}}", 1
+        )
+    )
+    _commit(repo, "Count only what makes my baseline true")
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 1  # judged by the base's measure, and a governance change besides
+    assert any(r[2] == "data" for r in _refusals(payload))
+    assert "policies/measures.yaml" in payload["governance_files"]
+    git(repo, "checkout", "-q", "main", "--", "policies/measures.yaml")
+    _commit(repo, "Back to the base's measures")
     computed = refusal[3].split("the data gives ")[1].split(" ")[0]
     _put(repo, "CSI-0004", bound.replace("value: 5,", f"value: {computed},"))
     _commit(repo, "The baseline the data gives")

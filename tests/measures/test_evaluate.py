@@ -14,13 +14,13 @@ from csi_tool.git.sources import WorkTree
 from csi_tool.measures.evaluate import PeriodValue, bindings, data_values
 from csi_tool.measures.periods import Span
 from csi_tool.policies.loading import load_policies
-from csi_tool.policies.policy_set import Policies
 from csi_tool.records.models import Record
 from tests.conftest import PROJECT
 from tests.signals.exports import (
     REAL_EXPORT,
     SERVICENOW_HEADER,
     final_rows_of_the_real_export,
+    policies_of,
     servicenow_row,
     sources_policy,
     write_csv,
@@ -100,12 +100,6 @@ def measured_root(register_root: Path) -> Path:
     return register_root
 
 
-def _policies(root: Path) -> Policies:
-    policies, findings = load_policies(WorkTree(root))
-    assert policies is not None, findings
-    return policies
-
-
 def _record(*metrics: dict[str, Any]) -> Record:
     return Record.model_validate(
         {
@@ -123,7 +117,7 @@ def _record(*metrics: dict[str, Any]) -> Record:
 
 
 def test_each_measure_agrees_with_plain_python(measured_root: Path) -> None:
-    policies = _policies(measured_root)
+    policies = policies_of(measured_root)
     record = _record(
         {"unit": "%", "measure": {"key": "reopen_rate", "where": {"category": "Network"}}},
         {"unit": "tickets", "measure": {"key": "tickets_opened"}},
@@ -158,7 +152,7 @@ def test_an_absent_source_is_named_not_fatal(measured_root: Path) -> None:
     sources_policy(
         measured_root, "sources: [{name: incidents, env: CSI_MEASURES_TEST, profile: servicenow}]\n"
     )
-    policies = _policies(measured_root)
+    policies = policies_of(measured_root)
     found = bindings([_record({"unit": "tickets", "measure": {"key": "tickets_opened"}})], policies)
     result = data_values(measured_root, policies, found, environ={})
     assert result.values == {}
@@ -171,7 +165,7 @@ def test_a_measure_over_the_real_export_agrees_with_plain_python(register_root: 
         register_root, "sources: [{name: incidents, env: CSI_REAL, profile: servicenow}]\n"
     )
     shutil.copy(PROJECT / "policies" / "measures.yaml", register_root / "policies")
-    policies = _policies(register_root)
+    policies = policies_of(register_root)
     record = _record(
         {"unit": "%", "measure": {"key": "sla_breach_rate", "where": {"category": "Category 45"}}}
     )
@@ -192,7 +186,7 @@ def test_a_measure_over_the_real_export_agrees_with_plain_python(register_root: 
 def test_a_parameter_is_a_value_never_sql(measured_root: Path) -> None:
     """Only the policy's vocabulary names fields; what a record gives is a bound value."""
     hostile = "Network' OR 1=1; COPY (SELECT 1) TO '/tmp/csi-pwned.csv' --"
-    policies = _policies(measured_root)
+    policies = policies_of(measured_root)
     record = _record(
         {"unit": "%", "measure": {"key": "reopen_rate", "where": {"category": hostile}}}
     )

@@ -7,6 +7,9 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from csi_tool.git.sources import WorkTree
+from csi_tool.policies.loading import load_policies
+from csi_tool.policies.policy_set import Policies
 from tests.conftest import PROJECT
 
 REAL_EXPORT = (
@@ -104,3 +107,10 @@ def final_rows_of_the_real_export() -> dict[str, dict[str, str]]:
             if row["number"] not in final or key > final[row["number"]][:2]:
                 final[row["number"]] = (*key, row)
     return {number: row for number, (_, _, row) in final.items()}
+
+
+def policies_of(root: Path) -> Policies:
+    """A register's policies, which the test expects to be valid."""
+    policies, findings = load_policies(WorkTree(root))
+    assert policies is not None, findings
+    return policies

@@ -14,8 +14,14 @@ from click.testing import Result
 from csi_tool.signals.finder import find_signals
 from csi_tool.signals.signal import SignalKind
 from tests.conftest import tree_digest
-from tests.signals.exports import SERVICENOW_HEADER, servicenow_row, sources_policy, write_csv
-from tests.signals.test_signals import START, _policies, known_export
+from tests.signals.exports import (
+    SERVICENOW_HEADER,
+    policies_of,
+    servicenow_row,
+    sources_policy,
+    write_csv,
+)
+from tests.signals.test_signals import START, known_export
 
 
 def _run(run_csi: Callable[..., Result], root: Path, *args: str, **env: str) -> Result:
@@ -56,7 +62,7 @@ def test_parquet_with_a_generic_mapping(register_root: Path) -> None:
         "    profile: generic\n    date_formats: ['%Y-%m-%d']\n"
         "    columns: {id: ref, opened_at: raised, state: st, assignment_group: team}\n",
     )
-    [result] = find_signals(register_root, _policies(register_root), [], environ={})
+    [result] = find_signals(register_root, policies_of(register_root), [], environ={})
     assert result.loaded.tickets == 12
     assert [s.value for s in result.signals if s.kind is SignalKind.CLUSTER] == ["Net"]
 
@@ -111,7 +117,7 @@ def test_a_period_that_rises_as_a_whole_flags_only_what_rises_faster(register_ro
     sources_policy(
         register_root, "sources: [{name: incidents, path: exports/*.csv, profile: servicenow}]\n"
     )
-    [result] = find_signals(register_root, _policies(register_root), [], environ={})
+    [result] = find_signals(register_root, policies_of(register_root), [], environ={})
     assert not [s for s in result.signals if s.kind is SignalKind.RISING_VOLUME]
     # and a period of a few days compares no halves at all
     short = [
@@ -120,7 +126,7 @@ def test_a_period_that_rises_as_a_whole_flags_only_what_rises_faster(register_ro
         for row in servicenow_row(f"INC{i:04}", START + dt.timedelta(hours=12 + 2 * i))
     ]
     write_csv(register_root / "exports" / "incidents.csv", SERVICENOW_HEADER, short)
-    [result] = find_signals(register_root, _policies(register_root), [], environ={})
+    [result] = find_signals(register_root, policies_of(register_root), [], environ={})
     assert result.scope is not None and not [
         s for s in result.signals if s.kind is SignalKind.RISING_VOLUME
     ]
@@ -191,7 +197,7 @@ def test_signals_about_the_same_tickets_say_so(register_root: Path) -> None:
     sources_policy(
         register_root, "sources: [{name: incidents, path: exports/*.csv, profile: servicenow}]\n"
     )
-    [result] = find_signals(register_root, _policies(register_root), [], environ={})
+    [result] = find_signals(register_root, policies_of(register_root), [], environ={})
     # every ticket has subcategory 'Subcategory 1' and symptom 'Symptom 1': one set, twice
     subcategory, symptom = (
         next(s for s in result.signals if s.kind is SignalKind.CLUSTER and s.field == field)

@@ -9,9 +9,6 @@ from typing import Any
 
 import pytest
 
-from csi_tool.git.sources import WorkTree
-from csi_tool.policies.loading import load_policies
-from csi_tool.policies.policy_set import Policies
 from csi_tool.records.models import Record
 from csi_tool.signals.finder import SourceSignals, find_signals
 from csi_tool.signals.signal import Signal, SignalKind, evidence_of
@@ -19,6 +16,7 @@ from tests.signals.exports import (
     REAL_EXPORT,
     SERVICENOW_HEADER,
     final_rows_of_the_real_export,
+    policies_of,
     servicenow_row,
     sources_policy,
     write_csv,
@@ -57,14 +55,8 @@ def known_export(path: Path, extra_email: int = 0) -> None:
     write_csv(path, SERVICENOW_HEADER, rows)
 
 
-def _policies(root: Path) -> Policies:
-    policies, findings = load_policies(WorkTree(root))
-    assert policies is not None, findings
-    return policies
-
-
 def _signals(root: Path, records: tuple[Record, ...] = ()) -> SourceSignals:
-    [result] = find_signals(root, _policies(root), map(evidence_of, records), environ={})
+    [result] = find_signals(root, policies_of(root), map(evidence_of, records), environ={})
     return result
 
 
@@ -150,11 +142,11 @@ def test_records_that_cover_a_signal_are_named(data_root: Path) -> None:
 
 def test_since_limits_the_period(data_root: Path) -> None:
     [result] = find_signals(
-        data_root, _policies(data_root), [], since=dt.date(2026, 3, 20), environ={}
+        data_root, policies_of(data_root), [], since=dt.date(2026, 3, 20), environ={}
     )
     assert result.scope is not None and result.scope.start >= dt.date(2026, 3, 20)
     [late] = find_signals(
-        data_root, _policies(data_root), [], since=dt.date(2027, 1, 1), environ={}
+        data_root, policies_of(data_root), [], since=dt.date(2027, 1, 1), environ={}
     )
     assert late.scope is None and late.signals == []
 
@@ -194,7 +186,7 @@ def test_the_real_export_gives_figures_that_plain_python_agrees_with(register_ro
         "sources:\n  - {name: incidents, env: CSI_TEST_EXPORT, profile: servicenow}\n",
     )
     [result] = find_signals(
-        register_root, _policies(register_root), [], environ={"CSI_TEST_EXPORT": str(REAL_EXPORT)}
+        register_root, policies_of(register_root), [], environ={"CSI_TEST_EXPORT": str(REAL_EXPORT)}
     )
     rows = final_rows_of_the_real_export()
     assert result.loaded.tickets == len(rows) == 890

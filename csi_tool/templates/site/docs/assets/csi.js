@@ -25,4 +25,16 @@
     if (event.target && event.target.matches("#csi-filters select")) { apply(); }
   });
   document.addEventListener("DOMContentLoaded", apply);
+
+  // The theme wraps wide tables in a scrolling box and opens search in a dialog: a box a
+  // keyboard user can scroll needs focus, and a dialog needs a name (axe-core's checks).
+  function accessible() {
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) { box.setAttribute("tabindex", "0"); }
+    });
+    document.querySelectorAll('[role="dialog"]:not([aria-label])').forEach(function (dialog) {
+      dialog.setAttribute("aria-label", "Search");
+    });
+  }
+  window.addEventListener("load", accessible);
 })();
