@@ -57,7 +57,10 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, data: bool) 
     if data and not result.findings:  # the data judges records that are valid themselves
         from csi_tool.measures.verify import verify_with_data
 
-        contradicted, unavailable = verify_with_data(root)
+        try:
+            contradicted, unavailable = verify_with_data(root)
+        except FindingsError as e:  # a measure that cannot be computed: its policy line
+            contradicted, unavailable = e.findings, {}
         for source, why in unavailable.items():
             say(
                 f"csi: notice: source {source!r} is not available here, so its bound metrics "

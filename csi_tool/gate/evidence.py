@@ -13,7 +13,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from csi_tool.errors import Finding
-from csi_tool.measures.evaluate import bindings, data_values
+from csi_tool.measures.evaluate import MeasureFailed, bindings, data_values
 from csi_tool.measures.verify import data_findings
 from csi_tool.policies.policy_set import Policies
 from csi_tool.records.register import Register
@@ -27,4 +27,7 @@ def contradicted_by_data(
     bound = bindings(records, policies)
     if not bound:
         return []
-    return data_findings(after, data_values(root, policies, bound), bound)
+    try:
+        return data_findings(after, data_values(root, policies, bound), bound)
+    except MeasureFailed as e:  # the base's measure cannot judge: refuse rather than wave through
+        return e.findings

@@ -3,7 +3,9 @@
 Each source is read once, in its sandbox, with just the fields its measures use; then one
 query per measure and set of parameter names serves every metric bound that way. A source
 that is not available here (its variable unset, its files absent) is reported, not fatal:
-a register whose exports live elsewhere still validates.
+a register whose exports live elsewhere still validates. A measure that fails on data that
+loaded (it ran past its time, or out of memory) is the policy's problem, not the source's:
+a finding on the measure's line in policies/measures.yaml, and nothing is written.
 """
 
 from __future__ import annotations
@@ -17,15 +19,24 @@ from pathlib import Path
 
 import duckdb
 
-from csi_tool.errors import ConfigError, FindingsError
+from csi_tool.errors import ConfigError, Finding, FindingsError
+from csi_tool.layout import POLICIES_DIR
 from csi_tool.measures.periods import Span, span_of
 from csi_tool.measures.query import VIEW, fields_read, measure_query
+from csi_tool.policies.loading import DEFAULT_MAX_BYTES
 from csi_tool.policies.measures import Measure
 from csi_tool.policies.policy_set import Policies
 from csi_tool.records.models import Record
 from csi_tool.tickets.canonical import load_tickets
-from csi_tool.tickets.engine import run, sandboxed
+from csi_tool.tickets.engine import SECONDS_PER_STATEMENT, run, sandboxed
 from csi_tool.tickets.sources import data_fingerprint, prepared_source
+from csi_tool.yaml.documents import parse_document
+
+MEASURES_FILE = f"{POLICIES_DIR}/measures.yaml"
+
+
+class MeasureFailed(FindingsError):
+    """A measure could not be computed over data that loaded: its policy must change."""
 
 
 @dataclass(frozen=True)
@@ -86,8 +97,9 @@ def data_values(
     policies: Policies,
     wanted: list[Binding],
     environ: Mapping[str, str] = os.environ,
+    seconds_per_query: float = SECONDS_PER_STATEMENT,
 ) -> DataValues:
-    """The values of every binding, each source read once."""
+    """The values of every binding, each source read once; raises MeasureFailed."""
     result = DataValues()
     by_source: dict[str, list[Binding]] = defaultdict(list)
     for binding in wanted:
@@ -100,9 +112,11 @@ def data_values(
                 fields = set().union(*(fields_read(b.measure) for b in group))
                 with sandboxed(prepared.files) as engine:
                     load_tickets(engine, prepared, {"id", *fields})
-                    _measure_all(engine, group, result)
+                    _measure_all(engine, group, result, root, seconds_per_query)
                 result.shown[name] = prepared.shown
             result.fingerprints[name] = data_fingerprint(spec, root, environ)
+        except MeasureFailed:
+            raise
         except (ConfigError, FindingsError) as e:
             why = e.findings[0].message if isinstance(e, FindingsError) else str(e)
             result.unavailable[name] = why
@@ -120,7 +134,11 @@ def create_measured_view(engine: duckdb.DuckDBPyConnection) -> None:
 
 
 def _measure_all(
-    engine: duckdb.DuckDBPyConnection, group: list[Binding], result: DataValues
+    engine: duckdb.DuckDBPyConnection,
+    group: list[Binding],
+    result: DataValues,
+    root: Path,
+    seconds: float,
 ) -> None:
     create_measured_view(engine)
     queries: dict[tuple[str, tuple[str, ...]], list[Binding]] = defaultdict(list)
@@ -130,8 +148,12 @@ def _measure_all(
     for (_, names), bound in queries.items():
         measure = bound[0].measure
         sql, values = measure_query(measure, names)
+        try:
+            computed = run(engine, sql, values, seconds)
+        except (ConfigError, duckdb.Error) as e:
+            raise _failed(root, measure, str(e).splitlines()[0]) from e
         rows: dict[tuple[str, ...], dict[Span, PeriodValue]] = defaultdict(dict)
-        for first, *rest in run(engine, sql, values):
+        for first, *rest in computed:
             *parameters, value, tickets = rest
             key = tuple(str(p) for p in parameters)
             rows[key][span_of(first, measure.period)] = PeriodValue(
@@ -139,3 +161,17 @@ def _measure_all(
             )
         for binding in bound:
             result.values[binding] = rows.get(tuple(value for _, value in binding.where), {})
+
+
+def _failed(root: Path, measure: Measure, why: str) -> MeasureFailed:
+    """The failure as a finding on the measure's entry in the policy, found by its key."""
+    message = f"measure {measure.key!r} could not be computed: {why}"
+    try:
+        document, data = parse_document(
+            (root / MEASURES_FILE).read_bytes(), MEASURES_FILE, DEFAULT_MAX_BYTES
+        )
+        entries = data.get("measures") or []
+        index = next(i for i, m in enumerate(entries) if m.get("key") == measure.key)
+    except (OSError, FindingsError, StopIteration, AttributeError):  # changed since it loaded
+        return MeasureFailed([Finding(MEASURES_FILE, 1, 1, "measures", message, "data")])
+    return MeasureFailed([document.finding(("measures", index), message, "data")])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,15 +52,19 @@ def run(
 ) -> list[tuple[Any, ...]]:
     """Run one statement with bound parameters (positional or named); interrupted after
     `seconds`."""
+    bound: dict[str, Any] | list[Any] = list(parameters)
+    if isinstance(parameters, Mapping):  # DuckDB refuses names the statement does not use
+        used = set(_NAMED.findall(sql))
+        bound = {name: value for name, value in parameters.items() if name in used}
+    started = time.monotonic()
     timer = threading.Timer(seconds, connection.interrupt)
     timer.start()
     try:
-        bound: dict[str, Any] | list[Any] = list(parameters)
-        if isinstance(parameters, Mapping):  # DuckDB refuses names the statement does not use
-            used = set(_NAMED.findall(sql))
-            bound = {name: value for name, value in parameters.items() if name in used}
-        return connection.execute(sql, bound).fetchall()
+        rows = connection.execute(sql, bound).fetchall()
     except duckdb.InterruptException as e:
         raise ConfigError(f"a query over the data ran past {seconds:g} s and was stopped") from e
     finally:
         timer.cancel()
+    if time.monotonic() - started > seconds:  # the interrupt came before DuckDB listened
+        raise ConfigError(f"a query over the data ran past {seconds:g} s and was stopped")
+    return rows

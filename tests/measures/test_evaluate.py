@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from csi_tool.git.sources import WorkTree
-from csi_tool.measures.evaluate import PeriodValue, bindings, data_values
+from csi_tool.measures.evaluate import MeasureFailed, PeriodValue, bindings, data_values
 from csi_tool.measures.periods import Span
 from csi_tool.policies.loading import load_policies
 from csi_tool.records.models import Record
@@ -204,3 +204,23 @@ def test_a_field_outside_the_vocabulary_is_refused_by_the_policy(register_root: 
     policies, findings = load_policies(WorkTree(register_root))
     assert policies is None
     assert any("measures[0].counting" in f.field for f in findings), findings
+
+
+def test_a_measure_that_runs_past_its_time_is_a_finding_on_its_policy_line(
+    measured_root: Path,
+) -> None:
+    """Data that loads but a measure that cannot finish: the policy's problem, not the source's."""
+    policies = policies_of(measured_root)
+    record = _record({"unit": "hours", "measure": {"key": "median_resolution"}})
+    found = bindings([record], policies)
+    with pytest.raises(MeasureFailed) as failed:
+        data_values(measured_root, policies, found, environ={}, seconds_per_query=1e-6)
+    [finding] = failed.value.findings
+    line = MEASURES.splitlines().index("  - key: median_resolution") + 1
+    assert (finding.path, finding.line, finding.field) == (
+        "policies/measures.yaml",
+        line,
+        "measures[2]",
+    )
+    assert finding.message.startswith("measure 'median_resolution' could not be computed: ")
+    assert "ran past" in finding.message

@@ -299,3 +299,11 @@ def test_a_column_name_from_a_policy_is_never_sql(tmp_path: Path) -> None:
 def test_a_runaway_query_is_stopped(tmp_path: Path) -> None:
     with sandboxed([]) as engine, pytest.raises(ConfigError, match="was stopped"):
         run(engine, "SELECT count(*) FROM range(100000000000) a, range(1000) b", seconds=0.5)
+
+
+def test_a_query_that_outlives_its_time_is_over_time_even_if_the_interrupt_came_early(
+    tmp_path: Path,
+) -> None:
+    """An interrupt sent before DuckDB starts listening is lost; the clock still decides."""
+    with sandboxed([]) as engine, pytest.raises(ConfigError, match="ran past 1e-09 s"):
+        run(engine, "SELECT sum(range) FROM range(100000)", seconds=1e-9)
