@@ -131,6 +131,7 @@ def _json(r: MetricReview) -> dict[str, Any]:
         "unit": r.unit,
         "baseline": r.baseline,
         "target": r.target,
+        "target_by": r.target_by.isoformat() if r.target_by else None,
         "latest": r.latest,
         "latest_date": r.latest_date.isoformat() if r.latest_date else None,
         "next_review": r.next_review.isoformat(),

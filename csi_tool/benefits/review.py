@@ -59,6 +59,7 @@ class MetricReview:
     projected: float | None
     regression: str | None  # why the gain counts as fading, or None
     kind: str = "lagging"  # leading indicators are listed before a record's lagging ones
+    target_by: dt.date | None = None
 
 
 def review_records(
@@ -136,6 +137,7 @@ def _review_metric(
         projected,
         regression,
         metric.kind.value,
+        metric.target.by if metric.target else None,
     )
 
 

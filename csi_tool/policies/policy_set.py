@@ -81,6 +81,8 @@ def cross_policy_problems(policies: Policies) -> Iterator[tuple[str, PolicyProbl
         ("scoring.yaml", ("capacity", "states"), policies.scoring.capacity.states),
         ("review.yaml", ("reviewed_states",), policies.review.reviewed_states),
         ("review.yaml", ("sustained_states",), policies.review.sustained_states),
+        ("review.yaml", ("not_started_states",), policies.review.not_started_states),
+        ("review.yaml", ("delivery_states",), policies.review.delivery_states),
     ]
     sources = {spec.name for spec in policies.sources.sources}
     for i, measure in enumerate(policies.measures.measures):

@@ -29,6 +29,12 @@ class ReviewPolicy(PolicyModel):
         "not judged from measurements taken before the work (as is a planned start still "
         "to come).",
     )
+    delivery_states: list[StateName] = Field(
+        default_factory=lambda: ["in_progress"],
+        description="States in which the plan is being delivered: a plan whose due date has "
+        "passed in one of them is late. Records in these states, and in reviewed states "
+        "after them that are neither sustained nor terminal (`measuring`), are in flight.",
+    )
     review_outcome_must_match_metrics: bool = Field(
         True,
         description="A review that says `achieved` needs every target met by the latest "

@@ -22,12 +22,9 @@ from pathlib import Path
 
 from csi_tool.errors import ConfigError, CsiError
 from csi_tool.parallel import Background
-from csi_tool.site.dashboard import dashboard_page
 from csi_tool.site.data import SiteData, collect_site_data
 from csi_tool.site.exports import write_exports
-from csi_tool.site.lists import backlog_page, lessons_page, register_page
 from csi_tool.site.pages import Page, RecordPage, SearchEntry
-from csi_tool.site.record_page import record_page
 from csi_tool.site.shells import (
     RecordShell,
     extend_search_index,
@@ -35,10 +32,28 @@ from csi_tool.site.shells import (
     list_in_sitemap,
     write_placeholders,
 )
-from csi_tool.site.signals_page import signals_page
+from csi_tool.site.views.attention import attention_page
+from csi_tool.site.views.backlog import backlog_page
+from csi_tool.site.views.dashboard import dashboard_page
+from csi_tool.site.views.delivery import delivery_page
+from csi_tool.site.views.lessons import lessons_page
+from csi_tool.site.views.record_page import record_page
+from csi_tool.site.views.register import register_page
+from csi_tool.site.views.scoreboard import scoreboard_page
+from csi_tool.site.views.signals import signals_page
 from csi_tool.yaml.strict import load_fast
 
 SITE_PROJECT = "site"
+GENERATED_PAGES = (
+    "index",
+    "scoreboard",
+    "delivery",
+    "backlog",
+    "register",
+    "lessons",
+    "signals",
+    "attention",
+)
 _MARKER = ".csi-site"  # marks a folder csi built, so a rebuild may empty it
 
 
@@ -56,14 +71,17 @@ class SiteBuild:
     build_seconds: float  # MkDocs
 
 
-def navigation_pages(data: SiteData) -> list[Page]:
-    """The generated pages of the navigation."""
+def navigation_pages(data: SiteData, kb_url: str | None = None) -> list[Page]:
+    """The generated pages (all in the navigation but attention.html, the dashboard's list)."""
     return [
         dashboard_page(data),
+        scoreboard_page(data),
+        delivery_page(data),
         backlog_page(data),
         register_page(data),
-        lessons_page(data),
+        lessons_page(data, kb_url),
         signals_page(data),
+        attention_page(data),
     ]
 
 
@@ -78,7 +96,7 @@ class RecordPages:
 
     def __init__(self, root: Path, data: SiteData) -> None:
         self._data = data
-        self._pull_requests = _pull_request_base(root)
+        self._pull_requests = site_setting(root, "pull_request_base")
         self._needed_by = data.needed_by()
         ids = list(data.register.records)
         half = len(ids) // 2 if len(ids) >= PARALLEL_FROM else len(ids)
@@ -108,16 +126,17 @@ def build_site(root: Path, out: Path, as_of: dt.date) -> SiteBuild:
     started = time.perf_counter()
     data = collect_site_data(root, as_of)
     records = RecordPages(root, data)
-    pages = navigation_pages(data)
+    pages = navigation_pages(data, site_setting(root, "kb_url"))
     with tempfile.TemporaryDirectory(prefix="csi-site-") as workspace:
         project = Path(workspace) / "project"
         _copy_project(root, project)
         write_placeholders(project / "docs", pages)
-        write_exports(data, project / "docs" / "exports")
+        write_exports(data, project / "docs" / "exports", pages)
         mkdocs_started = time.perf_counter()
         _mkdocs_build(project / "mkdocs.yml", out)
         mkdocs_seconds = time.perf_counter() - mkdocs_started
     fill_pages(out, pages)
+    write_table_scripts(out, pages)
     shell = RecordShell.take(out)
     search = [SearchEntry(f"{page.name}.html", page.heading, "") for page in pages]
     for page in pages:
@@ -165,13 +184,10 @@ def _copy_project(root: Path, project: Path) -> None:
     generated = [
         p
         for p in (
-            "index.md",
-            "backlog.md",
-            "register.md",
-            "lessons.md",
-            "signals.md",
+            *(f"{name}.md" for name in GENERATED_PAGES),
             "records",
             "exports",
+            "assets/tables",
         )
         if (project / "docs" / p).exists()
     ]
@@ -226,8 +242,8 @@ def _refuse_dangerous_output(root: Path, out: Path) -> None:
         )
 
 
-def _pull_request_base(root: Path) -> str | None:
-    """The repository web address set in site/mkdocs.yml's extra.pull_request_base, if any."""
+def site_setting(root: Path, name: str) -> str | None:
+    """An https address set in site/mkdocs.yml's `extra` (pull_request_base, kb_url), if any."""
     try:
         config = load_fast(
             (root / SITE_PROJECT / "mkdocs.yml").read_text(encoding="utf-8"),
@@ -235,5 +251,14 @@ def _pull_request_base(root: Path) -> str | None:
         )
     except (CsiError, OSError):  # no site project yet: `csi site build` says so itself
         return None
-    base = (config.get("extra") or {}).get("pull_request_base")
-    return base.rstrip("/") if isinstance(base, str) and base.startswith("https://") else None
+    value = (config.get("extra") or {}).get(name)
+    return value.rstrip("/") if isinstance(value, str) and value.startswith("https://") else None
+
+
+def write_table_scripts(site: Path, pages: list[Page]) -> None:
+    """Each data table's rows, in the script file its page loads (see tables.py)."""
+    for page in pages:
+        for found in page.tables:
+            path = site / found.script_path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(found.script, encoding="utf-8")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from csi_tool.backlog.delivery import Delivery, deliveries
 from csi_tool.backlog.findings import backlog_findings
 from csi_tool.backlog.prioritize import last_changed_dates
 from csi_tool.backlog.ranking import Backlog, RankedRecord, rank_records
@@ -58,6 +59,29 @@ class SiteData:  # frozen, yet cached_property works: it writes to the instance 
     def reviews_of(self, record_id: str) -> list[MetricReview]:
         """The review of each metric of one record."""
         return self._reviews_by_id.get(record_id, [])
+
+    @cached_property
+    def deliveries(self) -> list[Delivery]:
+        """Every record's delivery (plan dates, milestones, lateness, roadmap phase)."""
+        records = (item.record for item in self.register.records.values())
+        return deliveries(records, self.policies, self.backlog, self.as_of)
+
+    def delivery_of(self, record_id: str) -> Delivery:
+        """One record's delivery."""
+        return self._deliveries_by_id[record_id]
+
+    @cached_property
+    def _deliveries_by_id(self) -> dict[str, Delivery]:
+        return {d.record_id: d for d in self.deliveries}
+
+    def closed_on(self, record: Record) -> dt.date | None:
+        """When a record in a sustained state (closed) got there: from git history, else
+        its review's date (a register without history still has its reviews)."""
+        if record.status not in self.policies.review.sustained_states:
+            return None
+        trail = self.trails.get(record.id)
+        reached = trail.reached.get(record.status) if trail else None
+        return reached or (record.review.date if record.review else None)
 
     @cached_property
     def _ranked_by_id(self) -> dict[str, RankedRecord]:

@@ -7,6 +7,7 @@ assemble HTML from these pieces and from numbers and dates csi computed itself.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Iterable, Sequence
 
@@ -71,3 +72,14 @@ def table(
         "<tr>" + "".join(cell("td", i, c) for i, c in enumerate(row)) + "</tr>" for row in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def label(key: str) -> str:
+    """A policy key as people read it: `in_progress` → `In progress` (plain, unescaped)."""
+    words = key.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def quarter_of(day: dt.date) -> str:
+    """`2026 Q3`."""
+    return f"{day.year} Q{(day.month - 1) // 3 + 1}"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from csi_tool.site.tables import DataTable
+
 
 @dataclass(frozen=True)
 class SearchEntry:
@@ -36,6 +38,7 @@ class Page:
     heading: str  # the page's first heading
     sections: list[Section]
     search: list[SearchEntry] = field(default_factory=list)
+    tables: list[DataTable] = field(default_factory=list)  # their data files go beside it
 
 
 @dataclass(frozen=True)

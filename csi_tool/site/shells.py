@@ -45,7 +45,8 @@ def write_placeholders(docs: Path, pages: Sequence[Page]) -> None:
     """The Markdown MkDocs renders: each navigation page's headings and markers, and the
     record shell (a title, one heading for the table of contents, one marker)."""
     for page in pages:
-        lines = [_front_matter(page.title), f"# {md_inline(page.heading)}", ""]
+        # A page with a wide data table gives it the table of contents' width.
+        lines = [_front_matter(page.title, bool(page.tables)), f"# {md_inline(page.heading)}", ""]
         for number, section in enumerate(page.sections):
             if section.heading is not None:
                 lines += [f"{'#' * section.level} {md_inline(section.heading)}", ""]
@@ -56,9 +57,10 @@ def write_placeholders(docs: Path, pages: Sequence[Page]) -> None:
     shell.write_text(f"{_front_matter(_TITLE)}## {_TOC}\n\n{_RECORD_BODY}\n", encoding="utf-8")
 
 
-def _front_matter(title: str) -> str:
+def _front_matter(title: str, wide: bool = False) -> str:
     # Placeholders stay out of MkDocs' search index: csi adds its own entries.
-    return f"---\ntitle: {title}\nsearch:\n  exclude: true\n---\n"
+    hide = "hide:\n  - navigation\n  - toc\n" if wide else ""
+    return f"---\ntitle: {title}\n{hide}search:\n  exclude: true\n---\n"
 
 
 def fill_pages(site: Path, pages: Sequence[Page]) -> None:

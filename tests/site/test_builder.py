@@ -6,68 +6,20 @@ import gzip
 import json
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 from playwright.sync_api import Browser, Page
 
 from benchmarks.generate_register import generate_register
-from csi_tool.cli.main import cli
 from csi_tool.site import pages
 from csi_tool.site.shells import RecordShell, ShellError, fill_pages
 from csi_tool.yaml.strict import load_fast
-from tests.conftest import PROJECT, git
-from tests.site.browser import Watch, chromium, serve
-
-ARTIFACTS = PROJECT / "test-artifacts"
-
-
-@pytest.fixture(scope="module")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("example")
-    for name in ("policies", "register", "schema", "site"):
-        shutil.copytree(PROJECT / name, root / name)
-    git(root, "init", "-q")  # history gives the dashboard its throughput and lead times
-    git(root, "add", "-A")
-    git(
-        root,
-        "-c",
-        "user.name=Test",
-        "-c",
-        "user.email=t@example.invalid",
-        "commit",
-        "-qm",
-        "Import",
-    )
-    result = CliRunner().invoke(
-        cli, ["--root", str(root), "site", "build", "--as-of", "2026-11-25"]
-    )
-    assert result.exit_code == 0, result.output
-    return root / "build" / "site"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as running:
-        yield running
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[tuple[Page, Watch]]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    watch = Watch()
-    watch.attach(tab)
-    yield tab, watch
-    context.close()
-
-
-def _only_local(watch: Watch, base: str) -> None:
-    outside = [url for url in watch.requests if not url.startswith(base + "/")]
-    assert outside == [], f"requests left localhost: {outside}"
-    assert watch.console_errors == []
+from tests.conftest import PROJECT
+from tests.site.browser import Watch, serve
+from tests.site.conftest import ARTIFACTS, only_local
 
 
 def test_the_build_is_strict_and_publishes_exports(example_site: Path) -> None:
@@ -149,7 +101,7 @@ def test_the_output_folder_is_never_the_register(
     assert (example_root / "register" / "CSI-0001.yaml").is_file()
 
 
-def test_dashboard_record_page_filter_and_search_in_chromium(
+def test_dashboard_record_page_and_search_in_chromium(
     example_site: Path, page: tuple[Page, Watch]
 ) -> None:
     tab, watch = page
@@ -157,7 +109,7 @@ def test_dashboard_record_page_filter_and_search_in_chromium(
     with serve(example_site) as base:
         tab.goto(f"{base}/index.html")
         charts = tab.locator("svg.csi-chart")
-        assert charts.count() >= 4
+        assert charts.count() >= 3  # pipeline, matrix, throughput
         for i in range(charts.count()):
             box = charts.nth(i).bounding_box()
             assert box is not None and box["width"] > 300 and box["height"] > 60
@@ -171,17 +123,6 @@ def test_dashboard_record_page_filter_and_search_in_chromium(
         assert box is not None and box["width"] > 300
         tab.screenshot(path=str(ARTIFACTS / "record-CSI-0001.png"), full_page=True)
 
-        tab.goto(f"{base}/register.html")
-        rows = tab.locator("#csi-register tbody tr")
-        assert rows.count() == 18
-        tab.select_option("select[data-filter='state']", "closed")
-        visible = tab.locator("#csi-register tbody tr:visible")
-        assert visible.count() == 4
-        assert set(visible.evaluate_all("rows => rows.map(r => r.dataset.state)")) == {"closed"}
-        assert tab.locator("#csi-count").inner_text() == "4 shown"
-        tab.select_option("select[data-filter='state']", "")
-        assert tab.locator("#csi-register tbody tr:visible").count() == 18
-
         tab.goto(f"{base}/index.html")
         tab.locator("label.md-search__icon, .md-search__input").first.click()
         # a lesson of CSI-0001: "Article ownership matters more than article quality..."
@@ -192,7 +133,7 @@ def test_dashboard_record_page_filter_and_search_in_chromium(
         )
         assert any("lessons.html" in href for href in links), links
         assert any("records/CSI-0001.html" in href for href in links), links
-        _only_local(watch, base)
+        only_local(watch, base)
 
 
 HOSTILE = """\
@@ -267,7 +208,7 @@ def test_hostile_text_shows_literally_and_nothing_executes(
         tab.locator(".md-search-result__item").first.wait_for(timeout=15_000)
         tab.wait_for_timeout(300)
         assert tab.evaluate("window.__csi_pwned") is None
-        _only_local(watch, base)
+        only_local(watch, base)
     assert watch.dialogs == []
     context.close()
     index = (site / "search" / "search_index.json").read_text()

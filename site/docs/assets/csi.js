@@ -1,30 +1,219 @@
-// Filters the register table by state, service and owner. Everything else on the site
-// works without JavaScript; without it, the table simply shows every record.
+// Tables of the site (csi_tool/site/tables.py): a page carries its first rows as HTML and all
+// of them in a script file of its own; this filters, sorts and pages them, keeping the state in
+// the URL so a filtered view can be shared. Cells are written with textContent only: record
+// text never becomes markup. Without JavaScript the first rows show and the CSV has the rest.
 (function () {
   "use strict";
-  function apply() {
-    var form = document.getElementById("csi-filters");
-    var table = document.getElementById("csi-register");
-    if (!form || !table) { return; }
-    var wanted = {};
-    form.querySelectorAll("select[data-filter]").forEach(function (select) {
-      wanted[select.getAttribute("data-filter")] = select.value;
-    });
-    var shown = 0;
-    table.querySelectorAll("tbody tr").forEach(function (row) {
-      var match = Object.keys(wanted).every(function (key) {
-        return !wanted[key] || row.getAttribute("data-" + key) === wanted[key];
-      });
-      row.hidden = !match;
-      if (match) { shown += 1; }
-    });
-    var count = document.getElementById("csi-count");
-    if (count) { count.textContent = shown + " shown"; }
+  var PAGE = 100;
+
+  function shown(value) {
+    return value === null || value === undefined || value === "" ? "" : String(value);
   }
-  document.addEventListener("change", function (event) {
-    if (event.target && event.target.matches("#csi-filters select")) { apply(); }
+
+  function slug(value) {
+    return String(value).toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "none";
+  }
+
+  function number(value) {
+    return String(Number(Number(value).toPrecision(6)));
+  }
+
+  function cell(kind, value) {
+    var td = document.createElement("td");
+    if (kind === "number") { td.className = "csi-num"; }
+    if (shown(value) === "") {
+      td.textContent = "\u2014";
+    } else if (kind === "number") {
+      td.textContent = typeof value === "number" ? number(value) : String(value);
+    } else if (kind === "record") {
+      var link = document.createElement("a");
+      link.href = "records/" + encodeURIComponent(String(value)) + ".html";
+      link.textContent = String(value);
+      td.appendChild(link);
+    } else if (kind === "badge") {
+      var badge = document.createElement("span");
+      badge.className = "csi-badge csi-badge--" + slug(value);
+      badge.textContent = String(value);
+      td.appendChild(badge);
+    } else {
+      td.textContent = String(value);
+    }
+    return td;
+  }
+
+  function compare(kind, a, b) {
+    var emptyA = shown(a) === "", emptyB = shown(b) === "";
+    if (emptyA || emptyB) { return emptyA === emptyB ? 0 : (emptyA ? 1 : -1); }
+    if (kind === "number" && typeof a === "number" && typeof b === "number") { return a - b; }
+    return String(a).localeCompare(String(b), undefined, { numeric: true, sensitivity: "base" });
+  }
+
+  function plural(count, noun) {
+    return count.toLocaleString("en") + " " + noun + (count === 1 ? "" : "s");
+  }
+
+  function setup(form) {
+    var name = form.getAttribute("data-table");
+    var data = (window.csiTables || {})[name];
+    var box = document.getElementById("csi-table-" + name);
+    if (!data || !box) { return; }
+    var heads = Array.prototype.slice.call(box.querySelectorAll("thead th"));
+    var keys = data.columns;
+    // Some columns are only filtered by; the table shows those with a heading, in order.
+    var shownColumns = heads.map(function (th) { return keys.indexOf(th.getAttribute("data-key")); });
+    var kinds = {};
+    heads.forEach(function (th, i) { kinds[shownColumns[i]] = th.getAttribute("data-kind"); });
+    var tbody = box.querySelector("tbody");
+    var pager = box.nextElementSibling;
+    var output = form.querySelector("output");
+    var query = form.querySelector('input[name="q"]');
+    var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
+    var haystack = data.rows.map(function (row) {
+      return row.map(shown).join(" ").toLowerCase();
+    });
+    var more = pager && pager.nextElementSibling;
+    if (more && more.classList.contains("csi-more")) { more.hidden = true; }
+    var state = { sort: "", desc: false, page: 1 };
+
+    var params = new URLSearchParams(window.location.search);
+    query.value = params.get("q") || "";
+    selects.forEach(function (select) {
+      var wanted = params.get(select.name);
+      if (wanted !== null) { select.value = wanted; }
+    });
+    state.sort = keys.indexOf(params.get("sort")) >= 0 ? params.get("sort") : "";
+    state.desc = params.get("desc") === "1";
+    state.page = Math.max(1, parseInt(params.get("page") || "1", 10) || 1);
+
+    heads.forEach(function (th) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "csi-sort";
+      button.textContent = th.textContent;
+      th.textContent = "";
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        var key = th.getAttribute("data-key");
+        state.desc = state.sort === key ? !state.desc : false;
+        state.sort = key;
+        state.page = 1;
+        render(true);
+      });
+    });
+
+    function matching() {
+      var terms = query.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var tests = selects.filter(function (s) { return s.value !== ""; }).map(function (s) {
+        return { column: keys.indexOf(s.name), value: s.value };
+      });
+      var found = [];
+      for (var i = 0; i < data.rows.length; i += 1) {
+        var row = data.rows[i];
+        var ok = terms.every(function (term) { return haystack[i].indexOf(term) >= 0; }) &&
+          tests.every(function (test) { return shown(row[test.column]) === test.value; });
+        if (ok) { found.push(i); }
+      }
+      if (state.sort) {
+        var column = keys.indexOf(state.sort);
+        var kind = kinds[column];
+        found.sort(function (a, b) {
+          var order = compare(kind, data.rows[a][column], data.rows[b][column]);
+          return state.desc ? -order : order;
+        });
+      }
+      return found;
+    }
+
+    function remember() {
+      var out = new URLSearchParams();
+      if (query.value) { out.set("q", query.value); }
+      selects.forEach(function (s) { if (s.value) { out.set(s.name, s.value); } });
+      if (state.sort) { out.set("sort", state.sort); }
+      if (state.sort && state.desc) { out.set("desc", "1"); }
+      if (state.page > 1) { out.set("page", String(state.page)); }
+      var search = out.toString();
+      window.history.replaceState(null, "", window.location.pathname + (search ? "?" + search : "") + window.location.hash);
+    }
+
+    function render(save) {
+      var found = matching();
+      var pages = Math.max(1, Math.ceil(found.length / PAGE));
+      state.page = Math.min(state.page, pages);
+      var rows = document.createDocumentFragment();
+      found.slice((state.page - 1) * PAGE, state.page * PAGE).forEach(function (index) {
+        var tr = document.createElement("tr");
+        shownColumns.forEach(function (column) {
+          tr.appendChild(cell(kinds[column], data.rows[index][column]));
+        });
+        rows.appendChild(tr);
+      });
+      tbody.replaceChildren(rows);
+      heads.forEach(function (th) {
+        var key = th.getAttribute("data-key");
+        th.setAttribute("aria-sort", key !== state.sort ? "none" : (state.desc ? "descending" : "ascending"));
+      });
+      output.textContent = found.length === data.rows.length
+        ? plural(found.length, data.noun)
+        : found.length.toLocaleString("en") + " of " + plural(data.rows.length, data.noun);
+      paging(pages);
+      if (save) { remember(); }
+    }
+
+    function paging(pages) {
+      if (!pager) { return; }
+      pager.replaceChildren();
+      if (pages < 2) { return; }
+      function step(label, page) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.textContent = label;
+        button.disabled = page < 1 || page > pages || page === state.page;
+        button.addEventListener("click", function () { state.page = page; render(true); });
+        pager.appendChild(button);
+      }
+      step("Previous", state.page - 1);
+      var where = document.createElement("span");
+      where.textContent = "Page " + state.page + " of " + pages;
+      pager.appendChild(where);
+      step("Next", state.page + 1);
+    }
+
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.addEventListener("input", function () { state.page = 1; render(true); });
+    form.addEventListener("change", function () { state.page = 1; render(true); });
+    render(false);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form.csi-filters[data-table]").forEach(setup);
   });
-  document.addEventListener("DOMContentLoaded", apply);
+
+  // Lessons: a tag chip shows only the lessons with that tag; the address keeps the choice.
+  function chips() {
+    var group = document.querySelector(".csi-chips");
+    if (!group) { return; }
+    var buttons = Array.prototype.slice.call(group.querySelectorAll(".csi-chip"));
+    function show(tag) {
+      buttons.forEach(function (b) {
+        b.setAttribute("aria-pressed", String(b.getAttribute("data-tag") === tag));
+      });
+      document.querySelectorAll(".csi-lessons li[data-tags]").forEach(function (item) {
+        item.hidden = tag !== "" && item.getAttribute("data-tags").split(" ").indexOf(tag) < 0;
+      });
+      var params = new URLSearchParams(window.location.search);
+      if (tag) { params.set("tag", tag); } else { params.delete("tag"); }
+      var search = params.toString();
+      window.history.replaceState(null, "", window.location.pathname + (search ? "?" + search : ""));
+    }
+    buttons.forEach(function (b) {
+      b.addEventListener("click", function () {
+        show(b.getAttribute("aria-pressed") === "true" ? "" : b.getAttribute("data-tag"));
+      });
+    });
+    var wanted = new URLSearchParams(window.location.search).get("tag");
+    if (wanted) { show(wanted); }
+  }
+  document.addEventListener("DOMContentLoaded", chips);
 
   // The theme wraps wide tables in a scrolling box and opens search in a dialog: a box a
   // keyboard user can scroll needs focus, and a dialog needs a name (axe-core's checks).

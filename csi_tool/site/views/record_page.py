@@ -22,7 +22,8 @@ from csi_tool.site.markup import (
     text,
 )
 from csi_tool.site.pages import RecordPage, SearchEntry
-from csi_tool.site.record_metrics import metric_sections
+from csi_tool.site.views.record_metrics import metric_sections
+from csi_tool.site.views.summary import record_summary
 
 _SEARCH_TEXT_LIMIT = 1000  # enough words to find a record by; keeps the index small
 
@@ -50,8 +51,10 @@ def record_page(
     ]
     shown = [(anchor, label, "".join(parts)) for anchor, label, parts in sections]
     shown = [item for item in shown if item[2]]
-    body = _facts(record, data) + "".join(
-        heading(2, anchor, label) + content for anchor, label, content in shown
+    body = (
+        record_summary(record, data)
+        + _facts(record, data)
+        + "".join(heading(2, anchor, label) + content for anchor, label, content in shown)
     )
     title = f"{record.id}: {' '.join(record.title.split())}"
     return RecordPage(

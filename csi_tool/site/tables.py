@@ -1,0 +1,157 @@
+"""Tables that stay usable at 10,000 rows: filtered, sorted and paged in the browser.
+
+A page carries its first rows as ordinary HTML (read without JavaScript, and by search
+engines) and the whole table as data in a script file of its own, which csi.js turns into
+a filter box, a select per filterable column, sortable headers and pages, with the state in
+the URL so a filtered view can be shared. The page's HTML stays the same size however large
+the register grows; the data is loaded only by the page that shows it. A script file, not
+JSON fetched at run time, because the site must also work opened from disk, where browsers
+refuse to fetch.
+
+Why not a table library: the ones that do all of this (DataTables, Tabulator) weigh
+100-400 KB and style themselves; what is needed here is about 200 lines of csi.js that
+render through textContent only, so record text can never become markup.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from csi_tool.report import counted
+from csi_tool.site.markup import page_link, text
+
+FIRST_ROWS = 100  # the rows a page carries as HTML; the script pages through the rest
+
+
+class Kind(StrEnum):
+    """How a column's values are shown and sorted."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    RECORD = "record"  # a record id, linked to its page
+    BADGE = "badge"  # a status shown in colour and in words
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # also its name in the URL when filtered or sorted
+    label: str
+    kind: Kind = Kind.TEXT
+    choose: bool = False  # a select of the column's values filters it
+    shown: bool = True  # False: not a column of its own, yet filtered by and found by text
+
+
+Cell = str | float | int | None
+
+
+@dataclass(frozen=True)
+class DataTable:
+    """A table's HTML and the script file with all of its rows."""
+
+    html: str
+    script_path: str  # relative to the site's root
+    script: str
+    csv: str  # the same rows, published as exports/<name>.csv
+
+
+def data_table(
+    name: str, columns: Sequence[Column], rows: Sequence[Sequence[Cell]], noun: str
+) -> DataTable:
+    """The table `name` (its page's name): first rows as HTML, all rows as data."""
+    script_path = f"assets/tables/{name}.js"
+    controls = "".join(
+        _select(i, column, rows) for i, column in enumerate(columns) if column.choose
+    )
+    head = "".join(
+        f'<th data-key="{text(c.key)}" data-kind="{c.kind.value}"{_numeric(c)}>{text(c.label)}</th>'
+        for c in columns
+        if c.shown
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(_cell(c, v) for c, v in zip(columns, row, strict=True) if c.shown)
+        + "</tr>"
+        for row in rows[:FIRST_ROWS]
+    )
+    more = (
+        f'<p class="csi-more">The first {FIRST_ROWS} of {counted(len(rows), noun)}; '
+        "with JavaScript on, all of them can be filtered and paged here, and every one is in "
+        f"{page_link('exports/' + name + '.csv', f'{name}.csv')}.</p>"
+        if len(rows) > FIRST_ROWS
+        else ""
+    )
+    html = (
+        f'<form class="csi-filters" data-table="{text(name)}" role="search" '
+        f'aria-label="Filter the {text(noun)} list">'
+        f'<label>Filter <input type="search" name="q" autocomplete="off" '
+        f'placeholder="words, ids, people…"></label> {controls}'
+        f'<output aria-live="polite">{counted(len(rows), noun)}</output></form>'
+        f'<div class="csi-table" id="csi-table-{text(name)}" data-script="{script_path}">'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+        f'<nav class="csi-pager" aria-label="Pages of the {text(noun)} list"></nav>{more}'
+        f'<script src="{script_path}"></script>'
+    )
+    payload = {"noun": noun, "columns": [c.key for c in columns], "rows": list(map(list, rows))}
+    # ensure_ascii: every character outside ASCII (U+2028 included) becomes an escape, and
+    # "</" cannot close anything in a script file of its own.
+    data = json.dumps(payload, ensure_ascii=True, separators=(",", ":"))
+    script = f"(window.csiTables = window.csiTables || {{}})[{json.dumps(name)}] = {data};\n"
+    return DataTable(html, script_path, script, table_csv(columns, rows))
+
+
+def badge(status: str) -> str:
+    """A status in colour and in words (the colour alone tells nothing to many readers)."""
+    return f'<span class="csi-badge csi-badge--{_slug(status)}">{text(status)}</span>'
+
+
+def _numeric(column: Column) -> str:
+    return ' class="csi-num"' if column.kind is Kind.NUMBER else ""
+
+
+def _cell(column: Column, value: Cell) -> str:
+    if value is None or value == "":
+        return f"<td{_numeric(column)}>—</td>"
+    if column.kind is Kind.NUMBER:
+        shown = f"{value:g}" if isinstance(value, float) else text(str(value))
+        return f'<td class="csi-num">{shown}</td>'
+    if column.kind is Kind.RECORD:
+        return f"<td>{page_link(f'records/{value}.html', str(value))}</td>"
+    if column.kind is Kind.BADGE:
+        return f"<td>{badge(str(value))}</td>"
+    return f"<td>{text(str(value))}</td>"
+
+
+def _select(index: int, column: Column, rows: Sequence[Sequence[Cell]]) -> str:
+    values = sorted({str(row[index]) for row in rows if row[index] not in (None, "")})
+    options = "".join(f'<option value="{text(v)}">{text(v)}</option>' for v in values)
+    return (
+        f'<label>{text(column.label)} <select name="{text(column.key)}">'
+        f'<option value="">all</option>{options}</select></label> '
+    )
+
+
+def _slug(status: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", status.lower()).strip("-") or "none"
+
+
+def table_csv(columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> str:
+    """The table as CSV. A cell a spreadsheet would run as a formula (=, +, -, @ first) is
+    prefixed with an apostrophe: record text is untrusted, and spreadsheets open CSV."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([c.label for c in columns])
+    for row in rows:
+        writer.writerow(["" if v is None else _inert(v) for v in row])
+    return out.getvalue()
+
+
+def _inert(value: str | float | int) -> str | float | int:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

@@ -1,0 +1,287 @@
+"""The dashboard: the figures a CIO asks for first, then what needs attention, then detail.
+
+Tiles come first (in flight, delivered this quarter, targets achieved, overdue, at risk,
+breaches and regressions), each linking to the list behind it; then the records needing
+attention; then the pipeline in the workflow's order, the impact-versus-effort matrix,
+review outcomes per quarter and throughput.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from csi_tool.backlog.delivery import Phase
+from csi_tool.history.trail import lead_time_stats
+from csi_tool.report import counted
+from csi_tool.site.charts import bar_chart, matrix_chart
+from csi_tool.site.data import SiteData
+from csi_tool.site.markup import bullets, label, page_link, quarter_of, table, text
+from csi_tool.site.pages import Page, Section
+from csi_tool.site.views.attention import needing_attention
+from csi_tool.site.views.delivery import delivered_in_quarter
+from csi_tool.site.views.scoreboard import REGRESSED, shown_benefit
+
+ATTENTION_SHOWN = 10  # the rest are on attention.html
+AT_RISK = "at risk"
+OUTCOMES = ("achieved", "partially_achieved", "not_achieved")
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One headline figure and the list behind it."""
+
+    label: str
+    value: str
+    detail: str
+    href: str
+    alert: bool = False  # drawn in the alert colour when it is not zero
+
+
+def tiles(data: SiteData) -> list[Tile]:
+    """The headline figures, in the order they are shown."""
+    flight = [d for d in data.deliveries if d.phase is Phase.NOW]
+    delivered = delivered_in_quarter(data)
+    closed = [
+        item.record
+        for item in data.register.records.values()
+        if item.record.status in data.policies.review.sustained_states and item.record.review
+    ]
+    achieved = sum(r.review is not None and r.review.outcome.value == "achieved" for r in closed)
+    share = f"{round(100 * achieved / len(closed))}%" if closed else "—"
+    late_plans = sum(1 for d in data.deliveries if d.days_late)
+    overdue_reviews = len({r.record_id for r in data.reviews if r.review == "overdue"})
+    at_risk = [r for r in data.reviews if shown_benefit(r) == AT_RISK]
+    breaches = sum(r.breach for r in data.reviews)
+    regressions = sum(r.regression is not None for r in data.reviews)
+    quarter = quarter_of(data.as_of)
+    return [
+        Tile(
+            "In flight", str(len(flight)), "being delivered or measured", "delivery.html#in-flight"
+        ),
+        Tile(
+            f"Delivered in {quarter}",
+            str(len(delivered)),
+            "improvements closed",
+            f"delivery.html#delivered-in-{quarter.lower().replace(' ', '-')}",
+        ),
+        Tile(
+            "Targets achieved",
+            share,
+            f"{achieved} of {counted(len(closed), 'closed improvement')}",
+            "#review-outcomes",
+        ),
+        Tile(
+            "Overdue",
+            str(late_plans + overdue_reviews),
+            f"{counted(late_plans, 'late plan')}, {counted(overdue_reviews, 'overdue review')}",
+            "attention.html",
+            alert=True,
+        ),
+        Tile(
+            "At risk",
+            str(len(at_risk)),
+            f"metrics of {counted(len({r.record_id for r in at_risk}), 'improvement')}",
+            "scoreboard.html?benefit=at+risk",
+            alert=True,
+        ),
+        Tile(
+            "Breaches and regressions",
+            str(breaches + regressions),
+            f"{counted(breaches, 'breach')}, {counted(regressions, 'regression')}",
+            "attention.html",
+            alert=True,
+        ),
+    ]
+
+
+def dashboard_page(data: SiteData) -> Page:
+    """The content of index.html."""
+    sections = [
+        Section(_tiles(data)),
+        Section(_attention(data), "Needs attention"),
+        _pipeline(data),
+        _matrix(data),
+        Section(_outcomes(data), "Review outcomes"),
+        _throughput(data),
+    ]
+    return Page("index", "Dashboard", "Continual improvement dashboard", sections)
+
+
+def _tiles(data: SiteData) -> str:
+    shown = "".join(
+        f'<a class="csi-tile{" csi-tile--alert" if t.alert and t.value not in ("0", "—") else ""}"'
+        f' href="{t.href}"><span class="csi-tile__value">{t.value}</span>'
+        f'<span class="csi-tile__label">{text(t.label)}</span>'
+        f'<span class="csi-tile__detail">{text(t.detail)}</span></a>'
+        for t in tiles(data)
+    )
+    records = counted(len(data.register.records), "improvement")
+    return (
+        f"<p>{records} in the register, as of {data.as_of}.</p>"
+        f'<nav class="csi-tiles" aria-label="Headline figures">{shown}</nav>'
+    )
+
+
+def _attention(data: SiteData) -> str:
+    items = needing_attention(data)
+    if not items:
+        return "<p>Nothing needs attention.</p>"
+    lines = []
+    for a in items[:ATTENTION_SHOWN]:
+        owner = f" ({text(a.owner)})" if a.owner else ""
+        days = f", {counted(a.days_overdue, 'day')} overdue" if a.days_overdue else ""
+        why = "; ".join(text(words) for _, words in a.reasons)
+        lines.append(
+            f"{page_link(f'records/{a.record_id}.html', a.record_id)} {text(a.title)}{owner}"
+            f"{days}: {why}"
+        )
+    more = (
+        f"<p>{page_link('attention.html', f'All {len(items)} that need attention')}.</p>"
+        if len(items) > ATTENTION_SHOWN
+        else f"<p>{page_link('attention.html', 'As a table')}.</p>"
+    )
+    return bullets(lines) + more
+
+
+def _figure(svg: str, rows: Sequence[tuple[str, str]], headers: tuple[str, str]) -> str:
+    """A chart with its numbers as a table: the text alternative anyone can read or copy."""
+    return (
+        f'<figure class="csi-figure">{svg}</figure>'
+        f"<details><summary>Data</summary>{table(headers, rows)}</details>"
+    )
+
+
+def _pipeline(data: SiteData) -> Section:
+    counts = Counter(item.record.status for item in data.register.records.values())
+    bars = [(label(state), counts.get(state, 0)) for state in data.policies.workflow.states]
+    described = ", ".join(f"{state} {count}" for state, count in bars)
+    svg = bar_chart(
+        "pipeline", "Improvements per state", bars, f"Improvements per state: {described}."
+    )
+    rows = [(text(s), str(c)) for s, c in bars]
+    return Section(_figure(svg, rows, ("State", "Improvements")), "Pipeline")
+
+
+def _matrix(data: SiteData) -> Section:
+    cells: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for item in data.register.records.values():
+        a = item.record.assessment
+        if a is not None and item.record.status in data.policies.scoring.ranked_states:
+            cells[(a.impact, a.effort)].append(item.record.id)
+    lanes = {
+        (impact, effort): data.policies.scoring.lane_for(impact, effort)
+        for impact in range(1, 6)
+        for effort in range(1, 6)
+    }
+    legend = " · ".join(
+        f'<span class="legend lane-{text(lane.key)}">{text(lane.title)}</span>'
+        for lane in data.policies.scoring.lanes
+    )
+    described = (
+        "; ".join(f"impact {i}, effort {e}: {len(ids)}" for (i, e), ids in sorted(cells.items()))
+        or "no ranked records"
+    )
+    svg = matrix_chart(
+        "matrix",
+        "Impact versus effort",
+        cells,
+        {cell: lane.key for cell, lane in lanes.items()},
+        f"Ranked improvements per cell: {described}.",
+    )
+    rows = [
+        (
+            page_link(
+                f"register.html?impact={i}&effort={e}&ranked=yes",
+                f"impact {i}, effort {e} ({lanes[(i, e)].title})",
+            ),
+            ", ".join(page_link(f"records/{rid}.html", rid) for rid in sorted(ids)),
+        )
+        for (i, e), ids in sorted(cells.items(), key=lambda kv: (-kv[0][0], kv[0][1]))
+    ]
+    content = (
+        f"<p>Ranked improvements by impact and effort; colours show the lanes: {legend}</p>"
+        f'<figure class="csi-figure">{svg}</figure>'
+        + table(("Cell", "Improvements"), rows)
+        + f"<p>See the {page_link('backlog.html', 'backlog')} for the ranked list.</p>"
+    )
+    return Section(content, "Impact versus effort")
+
+
+def _outcomes(data: SiteData) -> str:
+    by_quarter: dict[str, Counter[str]] = defaultdict(Counter)
+    for item in data.register.records.values():
+        review = item.record.review
+        if review is not None:
+            by_quarter[quarter_of(review.date)][review.outcome.value] += 1
+    if not by_quarter:
+        return "<p>No post-implementation reviews yet.</p>"
+    rows = [
+        (quarter, *(str(counts[o]) for o in OUTCOMES), str(sum(counts.values())))
+        for quarter, counts in sorted(by_quarter.items(), reverse=True)
+    ]
+    headers = ("Quarter", *(label(o) for o in OUTCOMES), "Reviews")
+    regressed = sorted(
+        {
+            r.record_id
+            for r in data.reviews
+            if shown_benefit(r) == REGRESSED
+            and (review := data.register.records[r.record_id].record.review) is not None
+            and review.outcome.value == "achieved"
+        }
+    )
+    note = (
+        "<p>Reviewed as achieved, yet regressed since: "
+        + ", ".join(page_link(f"records/{rid}.html", rid) for rid in regressed)
+        + "</p>"
+        if regressed
+        else ""
+    )
+    return table(headers, rows, numeric=(1, 2, 3, 4)) + note
+
+
+def _throughput(data: SiteData) -> Section:
+    closed = Counter(
+        day.strftime("%Y-%m")
+        for item in data.register.records.values()
+        if (day := data.closed_on(item.record)) is not None and day <= data.as_of
+    )
+    bars = [(month, closed.get(month, 0)) for month in _months(closed, data.as_of)]
+    described = ", ".join(f"{month}: {count}" for month, count in bars) or "none yet"
+    svg = bar_chart(
+        "throughput",
+        "Improvements closed per month",
+        bars,
+        f"Improvements closed per month: {described}.",
+    )
+    content = _figure(svg, [(m, str(c)) for m, c in bars], ("Month", "Closed"))
+    if data.trails:
+        rows = [
+            (
+                stat.name,
+                str(stat.count),
+                "—" if stat.median is None else f"{stat.median:g}",
+                "—" if stat.p90 is None else f"{stat.p90:g}",
+            )
+            for stat in lead_time_stats(data.trails)
+        ]
+        headers = ("Lead time", "Records", "Median (days)", "90th percentile (days)")
+        content += table(headers, rows, numeric=(1, 2, 3))
+    else:
+        content += f"<p>{text(data.history_note or 'No git history.')} Closing dates come "
+        content += "from the reviews; lead times need the history.</p>"
+    return Section(content, "Throughput and lead times")
+
+
+def _months(counts: Counter[str], as_of: dt.date) -> list[str]:
+    """Every month from the first closing to the site's date, those with none included."""
+    if not counts:
+        return []
+    year, month = map(int, min(counts).split("-"))
+    months = []
+    while (year, month) <= (as_of.year, as_of.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months

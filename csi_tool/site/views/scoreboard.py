@@ -1,0 +1,82 @@
+"""scoreboard.html: did it work? One row per improvement and metric, baseline to target.
+
+A record's leading indicators come before its lagging ones, so a reader sees whether the
+behaviour moved before the outcome did. The benefit shows in colour and in words.
+"""
+
+from __future__ import annotations
+
+from csi_tool.benefits.review import MetricReview
+from csi_tool.report import counted
+from csi_tool.site.data import SiteData
+from csi_tool.site.markup import label
+from csi_tool.site.pages import Page, Section
+from csi_tool.site.tables import Cell, Column, DataTable, Kind, data_table
+
+REGRESSED = "regressed"
+COLUMNS = (
+    Column("id", "Id", Kind.RECORD),
+    Column("improvement", "Improvement", shown=False),
+    Column("service", "Service", choose=True, shown=False),
+    Column("metric", "Metric"),
+    Column("kind", "Kind", choose=True),
+    Column("baseline", "Baseline", Kind.NUMBER),
+    Column("latest", "Latest", Kind.NUMBER),
+    Column("measured", "Measured on", shown=False),
+    Column("target", "Target", Kind.NUMBER),
+    Column("by", "Target by"),
+    Column("progress", "Progress %", Kind.NUMBER),
+    Column("benefit", "Benefit", Kind.BADGE, choose=True),
+)
+
+
+def shown_benefit(review: MetricReview) -> str:
+    """The benefit a reader sees: a gain that faded after closing is `regressed`."""
+    return REGRESSED if review.regression else review.benefit
+
+
+def scoreboard_table(data: SiteData) -> DataTable:
+    """One row per reviewed metric, in record order, leading indicators first."""
+    rows: list[list[Cell]] = []
+    for review in data.reviews:
+        record = data.register.records[review.record_id].record
+        rows.append(
+            [
+                review.record_id,
+                " ".join(review.title.split()),
+                record.service,
+                f"{' '.join(review.name.split())} ({review.unit})",
+                label(review.kind),
+                review.baseline,
+                review.latest,
+                review.latest_date.isoformat() if review.latest_date else None,
+                review.target,
+                review.target_by.isoformat() if review.target_by else None,
+                review.progress,
+                shown_benefit(review),
+            ]
+        )
+    return data_table("scoreboard", COLUMNS, rows, "metric")
+
+
+def scoreboard_page(data: SiteData) -> Page:
+    """scoreboard.html."""
+    found = scoreboard_table(data)
+    records = len({review.record_id for review in data.reviews})
+    intro = (
+        f"<p>{counted(len(data.reviews), 'metric')} of {counted(records, 'improvement')} "
+        f"in the states reviewed, as of {data.as_of}: each from its baseline to its latest "
+        "measurement and its target. Progress is the share of the way from baseline to "
+        "target. <strong>Realised</strong>: the target is met; <strong>on track</strong>: "
+        "the trend reaches it by its date; <strong>at risk</strong>: it does not; "
+        "<strong>not realised</strong>: the date passed first; <strong>regressed</strong>: a "
+        "closed improvement's gain is fading. Choose a benefit to list only those; the filter also "
+        "finds improvements' titles and services.</p>"
+    )
+    return Page(
+        "scoreboard",
+        "Benefits",
+        "Benefit scoreboard",
+        [Section(intro + found.html)],
+        tables=[found],
+    )
