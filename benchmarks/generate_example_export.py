@@ -6,7 +6,9 @@ export shaped so that the example register's bound metrics agree with it.
 CSI-0003's reopen rate is bound to the `reopen_rate` measure for the Service Desk: its
 typed baseline (14.2 % in August 2026) and measurements (14.8 % in September, 15.1 % in
 October) are what this export gives, so `csi validate --data` and the gate can check them,
-and the quick start shows a baseline anyone can recompute. Seeded: the same file each time.
+and the quick start shows a baseline anyone can recompute. The export was taken in early
+November: tickets opened then are still open, which tells csi that October is complete.
+Seeded: the same file each time.
 """
 
 from __future__ import annotations
@@ -39,6 +41,11 @@ def generate(path: Path = OUT, seed: int = 3) -> int:
         for service in OTHERS:
             for _ in range(30):
                 rows.append(_row(rng, len(rows), month, service, rng.random() < 0.06))
+    for _ in range(40):  # still open when the export was taken
+        row = _row(rng, len(rows), 11, rng.choice(["Service Desk", *OTHERS]), False)
+        opened = dt.datetime(2026, 11, 1, 7) + dt.timedelta(minutes=rng.randrange(4 * 1440))
+        row[1], row[6], row[15], row[16] = "In Progress", opened.strftime(_DATE), "?", "?"
+        rows.append(row)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)

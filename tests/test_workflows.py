@@ -304,7 +304,7 @@ def test_the_scheduled_refresh_proposes_new_measurements_as_a_pull_request(
             for row in servicenow_row(
                 f"INC{i:04}",
                 dt.datetime(2026, 1, 2) + dt.timedelta(hours=40 * i),
-                reopened=i % 4 == 0,
+                reopened=int(i % 4 == 0),
             )
         ]
         write_csv(target / "exports" / "incidents.csv", SERVICENOW_HEADER, rows)

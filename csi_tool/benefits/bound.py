@@ -20,7 +20,8 @@ from ruamel.yaml.comments import CommentedMap
 from csi_tool.benefits.measurements import NewMeasurement, add_to_tree
 from csi_tool.errors import ConfigError, Finding, FindingsError
 from csi_tool.measures.evaluate import Binding, DataValues, PeriodValue, bindings, data_values
-from csi_tool.measures.periods import Span, ended_after, last_ended, parse_span
+from csi_tool.measures.periods import Span, ended_after, parse_span
+from csi_tool.measures.verify import agrees
 from csi_tool.policies.policy_set import Policies
 from csi_tool.records.editing import RecordEdit, open_record, save_edits
 from csi_tool.records.register import Register
@@ -33,6 +34,7 @@ class Refresh:
     added: list[NewMeasurement] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)  # bound metrics without a baseline yet
+    empty: list[str] = field(default_factory=list)  # periods without a ticket in scope
     unavailable: dict[str, str] = field(default_factory=dict)  # source → why
 
 
@@ -49,17 +51,27 @@ def write_baseline(
     """Set the baseline of a bound metric from the data; (files written, value, period)."""
     binding = _binding(register, policies, record_id, metric_key)
     kind = binding.measure.period
-    span = parse_span(period, kind) if period else last_ended(today, kind)
+    found = _values(root, policies, [binding], environ)
+    if period:
+        span = parse_span(period, kind)
+    else:  # the latest period the data covers whole, not the latest on the calendar
+        latest = found.latest_covered(binding, today)
+        if latest is None:
+            raise ConfigError(
+                f"the data covers no whole {kind.value.removesuffix('ly')} for "
+                f"{binding.description()} that has ended; name one with --period"
+            )
+        span = latest
     if span.last >= today:
         raise ConfigError(f"{span.name(kind)} has not ended: a baseline is an ended period's")
-    found = _values(root, policies, [binding], environ)
     value = _value(found, binding, span)
     edit = open_record(root, register, record_id)
     metric = edit.tree["metrics"][binding.metric_index]
     current = metric.get("baseline")
     if current is not None:
-        if current.get("date") == span.last and current.get("value") == value.value:
-            return [], float(value.value or 0), span
+        same = current.get("date") == span.last and isinstance(current.get("value"), int | float)
+        if same and value.value is not None and agrees(current["value"], value.value):
+            return [], float(value.value), span
         raise ConfigError(
             f"{record_id} {metric_key} has a baseline already ({current.get('value')} on "
             f"{current.get('date')}); a baseline is set once, and changed after approval "
@@ -103,9 +115,13 @@ def refresh_measurements(
             continue
         since = max([metric.baseline.date, *dates])
         for span in ended_after(since, today, binding.measure.period):
-            value = found.values.get(binding, {}).get(span)
-            if value is None or value.value is None:
-                continue  # no tickets in that period: nothing to measure
+            value = found.in_span(binding, span)
+            if value is None:
+                break  # the data stops before this period ends: a later refresh measures it
+            if value.value is None:
+                name = span.name(binding.measure.period)
+                refresh.empty.append(f"{binding.record_id} {binding.metric_key} {name}")
+                continue  # no ticket in scope: a share or median of nothing is no value
             new = NewMeasurement(
                 binding.record_id,
                 binding.metric_key,
@@ -159,14 +175,17 @@ def _values(
 
 
 def _value(found: DataValues, binding: Binding, span: Span) -> PeriodValue:
-    value = found.values.get(binding, {}).get(span)
-    if value is None or value.value is None:
-        name = span.name(binding.measure.period)
+    value = found.in_span(binding, span)
+    name = span.name(binding.measure.period)
+    if value is None:
+        raise ConfigError(f"the data does not cover all of {name} for {binding.description()}")
+    if value.value is None:
         raise ConfigError(f"the data has no tickets for {binding.description()} in {name}")
     return value
 
 
 def _source_line(found: DataValues, binding: Binding, span: Span, value: PeriodValue) -> str:
+    """`csi: measure …` (records/metrics.py's BOUND_SOURCE_PREFIX: validate knows it by that)."""
     source = binding.measure.source
     return (
         f"csi: {binding.description()}, {span.name(binding.measure.period)}, "

@@ -41,7 +41,7 @@ from csi_tool.yaml.journal import register_lock
     "--refresh",
     is_flag=True,
     help="For metrics bound to a measure: add every ended period's value from the data since "
-    "the last one (of the records given as ID..., else all).",
+    "the last one (of the record given as ID, else of every record).",
 )
 @click.option(
     "--ignore-columns",
@@ -73,8 +73,11 @@ def measure(
 
     root = register_root(ctx)
     if refresh:
-        if metric or value or import_file:
-            raise click.UsageError("--refresh takes record ids only: csi measure --refresh [ID]")
+        if metric or value or import_file or on or source or note:
+            raise click.UsageError(
+                "--refresh takes one record id at most, and no other option: the data dates "
+                "and sources each value (csi measure --refresh [ID])"
+            )
         _refresh(root, [record_id] if record_id else [])
         return
     with register_lock(root):  # read, change and write with no other csi edit between
@@ -204,6 +207,8 @@ def _refresh(root: Path, record_ids: list[str]) -> None:
         )
     for waiting in done.waiting:
         say(f"csi: notice: {waiting} has no baseline yet: `csi baseline` sets it first", err=True)
+    for empty in done.empty:
+        say(f"csi: notice: {empty}: no ticket in scope, so no value to measure", err=True)
     for new in done.added:
         say(f"{new.record_id} {new.metric}: {new.value:g} for the period ending {new.date}")
     say(

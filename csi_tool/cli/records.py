@@ -55,18 +55,21 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str, data: bool) 
     except FindingsError as e:  # the register cannot be read at all (a linked folder)
         result = ValidationResult(e.findings, 0)
     if data and not result.findings:  # the data judges records that are valid themselves
-        from csi_tool.measures.verify import verify_with_data
+        from csi_tool.measures.verify import Judgement, verify_with_data
 
         try:
-            contradicted, unavailable = verify_with_data(root)
-        except FindingsError as e:  # a measure that cannot be computed: its policy line
-            contradicted, unavailable = e.findings, {}
-        for source, why in unavailable.items():
+            judgement = verify_with_data(root)
+        except FindingsError as e:  # an export that cannot be read, a measure that cannot run
+            judgement = Judgement(findings=e.findings)
+        for source, why in judgement.unavailable.items():
             say(
                 f"csi: notice: source {source!r} is not available here, so its bound metrics "
                 f"were not checked against the data: {why}",
                 err=True,
             )
+        for note in judgement.unjudged:
+            say(f"csi: notice: {note}", err=True)
+        contradicted = judgement.findings
         result = ValidationResult(contradicted, result.records_checked)
     output = render_findings(result.findings, concrete, result.records_checked)
     emit(output, concrete)

@@ -11,7 +11,7 @@ governance change.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from csi_tool.backlog.delta import RankingDelta, compare_backlogs
@@ -21,7 +21,7 @@ from csi_tool.gate.append_only import rewritten_history
 from csi_tool.gate.approvals import Approval, required_approvals
 from csi_tool.gate.changes import ChangeKind, RecordChange, changed_files, record_changes
 from csi_tool.gate.codeowners import CODEOWNERS_PATH, routed_records
-from csi_tool.gate.evidence import contradicted_by_data
+from csi_tool.gate.evidence import judged_by_data
 from csi_tool.gate.goalposts import goalpost_refusals
 from csi_tool.gate.protected import protected_changes
 from csi_tool.git.repo import fork_point
@@ -49,6 +49,7 @@ class GateResult:
     approvals: list[Approval]
     governance_files: list[str]
     delta: RankingDelta
+    unjudged: list[str] = field(default_factory=list)  # bound values the data could not judge
 
 
 def run_gate(
@@ -85,10 +86,11 @@ def run_gate(
     protected = protected_changes(changed_paths(root, fork, head_ref), protected_paths(policies))
     governance = sorted({*changed_files(old_files, new_files, GOVERNED_DIRS), *protected})
     touched = changed_files(old_files, new_files, (REGISTER_DIR,))
+    by_data, unjudged = judged_by_data(root, after, policies, touched)
     refusals = sorted(
         {
             *_refusals(changes, policies, after),
-            *contradicted_by_data(root, after, policies, touched),
+            *by_data,
             *_deleted_files(start, head, before),
             *_findings_in(after, {*touched, *governance}),
             *_ids_taken_at_base(changes, tip),
@@ -104,7 +106,7 @@ def run_gate(
         base_ref,
     )
     label = head_ref or "work tree"
-    return GateResult(base_ref, label, changes, refusals, approvals, governance, delta)
+    return GateResult(base_ref, label, changes, refusals, approvals, governance, delta, unjudged)
 
 
 def _fingerprints(source: FileSource) -> dict[str, str]:

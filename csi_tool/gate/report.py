@@ -61,6 +61,9 @@ def render_summary(result: GateResult) -> str:
         out += _more(len(result.refusals))
     else:
         out.append("_None._")
+    if result.unjudged:
+        out += ["", "### Not judged by the data", ""]
+        out += [f"- {md_inline(note)}" for note in result.unjudged[:MAX_TABLE_ROWS]]
     out += ["", "### Required approvals", ""]
     out += [
         f"- {md_inline(a.handle)}: "
@@ -78,6 +81,7 @@ def _overview(result: GateResult) -> list[str]:
     lines = [f"{len(result.changes)} record(s) changed since {result.base}:"]
     for change in result.changes:
         lines.append(f"  {change.record_id} {change.kind.value}: {_status(change)}  {change.title}")
+    lines += [f"Not judged by the data: {note}" for note in result.unjudged]
     lines.append("Required approvals:" if result.approvals else "No approval needed.")
     lines += [f"  {a.handle}: {'; '.join(a.reasons)}" for a in result.approvals]
     verdict = f"refused: {len(result.refusals)} refusal(s)" if result.refusals else "passes"
@@ -132,5 +136,6 @@ def _as_json(result: GateResult) -> dict[str, Any]:
         "refusals": [finding_payload(f) for f in result.refusals],
         "approvals": [{"handle": a.handle, "reasons": list(a.reasons)} for a in result.approvals],
         "governance_files": result.governance_files,
+        "not_judged_by_data": result.unjudged,
         "ranking_delta": json.loads(render_delta(result.delta, "json")),
     }

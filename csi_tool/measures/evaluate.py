@@ -21,18 +21,21 @@ import duckdb
 
 from csi_tool.errors import ConfigError, Finding, FindingsError
 from csi_tool.layout import POLICIES_DIR
-from csi_tool.measures.periods import Span, span_of
+from csi_tool.measures.periods import Span, last_ended, span_of
 from csi_tool.measures.query import VIEW, fields_read, measure_query
 from csi_tool.policies.loading import DEFAULT_MAX_BYTES
-from csi_tool.policies.measures import Measure
+from csi_tool.policies.measures import Aggregate, Measure
 from csi_tool.policies.policy_set import Policies
 from csi_tool.records.models import Record
 from csi_tool.tickets.canonical import load_tickets
 from csi_tool.tickets.engine import SECONDS_PER_STATEMENT, run, sandboxed
-from csi_tool.tickets.sources import data_fingerprint, prepared_source
+from csi_tool.tickets.sources import data_fingerprint, prepared_source, source_files
 from csi_tool.yaml.documents import parse_document
 
 MEASURES_FILE = f"{POLICIES_DIR}/measures.yaml"
+
+
+_DATES = ("opened_at", "resolved_at", "closed_at")
 
 
 class MeasureFailed(FindingsError):
@@ -61,7 +64,7 @@ class Binding:
 class PeriodValue:
     """A measure's value for one period, and how many tickets it was computed from."""
 
-    value: float | None
+    value: float | None  # a whole number for a count
     tickets: int
 
 
@@ -74,9 +77,36 @@ class DataValues:
     shown: dict[str, str] = field(default_factory=dict)  # source → how output names it
     unavailable: dict[str, str] = field(default_factory=dict)  # source → why
 
+    # (source, date field) → what the tickets cover: from the first day a ticket has that
+    # date to the last day any ticket has any date (the export was taken then at the earliest)
+    extents: dict[tuple[str, str], tuple[dt.date, dt.date]] = field(default_factory=dict)
+
     def of(self, binding: Binding, day: dt.date) -> PeriodValue | None:
-        """The value of the period holding `day`, if the data has that period."""
-        return self.values.get(binding, {}).get(span_of(day, binding.measure.period))
+        """The value of the period holding `day`; None when the data does not cover it."""
+        return self.in_span(binding, span_of(day, binding.measure.period))
+
+    def in_span(self, binding: Binding, span: Span) -> PeriodValue | None:
+        """A period's value; None when the data does not cover all of it. A covered period
+        without a ticket in scope counts 0, and has no value for any other aggregate."""
+        if not self.covers(binding, span):
+            return None
+        value = self.values.get(binding, {}).get(span)
+        if value is not None:
+            return value
+        return PeriodValue(0 if binding.measure.aggregate is Aggregate.COUNT else None, 0)
+
+    def covers(self, binding: Binding, span: Span) -> bool:
+        """Whether the tickets' dates span the whole period (a partial one would mislead)."""
+        extent = self.extents.get((binding.measure.source, binding.measure.dated_by))
+        return extent is not None and extent[0] <= span.first and span.last <= extent[1]
+
+    def latest_covered(self, binding: Binding, today: dt.date) -> Span | None:
+        """The latest ended period the data covers, if any."""
+        extent = self.extents.get((binding.measure.source, binding.measure.dated_by))
+        if extent is None:
+            return None
+        span = last_ended(min(today, extent[1] + dt.timedelta(days=1)), binding.measure.period)
+        return span if self.covers(binding, span) else None
 
 
 def bindings(records: Iterable[Record], policies: Policies) -> list[Binding]:
@@ -108,19 +138,47 @@ def data_values(
     for name, group in sorted(by_source.items()):
         spec = specs[name]  # the policies' cross-check: every measure's source exists
         try:
-            with prepared_source(spec, root, environ) as prepared:
-                fields = set().union(*(fields_read(b.measure) for b in group))
-                with sandboxed(prepared.files) as engine:
-                    load_tickets(engine, prepared, {"id", *fields})
-                    _measure_all(engine, group, result, root, seconds_per_query)
-                result.shown[name] = prepared.shown
-            result.fingerprints[name] = data_fingerprint(spec, root, environ)
-        except MeasureFailed:
-            raise
-        except (ConfigError, FindingsError) as e:
-            why = e.findings[0].message if isinstance(e, FindingsError) else str(e)
-            result.unavailable[name] = why
+            source_files(spec, root, environ)
+        except ConfigError as e:  # not here (its variable unset, no file): judged elsewhere
+            result.unavailable[name] = str(e)
+            continue
+        # Here but unreadable, or lacking what a measure needs: findings, never a notice,
+        # or a pull request that breaks the export would leave every bound value unjudged.
+        with prepared_source(spec, root, environ) as prepared:
+            fields = set().union(*(fields_read(b.measure) for b in group))
+            with sandboxed(prepared.files) as engine:
+                loaded = load_tickets(engine, prepared, {"id", *_DATES, *fields})
+                _refuse_missing_fields(prepared.shown, group, loaded.missing_fields, spec.profile)
+                _measure_all(engine, group, result, root, seconds_per_query)
+            result.shown[name] = prepared.shown
+        result.fingerprints[name] = data_fingerprint(spec, root, environ)
     return result
+
+
+def _refuse_missing_fields(
+    shown: str, group: list[Binding], missing: tuple[str, ...], profile: str
+) -> None:
+    """A measure over a field the export has no column for would count every ticket as
+    lacking it (a reopen rate of 0): a finding on the export instead."""
+    needs = {
+        f: sorted({b.measure.key for b in group if f in fields_read(b.measure)}) for f in missing
+    }
+    needs = {f: keys for f, keys in needs.items() if keys}
+    if needs:
+        field_name, keys = sorted(needs.items())[0]
+        raise FindingsError(
+            [
+                Finding(
+                    shown,
+                    1,
+                    1,
+                    "",
+                    f"has no column for {field_name}, which measure {', '.join(keys)} needs "
+                    f"(map it in policies/sources.yaml `columns:` if the {profile} profile "
+                    "names it differently)",
+                )
+            ]
+        )
 
 
 def create_measured_view(engine: duckdb.DuckDBPyConnection) -> None:
@@ -157,10 +215,17 @@ def _measure_all(
             *parameters, value, tickets = rest
             key = tuple(str(p) for p in parameters)
             rows[key][span_of(first, measure.period)] = PeriodValue(
-                None if value is None else round(float(value), 2), int(tickets)
+                _number(value, measure), int(tickets)
             )
         for binding in bound:
             result.values[binding] = rows.get(tuple(value for _, value in binding.where), {})
+    for dated_by in sorted({b.measure.dated_by for b in group}):
+        [(first, last)] = run(
+            engine,
+            f"SELECT min({dated_by})::DATE, max(greatest({', '.join(_DATES)}))::DATE FROM {VIEW}",
+        )
+        if first is not None:
+            result.extents[(group[0].measure.source, dated_by)] = (first, last)
 
 
 def _failed(root: Path, measure: Measure, why: str) -> MeasureFailed:
@@ -175,3 +240,11 @@ def _failed(root: Path, measure: Measure, why: str) -> MeasureFailed:
     except (OSError, FindingsError, StopIteration, AttributeError):  # changed since it loaded
         return MeasureFailed([Finding(MEASURES_FILE, 1, 1, "measures", message, "data")])
     return MeasureFailed([document.finding(("measures", index), message, "data")])
+
+
+def _number(value: float | int | None, measure: Measure) -> float | None:
+    if value is None:
+        return None
+    if measure.aggregate is Aggregate.COUNT:
+        return int(value)
+    return round(float(value), 2)

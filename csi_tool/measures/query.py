@@ -24,9 +24,11 @@ def measure_query(measure: Measure, parameters: tuple[str, ...]) -> tuple[str, d
     scope = [f"{measure.dated_by} IS NOT NULL"]
     scope += [_condition(f, c, values, f"w{i}") for i, (f, c) in enumerate(measure.where.items())]
     grouped = "".join(f", {name}" for name in parameters)
+    # the tickets a value was computed from: for a median of resolution times, the resolved
+    counted = f"count({measure.value})" if measure.value else "count(*)"
     sql = (
         f"SELECT date_trunc($unit, {measure.dated_by})::DATE AS csi_period{grouped}, "
-        f"{_aggregate(measure, values)} AS csi_value, count(*) AS csi_tickets FROM {VIEW} "
+        f"{_aggregate(measure, values)} AS csi_value, {counted} AS csi_tickets FROM {VIEW} "
         f"WHERE {' AND '.join(scope)} GROUP BY ALL"
     )
     return sql, values

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from csi_tool.clock import today
 from csi_tool.fields import DecisionOutcome, Direction
 from csi_tool.policies.measures import MeasuresPolicy
-from csi_tool.records.metrics import Metric
+from csi_tool.records.metrics import BOUND_SOURCE_PREFIX, Metric
 from csi_tool.records.models import Record, RevisedField
 
 Problem = tuple[tuple[str | int, ...], str]
@@ -206,6 +206,7 @@ def binding_problems(record: Record, measures: MeasuresPolicy) -> Iterator[Probl
     known = {measure.key: measure for measure in measures.measures}
     for i, metric in enumerate(record.metrics):
         if metric.measure is None:
+            yield from _claimed_by_csi(metric, i)
             continue
         at = ("metrics", i, "measure")
         measure = known.get(metric.measure.key)
@@ -229,4 +230,20 @@ def binding_problems(record: Record, measures: MeasuresPolicy) -> Iterator[Probl
             yield (
                 ("metrics", i, "direction"),
                 f"measure {measure.key} is better when it {measure.direction.value}s",
+            )
+
+
+def _claimed_by_csi(metric: Metric, index: int) -> Iterator[Problem]:
+    """A value whose source says csi computed it, in a metric no longer bound: nothing checks
+    it against the data any more, yet it reads as if something did."""
+    sources: list[tuple[tuple[str | int, ...], str | None]] = [
+        (("baseline",), metric.baseline.source if metric.baseline else None),
+        *((("measurements", j), m.source) for j, m in enumerate(metric.measurements)),
+    ]
+    for loc, source in sources:
+        if source is not None and source.startswith(BOUND_SOURCE_PREFIX):
+            yield (
+                ("metrics", index, *loc, "source"),
+                "says csi computed it from a measure, but the metric is not bound to one: bind "
+                "it again (`measure:`), or write where the value comes from",
             )

@@ -22,6 +22,9 @@ from csi_tool.fields import (
     Text,
 )
 
+# How the source line of a value csi computed from a measure begins (benefits/bound.py).
+BOUND_SOURCE_PREFIX = "csi: measure "
+
 
 class RecordPart(BaseModel):
     """Base of every part of a record: unknown keys refused, values frozen."""

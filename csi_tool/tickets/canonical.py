@@ -3,7 +3,8 @@
 The export is read as text (nothing guessed: CSV with its dialect fixed and strict, typed
 formats cast to text), its header checked against the profile, an event log collapsed to
 each ticket's last row, and every value converted by the profile's rules. A date that does
-not parse is a finding with its row and the formats tried, never a silent empty value; a
+not parse, a count that is not a whole number or a flag that is neither true nor false is a
+finding with its row, never a silent empty value (a measure would count it as nothing); a
 malformed or truncated CSV is a finding at the line DuckDB stopped on.
 """
 
@@ -61,8 +62,8 @@ def load_tickets(
                     1,
                     1,
                     "",
-                    f"the {profile.name} profile needs the column(s) {', '.join(wanted)}; the "
-                    f"header has: {', '.join(header)}",
+                    f"the {profile.name} profile needs the column(s) {', '.join(wanted)}; "
+                    + _header_text(source, header),
                 )
             ]
         )
@@ -86,8 +87,8 @@ def load_tickets(
     if rows == 0:
         raise FindingsError([Finding(source.shown, 1, 1, "", "has a header but no rows")])
     run(connection, f"DELETE FROM {TABLE} WHERE id IS NULL")
-    unparsed = [name for name in DATES if name in mapped]
-    _refuse_unparsed_dates(connection, reader, parameters, mapped, source, unparsed)
+    unparsed = [name for name in _CHECKED if name in mapped]
+    _refuse_unconverted(connection, reader, parameters, mapped, source, unparsed)
     tickets = run(connection, f"SELECT count(*) FROM {TABLE}")[0][0]
     return LoadedTickets(rows, int(tickets), missing)
 
@@ -105,15 +106,15 @@ def _cleaned(column: str) -> str:
 
 def _shaped(relation: str, mapped: dict[str, str], profile: Profile) -> str:
     """The canonical fields of the rows of `relation` (raw columns as the export names them),
-    and each date that does not parse kept as text to be named (csi_unparsed_…)."""
+    and each value that does not convert kept as text to be named (csi_unparsed_…)."""
     used = sorted(set(mapped.values()))
     passed = f"{UPDATES}, {TIED}"
     cleaned = ", ".join(f"{_cleaned(c)} AS {quoted(c)}" for c in used)
     fields = ", ".join(_expression(name, mapped, profile) for name in CANONICAL)
     fields += "".join(
-        f", CASE WHEN try_strptime({quoted(mapped[name])}, $formats) IS NULL "
+        f", CASE WHEN ({_converted(name, mapped, profile)}) IS NULL "
         f"THEN {quoted(mapped[name])} END AS csi_unparsed_{name}"
-        for name in DATES
+        for name in _CHECKED
         if name in mapped
     )
     return f"SELECT {fields}, {passed} FROM (SELECT {cleaned}, {passed} FROM {relation})"
@@ -131,10 +132,21 @@ def _refuse_unknown_columns(source: PreparedSource, header: list[str]) -> None:
                     1,
                     "",
                     f"source {source.name!r} names the column(s) "
-                    f"{', '.join(map(repr, absent))}; the header has: {', '.join(header)}",
+                    f"{', '.join(map(repr, absent))}; " + _header_text(source, header),
                 )
             ]
         )
+
+
+def _header_text(source: PreparedSource, header: list[str]) -> str:
+    """What a finding says of the header it read. An export outside the repository (named
+    by an environment variable) may be any file on the machine: its first line is not
+    repeated, or a wrong variable would print a line of, say, a password file."""
+    if source.shown.startswith("$"):
+        return f"its first line has {len(header)} field(s), none of them that"
+    names = [name if len(name) <= 40 else name[:39] + "…" for name in header[:30]]
+    more = f", … {len(header) - 30} more" if len(header) > 30 else ""
+    return f"the header has: {', '.join(names)}{more}"
 
 
 def _reader(source: PreparedSource) -> tuple[str, dict[str, Any]]:
@@ -168,26 +180,44 @@ def _reader(source: PreparedSource) -> tuple[str, dict[str, Any]]:
     return f"(SELECT COLUMNS(*)::VARCHAR FROM {function})", parameters  # text, as a CSV
 
 
+_CHECKED = (*DATES, *COUNTS, *BOOLEANS)  # fields whose text must convert, or be a finding
+
+
 def _expression(name: str, mapped: dict[str, str], profile: Profile) -> str:
     """The SQL for one canonical field, over values already trimmed and nulled."""
     if name not in mapped:
         return f"NULL AS {name}"
+    return f"{_converted(name, mapped, profile)} AS {name}"
+
+
+def _converted(name: str, mapped: dict[str, str], profile: Profile) -> str:
+    """A field's value converted from its text; NULL where the text does not convert."""
     column = quoted(mapped[name])
     if name in DATES:
-        return f"try_strptime({column}, $formats) AS {name}"
+        return f"try_strptime({column}, $formats)"
     if name in COUNTS:
-        return f"TRY_CAST({column} AS INTEGER) AS {name}"
+        return f"TRY_CAST({column} AS INTEGER)"
     if name in BOOLEANS:
         true = ", ".join(_literal(token.upper()) for token in profile.true_tokens)
         false = ", ".join(_literal(token.upper()) for token in profile.false_tokens)
         return (
             f"CASE WHEN upper({column}) IN ({true}) THEN true "
-            f"WHEN upper({column}) IN ({false}) THEN false END AS {name}"
+            f"WHEN upper({column}) IN ({false}) THEN false END"
         )
-    return f"{column} AS {name}"
+    return column
 
 
-def _refuse_unparsed_dates(
+def _why_unconverted(name: str, column: str, value: str, profile: Profile) -> str:
+    if name in DATES:
+        tried = " or ".join(repr(f) for f in profile.date_formats)
+        return f"{column} {value!r} does not match the date format(s) {tried}"
+    if name in COUNTS:
+        return f"{column} {value!r} is not a whole number"
+    true, false = "/".join(profile.true_tokens), "/".join(profile.false_tokens)
+    return f"{column} {value!r} is neither true ({true}) nor false ({false})"
+
+
+def _refuse_unconverted(
     connection: duckdb.DuckDBPyConnection,
     reader: str,
     parameters: dict[str, Any],
@@ -195,7 +225,8 @@ def _refuse_unparsed_dates(
     source: PreparedSource,
     unparsed: list[str],
 ) -> None:
-    """Every date csi uses parsed, or the first rows that did not are findings."""
+    """Every date, count and flag csi uses converted, or the first rows that did not are
+    findings."""
     if not unparsed:
         return
     columns = [f"csi_unparsed_{name}" for name in unparsed]
@@ -209,7 +240,6 @@ def _refuse_unparsed_dates(
         run(connection, "".join(f"ALTER TABLE {TABLE} DROP COLUMN {c};" for c in columns))
         return
     findings = []
-    tried = " or ".join(repr(f) for f in source.profile.date_formats)
     for i, name in enumerate(unparsed):
         values = sorted({row[i] for row in bad if row[i] is not None})
         if not values:
@@ -222,7 +252,7 @@ def _refuse_unparsed_dates(
                     line,
                     1,
                     "",
-                    f"{mapped[name]} {value!r} does not match the date format(s) {tried}",
+                    _why_unconverted(name, mapped[name], value, source.profile),
                 )
             )
     raise FindingsError(sorted(findings))

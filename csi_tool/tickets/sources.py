@@ -76,13 +76,24 @@ def source_files(spec: SourceSpec, root: Path, environ: Mapping[str, str]) -> li
         )
     if not matches:
         raise ConfigError(f"source {spec.name!r}: {where} matches no file")
-    if spec.path is not None:
+    if spec.path is not None:  # the export is the repository's: a link out is a finding
         inside = root.resolve()
         for path in matches:
             if not path.resolve().is_relative_to(inside):
-                raise ConfigError(
-                    f"source {spec.name!r}: {path} leads outside the register (a link?); "
-                    "declare exports outside the repository with env"
+                shown = (
+                    path.relative_to(root).as_posix() if path.is_relative_to(root) else spec.path
+                )
+                raise FindingsError(
+                    [
+                        Finding(
+                            shown,
+                            1,
+                            1,
+                            "",
+                            f"source {spec.name!r}: leads outside the register (a link?); "
+                            "declare exports outside the repository with env",
+                        )
+                    ]
                 )
     return matches
 
@@ -178,7 +189,10 @@ def _one_header(
         raise FindingsError(
             [Finding(shown, 1, 1, "", f"is not {encoding} text ({e.reason}); set its encoding")]
         ) from e
-    first = next(csv.reader([line], delimiter=delimiter), None)
+    try:
+        first = next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), None)
+    except csv.Error as e:  # a carriage return inside the header, say
+        raise FindingsError([Finding(shown, 1, 1, "", f"its header cannot be read: {e}")]) from e
     if not first or not any(name.strip() for name in first):
         raise FindingsError([Finding(shown, 1, 1, "", "is empty: no header, no tickets")])
     return first

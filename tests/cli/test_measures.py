@@ -82,7 +82,7 @@ def test_a_baseline_comes_from_the_data_and_is_set_once(
         (("--period", "2026-07"), "2026-07 has not ended"),
         (("--period", "2026-13"), "'2026-13' is not a real monthly period"),
         (("--period", "July"), "is not a monthly period such as 2026-08"),
-        (("--period", "2025-06"), "the data has no tickets for measure reopen_rate where"),
+        (("--period", "2025-06"), "the data does not cover all of 2025-06 for measure reopen"),
     ],
 )
 def test_a_baseline_for_a_period_the_data_cannot_give_is_refused(

@@ -859,7 +859,9 @@ def test_a_bound_value_the_data_contradicts_is_refused(
         row
         for i in range(60)
         for row in servicenow_row(
-            f"INC{i:04}", dt.datetime(2026, 1, 2) + dt.timedelta(hours=20 * i), reopened=i % 3 == 0
+            f"INC{i:04}",
+            dt.datetime(2026, 1, 1) + dt.timedelta(hours=20 * i),
+            reopened=int(i % 3 == 0),
         )
     ]
     write_csv(repo / "exports" / "incidents.csv", SERVICENOW_HEADER, rows)
@@ -898,3 +900,30 @@ def test_a_bound_value_the_data_contradicts_is_refused(
     _commit(repo, "The baseline the data gives")
     result, payload = _gate(run_csi, repo)
     assert result.exit_code == 0, payload
+    assert payload["not_judged_by_data"] == []
+    # found by trying: a filter that matches no ticket left a typed value unjudged
+    nothing = bound.replace("{key: reopen_rate}", "{key: reopen_rate, where: {service: Nope}}")
+    _put(repo, "CSI-0004", nothing)
+    _commit(repo, "A service no ticket has")
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 1
+    assert any(
+        "baseline 5 but the data has no ticket for measure reopen_rate where service = Nope in "
+        "2026-01" in r[3]
+        for r in _refusals(payload)
+    )
+    # a measure the base lacks, or a source that is not here: said, not passed in silence
+    _put(repo, "CSI-0004", bound.replace("{key: reopen_rate}", "{key: brand_new}"))
+    _commit(repo, "Bound to a measure only this branch would add")
+    result, payload = _gate(run_csi, repo)
+    assert "measure 'brand_new' is not in the base's policies/measures.yaml" in " ".join(
+        payload["not_judged_by_data"]
+    )
+    _put(repo, "CSI-0004", bound.replace("value: 5,", f"value: {computed},"))
+    (repo / "exports" / "incidents.csv").rename(repo / "exports" / "incidents.csv.gone")
+    _commit(repo, "The export is not here")
+    result, payload = _gate(run_csi, repo)
+    [note] = payload["not_judged_by_data"]
+    assert note.startswith("CSI-0004: bound values not checked against the data, since source")
+    text = run_csi(repo, "gate", "--base", "main").output
+    assert "Not judged by the data: CSI-0004: bound values not checked" in text

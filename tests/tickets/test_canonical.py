@@ -260,8 +260,10 @@ def test_a_path_source_cannot_follow_a_link_out_of_the_register(tmp_path: Path) 
     write_csv(outside, SERVICENOW_HEADER, _servicenow_rows())
     (tmp_path / "repo").mkdir()
     (tmp_path / "repo" / "export.csv").symlink_to(outside)
-    with pytest.raises(ConfigError, match="leads outside the register"):
+    with pytest.raises(FindingsError) as refused:  # the repository's export: a finding
         _tickets(tmp_path / "repo", _spec(path="export.csv"), "SELECT 1")
+    [finding] = refused.value.findings
+    assert finding.path == "export.csv" and "leads outside the register" in finding.message
 
 
 def test_the_engine_reads_only_the_declared_files(tmp_path: Path) -> None:
