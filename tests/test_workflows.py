@@ -180,7 +180,8 @@ def test_publishing_and_the_scheduled_watch(tmp_path: Path) -> None:
     temp = tmp_path / "runner"
     temp.mkdir()
     workflow = checkout / ".github" / "workflows" / "register-publish.yml"
-    context = {"github.event_name": "schedule"}
+    pages = "https://acme.github.io/improvements"  # what configure-pages gives a project site
+    context = {"github.event_name": "schedule", "steps.pages.outputs.base_url": pages}
 
     build = run_job(workflow, "build", checkout, context, temp)
     watch = run_job(workflow, "watch", checkout, context, temp)
@@ -189,6 +190,9 @@ def test_publishing_and_the_scheduled_watch(tmp_path: Path) -> None:
     summary = (temp / "step_summary.md").read_text()
     assert "## Ranked backlog" in summary and "## Benefit review" in summary
     assert (checkout / "build" / "site" / "index.html").is_file()
+    # the 404 page is served at any depth: its links carry the project site's path
+    missing = (checkout / "build" / "site" / "404.html").read_text()
+    assert 'href="/improvements/assets/csi.css"' in missing
     assert watch[-1].ran and watch[-1].exit_code == 1  # the example register has overdue reviews
     assert "failing: overdue" in watch[-1].output
     assert "needs" not in load_workflow(workflow)["jobs"]["watch"]  # Pages may be off

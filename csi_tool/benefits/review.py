@@ -60,6 +60,8 @@ class MetricReview:
     regression: str | None  # why the gain counts as fading, or None
     kind: str = "lagging"  # leading indicators are listed before a record's lagging ones
     target_by: dt.date | None = None
+    # the least-squares line the projection reads, from its first point to the target date
+    trend: tuple[tuple[dt.date, float], tuple[dt.date, float]] | None = None
 
 
 def review_records(
@@ -98,6 +100,7 @@ def _review_metric(
     baseline = metric.baseline.value if metric.baseline else None
     target = metric.target.value if metric.target else None
     progress = projected = None
+    trend: tuple[tuple[dt.date, float], tuple[dt.date, float]] | None = None
     benefit = NO_DATA
     start = record.plan.start if record.plan else None
     waiting = record.status in policy.not_started_states or (start is not None and start > as_of)
@@ -112,6 +115,9 @@ def _review_metric(
         line = [(metric.baseline.date, baseline), *since_start]
         projected = _clamp(_trend_at(line, metric.target.by), metric, baseline, points)
         benefit = _benefit(metric, latest, projected, as_of)
+        begins = _trend_at(line, line[0][0])
+        if projected is not None and begins is not None:
+            trend = ((line[0][0], begins), (metric.target.by, projected))
     values = [value for _, value in points]
     regression = (
         _regression(metric, baseline, values, breach, policy.regression_share)
@@ -138,6 +144,7 @@ def _review_metric(
         regression,
         metric.kind.value,
         metric.target.by if metric.target else None,
+        trend,
     )
 
 

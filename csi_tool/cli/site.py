@@ -24,13 +24,21 @@ def site() -> None:
     help="Folder for the built site (relative to the register root).",
 )
 @as_of_option
+@click.option(
+    "--site-url",
+    metavar="URL",
+    help="Where the site is published, e.g. https://acme.github.io/improvements/ (overrides "
+    "site_url in site/mkdocs.yml): the 404 page and the sitemap need it under a sub-path.",
+)
 @click.pass_context
-def site_build(ctx: click.Context, out: Path, as_of: str | None) -> None:
+def site_build(ctx: click.Context, out: Path, as_of: str | None, site_url: str | None) -> None:
     """Generate the register's pages and build the site in strict mode."""
     from csi_tool.site.builder import build_site
 
+    if site_url is not None and not site_url.lower().startswith(("https://", "http://")):
+        raise click.BadParameter("must be an http(s) address", param_hint="--site-url")
     root = register_root(ctx)
-    built = build_site(root, out, option_date(as_of, "--as-of"))
+    built = build_site(root, out, option_date(as_of, "--as-of"), site_url)
     say(
         f"built {built.pages} pages into {built.out} "
         f"(generated in {built.generate_seconds:.1f} s, built in {built.build_seconds:.1f} s); "

@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import http.server
 import logging
+import re
 import shutil
 import tempfile
 import time
@@ -37,6 +38,7 @@ from csi_tool.site.views.backlog import backlog_page
 from csi_tool.site.views.dashboard import dashboard_page
 from csi_tool.site.views.delivery import delivery_page
 from csi_tool.site.views.lessons import lessons_page
+from csi_tool.site.views.recognition import recognition_page
 from csi_tool.site.views.record_page import record_page
 from csi_tool.site.views.register import register_page
 from csi_tool.site.views.scoreboard import scoreboard_page
@@ -51,6 +53,7 @@ GENERATED_PAGES = (
     "backlog",
     "register",
     "lessons",
+    "recognition",
     "signals",
     "attention",
 )
@@ -80,6 +83,7 @@ def navigation_pages(data: SiteData, kb_url: str | None = None) -> list[Page]:
         backlog_page(data),
         register_page(data),
         lessons_page(data, kb_url),
+        recognition_page(data),
         signals_page(data),
         attention_page(data),
     ]
@@ -118,8 +122,9 @@ class RecordPages:
         )
 
 
-def build_site(root: Path, out: Path, as_of: dt.date) -> SiteBuild:
-    """Render the pages and build the site into `out` with MkDocs in strict mode."""
+def build_site(root: Path, out: Path, as_of: dt.date, site_url: str | None = None) -> SiteBuild:
+    """Render the pages and build the site into `out` with MkDocs in strict mode; `site_url`
+    (where it is published) overrides site/mkdocs.yml's."""
     out = out if out.is_absolute() else root / out
     _refuse_dangerous_output(root, out)
     _require_project(root)
@@ -129,14 +134,13 @@ def build_site(root: Path, out: Path, as_of: dt.date) -> SiteBuild:
     pages = navigation_pages(data, site_setting(root, "kb_url"))
     with tempfile.TemporaryDirectory(prefix="csi-site-") as workspace:
         project = Path(workspace) / "project"
-        _copy_project(root, project)
-        write_placeholders(project / "docs", pages)
-        write_exports(data, project / "docs" / "exports", pages)
+        write_project(root, project, data, pages)
         mkdocs_started = time.perf_counter()
-        _mkdocs_build(project / "mkdocs.yml", out)
+        _mkdocs_build(project / "mkdocs.yml", out, site_url)
         mkdocs_seconds = time.perf_counter() - mkdocs_started
     fill_pages(out, pages)
     write_table_scripts(out, pages)
+    drop_source_maps(out)
     shell = RecordShell.take(out)
     search = [SearchEntry(f"{page.name}.html", page.heading, "") for page in pages]
     for page in pages:
@@ -151,6 +155,14 @@ def build_site(root: Path, out: Path, as_of: dt.date) -> SiteBuild:
     return SiteBuild(
         out, len(pages) + len(data.register.records), total - mkdocs_seconds, mkdocs_seconds
     )
+
+
+def write_project(root: Path, project: Path, data: SiteData, pages: list[Page]) -> None:
+    """The MkDocs project the theme engine builds: site/ with the placeholders and exports
+    (what the Zensical check builds too)."""
+    _copy_project(root, project)
+    write_placeholders(project / "docs", pages)
+    write_exports(data, project / "docs" / "exports", pages)
 
 
 def serve_site(root: Path, port: int, as_of: dt.date) -> None:
@@ -197,7 +209,7 @@ def _copy_project(root: Path, project: Path) -> None:
         )
 
 
-def _mkdocs_build(config_file: Path, out: Path) -> None:
+def _mkdocs_build(config_file: Path, out: Path, site_url: str | None) -> None:
     from mkdocs.commands.build import build  # MkDocs is heavy: load it on demand
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -207,8 +219,13 @@ def _mkdocs_build(config_file: Path, out: Path) -> None:
     logger.addHandler(warnings)
     try:
         # Plain .html files: the generated links expect them, and the site opens from disk.
+        overrides = {"site_url": site_url.rstrip("/") + "/"} if site_url else {}
         config = load_config(
-            config_file=str(config_file), site_dir=str(out), strict=True, use_directory_urls=False
+            config_file=str(config_file),
+            site_dir=str(out),
+            strict=True,
+            use_directory_urls=False,
+            **overrides,
         )
         build(config)
     except MkDocsException as e:
@@ -253,6 +270,21 @@ def site_setting(root: Path, name: str) -> str | None:
         return None
     value = (config.get("extra") or {}).get(name)
     return value.rstrip("/") if isinstance(value, str) and value.startswith("https://") else None
+
+
+_SOURCE_MAP_COMMENT = re.compile(rb"\n?/[/*]# sourceMappingURL=[^\n]*$")
+
+
+def drop_source_maps(site: Path) -> None:
+    """The theme's source maps, and the comments that point at them: a stakeholder site
+    publishes what it runs, not the theme's sources (and they are a third of its bytes)."""
+    for path in site.rglob("*.map"):
+        path.unlink()
+    for path in [*site.rglob("*.min.js"), *site.rglob("*.min.css")]:
+        data = path.read_bytes()
+        stripped = _SOURCE_MAP_COMMENT.sub(b"", data.rstrip())
+        if stripped != data.rstrip():
+            path.write_bytes(stripped + b"\n")
 
 
 def write_table_scripts(site: Path, pages: list[Page]) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from html import escape
 
 WIDTH, HEIGHT = 640, 240
-_LEFT, _RIGHT, _TOP, _BOTTOM = 56, 16, 16, 40
+_LEFT, _RIGHT, _TOP, _BOTTOM = 56, 16, 24, 40
 
 
 @dataclass(frozen=True)
@@ -35,11 +35,12 @@ def metric_chart(
     lines: Sequence[Line],
     description: str,
     period: tuple[dt.date, dt.date] | None = None,
+    trend: Sequence[tuple[dt.date, float]] = (),
 ) -> str:
-    """Measurements over time as a line with markers, against labelled reference lines; with
-    `period`, on that time axis (a record's charts share one, so leading and lagging
-    indicators line up)."""
-    values = [v for _, v in points] + [line.value for line in lines]
+    """Measurements over time as a line with markers, against labelled reference lines and
+    the trend the benefit verdict reads (dashed, to the target date); with `period`, on that
+    time axis (a record's charts share one, so leading and lagging indicators line up)."""
+    values = [v for _, v in points] + [line.value for line in lines] + [v for _, v in trend]
     if not values:
         return ""
     low, high = min(values), max(values)
@@ -49,7 +50,7 @@ def metric_chart(
     low, high = low - pad, high + pad
     if not math.isfinite(high - low):  # values near float's limits: the table shows them
         return ""
-    days = [d for d, _ in points] or [dt.date.today()]
+    days = [d for d, _ in [*points, *trend]] or [dt.date.today()]
     first, last = period or (min(days), max(days))
     span = max((last - first).days, 1)
 
@@ -77,6 +78,10 @@ def metric_chart(
             f'y="{y(line.value) - 4:.1f}" text-anchor="end">'
             f"{escape(line.label)} {_number(line.value)}</text>"
         )
+    parts.append(f'<text class="tick unit" x="4" y="{_TOP - 4}">{escape(unit)}</text>')
+    if trend:
+        path = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in trend)
+        parts.append(f'<polyline class="trend" points="{path}"/>')
     if points:
         path = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in points)
         parts.append(f'<polyline class="series" points="{path}"/>')

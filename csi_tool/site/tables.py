@@ -36,6 +36,7 @@ class Kind(StrEnum):
     NUMBER = "number"
     RECORD = "record"  # a record id, linked to its page
     BADGE = "badge"  # a status shown in colour and in words
+    DISCLOSED = "disclosed"  # [summary, detail]: the detail behind a disclosure, sorted by summary
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Column:
     shown: bool = True  # False: not a column of its own, yet filtered by and found by text
 
 
-Cell = str | float | int | None
+Cell = str | float | int | list[str] | None
 
 
 @dataclass(frozen=True)
@@ -124,16 +125,27 @@ def _cell(column: Column, value: Cell) -> str:
         return f"<td>{page_link(f'records/{value}.html', str(value))}</td>"
     if column.kind is Kind.BADGE:
         return f"<td>{badge(str(value))}</td>"
+    if isinstance(value, list):
+        summary, detail = value
+        return f"<td><details><summary>{text(summary)}</summary>{text(detail)}</details></td>"
     return f"<td>{text(str(value))}</td>"
 
 
 def _select(index: int, column: Column, rows: Sequence[Sequence[Cell]]) -> str:
-    values = sorted({str(row[index]) for row in rows if row[index] not in (None, "")})
+    values = sorted({str(row[index]) for row in rows if row[index] not in (None, "")}, key=_natural)
     options = "".join(f'<option value="{text(v)}">{text(v)}</option>' for v in values)
     return (
         f'<label>{text(column.label)} <select name="{text(column.key)}">'
         f'<option value="">all</option>{options}</select></label> '
     )
+
+
+def _natural(value: str) -> tuple[float, str]:
+    """Numbers in number order (2 before 10), then text."""
+    try:
+        return (float(value), "")
+    except ValueError:
+        return (float("inf"), value)
 
 
 def _slug(status: str) -> str:
@@ -151,7 +163,9 @@ def table_csv(columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> str:
     return out.getvalue()
 
 
-def _inert(value: str | float | int) -> str | float | int:
+def _inert(value: str | float | int | list[str]) -> str | float | int:
+    if isinstance(value, list):
+        value = f"{value[0]} ({value[1]})"
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value

@@ -7,7 +7,10 @@ critical violation and no sideways scrolling; screenshots go to test-artifacts/.
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -249,3 +252,81 @@ def test_the_register_stays_small_and_usable_at_scale(
         page.fill("form[data-table=register] input[name=q]", "CSI-02999")
         assert rows.count() == 1
     context.close()
+
+
+@pytest.mark.parametrize(
+    ("typed", "record"),
+    [
+        ("CSI-0003", "CSI-0003"),  # an exact id finds its record first
+        ("INC0104211", "CSI-0001"),  # an incident
+        ("PRB0002214", "CSI-0001"),  # a problem
+        ("CHG0034872", "CSI-0002"),  # a change of the plan
+        ("KB0010042", "CSI-0001"),  # a knowledge article of a lesson
+        ("@acme/network", "CSI-0008"),  # a person or team
+        ("repeat_rate", "CSI-0001"),  # a metric's key
+    ],
+)
+def test_search_finds_what_people_type(
+    site: str, tab: tuple[Page, Watch], typed: str, record: str
+) -> None:
+    page, watch = tab
+    page.goto(f"{site}/index.html")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator("input.md-search__input").press_sequentially(typed, delay=20)
+    page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    first = page.locator(".md-search-result__link").first.get_attribute("href") or ""
+    assert f"records/{record}.html" in first, first
+    only_local(watch, site)
+
+
+def test_the_404_page_works_under_a_project_sites_sub_path(
+    example_site: Path, browser: Browser, run_csi: Callable[..., Result], tmp_path: Path
+) -> None:
+    """GitHub Pages serves a project site under /<repository>/ and its 404.html at any depth."""
+    root = example_site.parent.parent
+    published = tmp_path / "pages" / "improvements"
+    result = run_csi(
+        root,
+        "site", "build", "--out", str(published), "--as-of", AS_OF,
+        "--site-url", "https://acme.github.io/improvements",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    missing = (published / "404.html").read_bytes()
+
+    class Pages(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def send_error(
+            self, code: int, message: str | None = None, explain: str | None = None
+        ) -> None:
+            if code != 404:
+                super().send_error(code, message, explain)
+                return
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(missing)
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Pages, directory=str(tmp_path / "pages"))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context()
+    page = context.new_page()
+    failed: list[str] = []
+    page.on(
+        "response",
+        lambda r: failed.append(r.url) if r.status >= 400 and "nope" not in r.url else None,
+    )
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        page.goto(f"{base}/improvements/records/deep/nope.html")
+        page.wait_for_load_state("load")
+        assert failed == []  # every stylesheet, script and image of the 404 page loaded
+        home = page.locator("a.md-header__button.md-logo").get_attribute("href")
+        assert home is not None and home.startswith("/improvements/")
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()

@@ -1,84 +1,88 @@
-"""backlog.html: work not yet started, ranked per lane; what blocks it; backlog findings.
+"""backlog.html: work not yet started, ranked, in one table filtered by lane; findings.
 
-Work in flight is on the delivery page. Ranks are the register's, across lanes, so a lane's
-ranks have gaps: the missing ones are in another lane, in flight, or blocked; the page says so.
+Work in flight is on the delivery page. Ranks are the register's, across every lane and the
+work in flight, so the ranks shown have gaps; the page says why. Each score's arithmetic is
+behind a disclosure, and a finding shared by several records (an owner's capacity) once.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from pathlib import PurePosixPath
+from urllib.parse import quote_plus
 
 from csi_tool.backlog.delivery import in_flight_states
 from csi_tool.backlog.report import blockers_text
 from csi_tool.report import counted
 from csi_tool.site.data import SiteData
-from csi_tool.site.markup import bullets, label, page_link, table, text
+from csi_tool.site.markup import bullets, label, page_link, text
 from csi_tool.site.pages import Page, Section
+from csi_tool.site.tables import Cell, Column, Kind, data_table
 
 
 def _record(record_id: str) -> str:
     return page_link(f"records/{record_id}.html", record_id)
 
 
+LIST_SHOWN = 50  # per list below the table: a page stays small at 10,000 records
+COLUMNS = (
+    Column("rank", "Rank", Kind.NUMBER),
+    Column("id", "Id", Kind.RECORD),
+    Column("title", "Title"),
+    Column("lane", "Lane", choose=True),
+    Column("score", "Score", Kind.DISCLOSED),
+    Column("state", "State", choose=True),
+    Column("owner", "Owner", choose=True),
+    Column("service", "Service", choose=True, shown=False),
+    Column("blocked", "Blocked by"),
+)
+
+
 def backlog_page(data: SiteData) -> Page:
-    """backlog.html."""
+    """backlog.html: one table of the work not started, by rank, filterable by lane."""
     backlog = data.backlog
     flight = set(in_flight_states(data.policies))
     waiting = [i for i in backlog.ranked if i.status not in flight]
-    sections = [
-        Section(
-            f"<p>{counted(len(waiting), 'improvement')} not yet started, ranked on every build "
-            "from <code>policies/scoring.yaml</code> (ranks are never stored in records). "
-            f"Ranks run across all lanes: a gap in a lane's ranks is a record in another lane, "
-            f"one already in flight (see {page_link('delivery.html', 'Delivery')}), or one "
-            "blocked by a dependency, which ranks after every unblocked record whatever its "
-            "score.</p>"
-        )
+    titles = {lane.key: lane.title for lane in backlog.lanes}
+    rows: list[list[Cell]] = [
+        [
+            i.rank,
+            i.record_id,
+            " ".join(i.title.split()),
+            titles.get(i.lane, i.lane),
+            [f"{i.score.value:.2f}", i.score.breakdown],
+            label(i.status),
+            i.owner,
+            i.service,
+            blockers_text(i.blocked_by) if i.blocked_by else None,
+        ]
+        for i in waiting
     ]
-    for lane in backlog.lanes:
-        items = [i for i in backlog.lane_records(lane.key) if i.status not in flight]
-        rows = (
-            (
-                str(i.rank),
-                f"{_record(i.record_id)} {text(i.title)}",
-                f"<details><summary>{i.score.value:.2f}</summary>{text(i.score.breakdown)}"
-                "</details>",
-                text(label(i.status))
-                + (
-                    f" — <strong>blocked</strong> by {text(blockers_text(i.blocked_by))}"
-                    if i.blocked_by
-                    else ""
-                ),
-                text(i.owner or "—"),
-            )
-            for i in items
-        )
-        headers = ("Rank", "Improvement", "Score", "State", "Owner")
-        content = table(headers, rows, numeric=(0,)) if items else "<p>None.</p>"
-        sections.append(Section(content, f"{lane.title} ({len(items)})"))
-    blocked = [i for i in backlog.blocked() if i.status not in flight]
-    sections.append(
-        Section(
-            _list(
-                f"{_record(i.record_id)} {text(i.title)}: waits for "
-                f"{text(blockers_text(i.blocked_by))}"
-                for i in blocked
-            ),
-            f"Blocked ({len(blocked)})",
-        )
+    found = data_table("backlog", COLUMNS, rows, "improvement")
+    lanes = " · ".join(
+        page_link(f"backlog.html?lane={quote_plus(lane.title)}", f"{lane.title} ({count})")
+        for lane in backlog.lanes
+        if (count := sum(1 for i in waiting if i.lane == lane.key))
     )
+    intro = (
+        f"<p>{counted(len(waiting), 'improvement')} not yet started, ranked on every build "
+        "from <code>policies/scoring.yaml</code> (ranks are never stored in records); work in "
+        f"flight is on the {page_link('delivery.html', 'delivery')} page. Ranks run across "
+        "all lanes and include work in flight, so the ranks shown have gaps: a missing rank "
+        "is a record already started. A record blocked by a dependency ranks after every "
+        "unblocked one, whatever its score. Open a score to see its arithmetic.</p>"
+        + (f"<p>By lane: {lanes}.</p>" if lanes else "")
+    )
+    sections = [Section(intro + found.html)]
     if backlog.unassessed:
-        sections.append(
-            Section(
-                _list(f"{_record(u.record_id)} {text(u.title)}" for u in backlog.unassessed),
-                f"Not yet assessed ({len(backlog.unassessed)})",
-            )
-        )
+        unassessed = [f"{_record(u.record_id)} {text(u.title)}" for u in backlog.unassessed]
+        more = "in the register, where their rank is empty"
+        sections.append(Section(_capped(unassessed, more), f"Not yet assessed ({len(unassessed)})"))
     findings = _findings(data)
-    sections.append(Section(_list(iter(findings)), f"Findings ({len(findings)})"))
-    return Page("backlog", "Backlog", "Ranked backlog", sections)
+    sections.append(
+        Section(_capped(findings, "from `csi prioritize`"), f"Findings ({len(findings)})")
+    )
+    return Page("backlog", "Backlog", "Ranked backlog", sections, tables=[found])
 
 
 def _findings(data: SiteData) -> list[str]:
@@ -96,6 +100,11 @@ def _findings(data: SiteData) -> list[str]:
     return shown
 
 
-def _list(items: Iterator[str]) -> str:
-    shown = list(items)
-    return bullets(shown) if shown else "<p>None.</p>"
+def _capped(items: list[str], where: str) -> str:
+    """The first LIST_SHOWN items, and how many more there are and where to find them."""
+    if not items:
+        return "<p>None.</p>"
+    more = len(items) - LIST_SHOWN
+    return bullets(items[:LIST_SHOWN]) + (
+        f"<p>… and {more} more {text(where)}.</p>" if more > 0 else ""
+    )

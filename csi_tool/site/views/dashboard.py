@@ -25,6 +25,7 @@ from csi_tool.site.views.delivery import delivered_in_quarter
 from csi_tool.site.views.scoreboard import REGRESSED, shown_benefit
 
 ATTENTION_SHOWN = 10  # the rest are on attention.html
+CELL_IDS = 8  # record ids named per cell of the matrix; the register lists them all
 AT_RISK = "at risk"
 OUTCOMES = ("achieved", "partially_achieved", "not_achieved")
 
@@ -191,16 +192,17 @@ def _matrix(data: SiteData) -> Section:
         {cell: lane.key for cell, lane in lanes.items()},
         f"Ranked improvements per cell: {described}.",
     )
-    rows = [
-        (
-            page_link(
-                f"register.html?impact={i}&effort={e}&ranked=yes",
-                f"impact {i}, effort {e} ({lanes[(i, e)].title})",
-            ),
-            ", ".join(page_link(f"records/{rid}.html", rid) for rid in sorted(ids)),
+    rows = []
+    for (i, e), ids in sorted(cells.items(), key=lambda kv: (-kv[0][0], kv[0][1])):
+        filtered = f"register.html?impact={i}&effort={e}&ranked=yes"
+        named = ", ".join(page_link(f"records/{rid}.html", rid) for rid in sorted(ids)[:CELL_IDS])
+        more = len(ids) - CELL_IDS
+        rows.append(
+            (
+                page_link(filtered, f"impact {i}, effort {e} ({lanes[(i, e)].title})"),
+                named + (f", {page_link(filtered, f'and {more} more')}" if more > 0 else ""),
+            )
         )
-        for (i, e), ids in sorted(cells.items(), key=lambda kv: (-kv[0][0], kv[0][1]))
-    ]
     content = (
         f"<p>Ranked improvements by impact and effort; colours show the lanes: {legend}</p>"
         f'<figure class="csi-figure">{svg}</figure>'

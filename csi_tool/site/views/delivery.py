@@ -13,6 +13,7 @@ from csi_tool.site.pages import Page, Section
 from csi_tool.site.tables import Cell, Column, Kind, data_table
 
 ROADMAP_ITEMS = 12  # per column; the register lists them all
+LATE_SHOWN = 20  # the most late; attention.html lists them all
 COLUMNS = (
     Column("id", "Id", Kind.RECORD),
     Column("title", "Title"),
@@ -97,7 +98,7 @@ def _late(late: Sequence[Delivery]) -> str:
     if not late:
         return "<p>Nothing is late.</p>"
     items = []
-    for d in late:
+    for d in late[:LATE_SHOWN]:
         parts = (
             [f"plan due {d.due}, {counted(d.days_late or 0, 'day')} late"] if d.days_late else []
         )
@@ -110,7 +111,10 @@ def _late(late: Sequence[Delivery]) -> str:
                 parts.append(f"milestone “{text(m.name)}” (due {m.due}) left undone at close")
         owner = f" ({text(d.owner)})" if d.owner else ""
         items.append(f"{_record(d.record_id, d.title)}{owner}: {'; '.join(parts)}")
-    return bullets(items)
+    more = len(late) - LATE_SHOWN
+    everything = f"All {len(late)} late, with all else that needs attention"
+    tail = f"<p>{page_link('attention.html', everything)}.</p>" if more > 0 else ""
+    return bullets(items) + tail
 
 
 def _delivered(data: SiteData) -> str:

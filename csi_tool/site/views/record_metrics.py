@@ -29,6 +29,7 @@ def metric_sections(record: Record, reviews: list[MetricReview]) -> Iterator[str
     if kinds == {"leading", "lagging"}:
         order.sort(key=lambda pair: pair[1].kind.value != "leading")  # stable: leading first
         days = [d for metric in record.metrics for d, _ in _points(metric)]
+        days += [metric.target.by for metric in record.metrics if metric.target]
         period = (min(days), max(days)) if days else None
         shown = f" ({period[0]} to {period[1]})" if period else ""
         yield (
@@ -54,7 +55,7 @@ def metric_sections(record: Record, reviews: list[MetricReview]) -> Iterator[str
                 f"<p><strong>Benefit:</strong> {review.benefit}{progress} · "
                 f"review {review.review} ({review.next_review}){alerts}</p>"
             )
-        yield _chart(record, index, metric, period)
+        yield _chart(record, index, metric, period, review)
         yield _metric_table(metric)
 
 
@@ -75,9 +76,18 @@ def _points(metric: Metric) -> list[tuple[dt.date, float]]:
 
 
 def _chart(
-    record: Record, index: int, metric: Metric, period: tuple[dt.date, dt.date] | None
+    record: Record,
+    index: int,
+    metric: Metric,
+    period: tuple[dt.date, dt.date] | None,
+    review: MetricReview | None,
 ) -> str:
     points = _points(metric)
+    trend = review.trend if review and review.trend else ()
+    if period is None and points:  # the axis reaches the target date (and the trend's end)
+        days = [d for d, _ in points] + [d for d, _ in trend]
+        days += [metric.target.by] if metric.target else []
+        period = (min(days), max(days))
     lines = []
     if metric.baseline:
         lines.append(Line("baseline", metric.baseline.value, "ref-baseline"))
@@ -89,13 +99,24 @@ def _chart(
     description = f"{metric.name} in {metric.unit} over time: {described}. " + "; ".join(
         f"{line.label} {line.value:g}" for line in lines
     )
+    if trend:
+        (_, start), (end_day, end) = trend
+        description += f"; trend from {start:g} to {end:g} by {end_day}"
     svg = metric_chart(
-        f"m{index}", f"{record.id} {metric.name}", metric.unit, points, lines, description, period
+        f"m{index}",
+        f"{record.id} {metric.name}",
+        metric.unit,
+        points,
+        lines,
+        description,
+        period,
+        trend,
     )
     return f'<figure class="csi-figure">{svg}</figure>' if svg else ""
 
 
 def _metric_table(metric: Metric) -> str:
+    """The chart's numbers, in date order (the target's row where its date falls)."""
     rows = []
     if metric.baseline:
         b = metric.baseline
@@ -104,4 +125,6 @@ def _metric_table(metric: Metric) -> str:
         rows.append((str(m.date), f"{m.value:g}", text(m.source or ""), text(m.note or "")))
     if metric.target:
         rows.append((str(metric.target.by), f"{metric.target.value:g}", "", "target"))
-    return table(("Date", "Value", "Source", "Note"), rows, numeric=(1,))
+    rows.sort(key=lambda row: (row[0], row[3] == "target"))  # stable: a baseline stays first
+    headers = ("Date", f"Value ({metric.unit.strip()})", "Source", "Note")
+    return table(headers, rows, numeric=(1,))

@@ -25,7 +25,7 @@ from csi_tool.site.pages import RecordPage, SearchEntry
 from csi_tool.site.views.record_metrics import metric_sections
 from csi_tool.site.views.summary import record_summary
 
-_SEARCH_TEXT_LIMIT = 1000  # enough words to find a record by; keeps the index small
+_SEARCH_PROSE_LIMIT = 600  # enough words to find a record by; keeps the index small
 
 
 def record_page(
@@ -67,17 +67,41 @@ def record_page(
 
 
 def _search_text(record: Record) -> str:
-    words = [record.status, record.service or "", record.owner or "", *record.practices]
-    words += record.tags
+    """What search finds a record by: every identifier people type (tickets, changes,
+    problems, knowledge articles, people, metric names and keys, its signal), whole; then
+    its prose (vision, current state, root causes, lessons, review) up to a limit, which
+    keeps the index small at 10,000 records."""
+    words = [record.id, record.status, record.service or "", *record.practices, *record.tags]
+    words += [record.owner or ""]
+    if record.roles:
+        roles = record.roles
+        words += [h or "" for h in (roles.validator, roles.approver, roles.outcome_confirmer)]
+    words += [decision.by for decision in record.decisions]
+    if record.review and record.review.by:
+        words.append(record.review.by)
+    if record.source:
+        refs = record.source.references
+        words += [*refs.incidents, *refs.problems, *refs.surveys, record.source.signal or ""]
+    if record.plan:
+        words += [*record.plan.changes, *record.plan.problems, *record.plan.releases]
+    words += [lesson.kb_ref or "" for lesson in record.lessons]
+    for metric in record.metrics:
+        words += [metric.key, metric.name]
+    prose: list[str] = []
     if record.vision:
-        words.append(record.vision.statement)
+        prose.append(record.vision.statement)
     if record.current_state:
-        words.append(record.current_state.summary)
-    words += [lesson.text for lesson in record.lessons]
+        prose.append(record.current_state.summary)
+    if record.root_cause:
+        prose += record.root_cause.five_whys
+        if record.root_cause.fishbone:
+            for causes in record.root_cause.fishbone.model_dump().values():
+                prose += causes
+    prose += [lesson.text for lesson in record.lessons]
     if record.review:
-        words.append(record.review.summary)
-    joined = " ".join(" ".join(words).split())
-    return joined[:_SEARCH_TEXT_LIMIT]
+        prose.append(record.review.summary)
+    identifiers = " ".join(" ".join(words).split())
+    return f"{identifiers} {' '.join(' '.join(prose).split())[:_SEARCH_PROSE_LIMIT]}".strip()
 
 
 def _facts(record: Record, data: SiteData) -> str:

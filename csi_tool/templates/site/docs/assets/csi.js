@@ -7,6 +7,7 @@
   var PAGE = 100;
 
   function shown(value) {
+    if (Array.isArray(value)) { return value.join(" "); }
     return value === null || value === undefined || value === "" ? "" : String(value);
   }
 
@@ -30,6 +31,13 @@
       link.href = "records/" + encodeURIComponent(String(value)) + ".html";
       link.textContent = String(value);
       td.appendChild(link);
+    } else if (kind === "disclosed") {
+      var details = document.createElement("details");
+      var summary = document.createElement("summary");
+      summary.textContent = String(value[0]);
+      details.appendChild(summary);
+      details.appendChild(document.createTextNode(String(value[1])));
+      td.appendChild(details);
     } else if (kind === "badge") {
       var badge = document.createElement("span");
       badge.className = "csi-badge csi-badge--" + slug(value);
@@ -41,10 +49,12 @@
     return td;
   }
 
-  function compare(kind, a, b) {
+  function compare(a, b) {  // numbers as numbers, the rest as text, empty cells last
     var emptyA = shown(a) === "", emptyB = shown(b) === "";
     if (emptyA || emptyB) { return emptyA === emptyB ? 0 : (emptyA ? 1 : -1); }
-    if (kind === "number" && typeof a === "number" && typeof b === "number") { return a - b; }
+    if (Array.isArray(a) && Array.isArray(b)) { a = a[0]; b = b[0]; }
+    var numbers = Number(a) === Number(a) && Number(b) === Number(b) && String(a).trim() && String(b).trim();
+    if (numbers) { return Number(a) - Number(b); }
     return String(a).localeCompare(String(b), undefined, { numeric: true, sensitivity: "base" });
   }
 
@@ -115,9 +125,8 @@
       }
       if (state.sort) {
         var column = keys.indexOf(state.sort);
-        var kind = kinds[column];
         found.sort(function (a, b) {
-          var order = compare(kind, data.rows[a][column], data.rows[b][column]);
+          var order = compare(data.rows[a][column], data.rows[b][column]);
           return state.desc ? -order : order;
         });
       }
@@ -218,7 +227,7 @@
   // The theme wraps wide tables in a scrolling box and opens search in a dialog: a box a
   // keyboard user can scroll needs focus, and a dialog needs a name (axe-core's checks).
   function accessible() {
-    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (box) {
+    document.querySelectorAll(".md-typeset__scrollwrap, .csi-figure").forEach(function (box) {
       if (box.scrollWidth > box.clientWidth) { box.setAttribute("tabindex", "0"); }
     });
     document.querySelectorAll('[role="dialog"]:not([aria-label])').forEach(function (dialog) {
