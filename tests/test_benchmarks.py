@@ -66,3 +66,15 @@ def test_the_measures_harness_refreshes_and_compares_with_one_query_per_metric(
     text = measures_report(refresh, grouped, naive, values, 20_000)
     assert "| csi measure --refresh (24 metrics), writing every record |" in text
     assert "× the naive way" in text
+
+
+def test_the_site_sizes_harness_weighs_every_page_and_the_index(tmp_path: Path) -> None:
+    from benchmarks.site_sizes import report as sizes_report
+    from benchmarks.site_sizes import sizes
+
+    small, large = sizes(20, tmp_path), sizes(200, tmp_path)
+    assert {"register.html", "assets/tables/register.js", "search index"} <= set(large)
+    assert all(size > 0 for size in large.values())
+    assert large["assets/tables/register.js"] > 5 * small["assets/tables/register.js"]
+    text = sizes_report(small, large, 200)
+    assert "| register.html |" in text and "KB at 200" in text

@@ -148,6 +148,8 @@ def build_site(root: Path, out: Path, as_of: dt.date, site_url: str | None = Non
     for record in records:
         shell.write(out, record)
         search.append(record.search)
+    # the theme groups a page's sections under the page's own entry, which must come first
+    search.sort(key=lambda entry: (entry.location.partition("#")[0], "#" in entry.location))
     extend_search_index(out, search)
     list_in_sitemap(out, data.register.records)
     (out / _MARKER).write_text("built by csi site build\n", encoding="utf-8")

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from csi_tool.report import counted
-from csi_tool.site.markup import page_link, text
+from csi_tool.site.markup import link, page_link, text
 
 FIRST_ROWS = 100  # the rows a page carries as HTML; the script pages through the rest
 
@@ -37,6 +37,7 @@ class Kind(StrEnum):
     RECORD = "record"  # a record id, linked to its page
     BADGE = "badge"  # a status shown in colour and in words
     DISCLOSED = "disclosed"  # [summary, detail]: the detail behind a disclosure, sorted by summary
+    LINK = "link"  # [label, http(s) address]: a link out (only an http(s) address is linked)
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,8 @@ def _cell(column: Column, value: Cell) -> str:
         return f"<td>{page_link(f'records/{value}.html', str(value))}</td>"
     if column.kind is Kind.BADGE:
         return f"<td>{badge(str(value))}</td>"
+    if isinstance(value, list) and column.kind is Kind.LINK:
+        return f"<td>{link(value[1], value[0])}</td>"
     if isinstance(value, list):
         summary, detail = value
         return f"<td><details><summary>{text(summary)}</summary>{text(detail)}</details></td>"

@@ -7,7 +7,7 @@
   var PAGE = 100;
 
   function shown(value) {
-    if (Array.isArray(value)) { return value.join(" "); }
+    if (Array.isArray(value)) { return String(value[0]); }
     return value === null || value === undefined || value === "" ? "" : String(value);
   }
 
@@ -31,6 +31,16 @@
       link.href = "records/" + encodeURIComponent(String(value)) + ".html";
       link.textContent = String(value);
       td.appendChild(link);
+    } else if (kind === "link") {
+      if (/^https?:\/\/[^\s<>"']+$/i.test(String(value[1]))) {  // never javascript: or data:
+        var out = document.createElement("a");
+        out.href = String(value[1]);
+        out.rel = "noopener noreferrer nofollow";
+        out.textContent = String(value[0]);
+        td.appendChild(out);
+      } else {
+        td.textContent = String(value[0]);
+      }
     } else if (kind === "disclosed") {
       var details = document.createElement("details");
       var summary = document.createElement("summary");
@@ -196,33 +206,6 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form.csi-filters[data-table]").forEach(setup);
   });
-
-  // Lessons: a tag chip shows only the lessons with that tag; the address keeps the choice.
-  function chips() {
-    var group = document.querySelector(".csi-chips");
-    if (!group) { return; }
-    var buttons = Array.prototype.slice.call(group.querySelectorAll(".csi-chip"));
-    function show(tag) {
-      buttons.forEach(function (b) {
-        b.setAttribute("aria-pressed", String(b.getAttribute("data-tag") === tag));
-      });
-      document.querySelectorAll(".csi-lessons li[data-tags]").forEach(function (item) {
-        item.hidden = tag !== "" && item.getAttribute("data-tags").split(" ").indexOf(tag) < 0;
-      });
-      var params = new URLSearchParams(window.location.search);
-      if (tag) { params.set("tag", tag); } else { params.delete("tag"); }
-      var search = params.toString();
-      window.history.replaceState(null, "", window.location.pathname + (search ? "?" + search : ""));
-    }
-    buttons.forEach(function (b) {
-      b.addEventListener("click", function () {
-        show(b.getAttribute("aria-pressed") === "true" ? "" : b.getAttribute("data-tag"));
-      });
-    });
-    var wanted = new URLSearchParams(window.location.search).get("tag");
-    if (wanted) { show(wanted); }
-  }
-  document.addEventListener("DOMContentLoaded", chips);
 
   // The theme wraps wide tables in a scrolling box and opens search in a dialog: a box a
   // keyboard user can scroll needs focus, and a dialog needs a name (axe-core's checks).
