@@ -99,8 +99,15 @@ def metric_chart(
     return "".join(parts)
 
 
-def bar_chart(key: str, title: str, bars: Sequence[tuple[str, int]], description: str) -> str:
-    """Horizontal bars with their counts: records per state, closed per month."""
+def bar_chart(
+    key: str,
+    title: str,
+    bars: Sequence[tuple[str, int]],
+    description: str,
+    classes: Sequence[str] = (),
+) -> str:
+    """Horizontal bars with their counts: records per state, closed per month; `classes`
+    colour each bar (a benefit's status, say)."""
     height = _TOP + 26 * max(len(bars), 1) + 8
     most = max((count for _, count in bars), default=0) or 1
     label_width = 150
@@ -111,7 +118,8 @@ def bar_chart(key: str, title: str, bars: Sequence[tuple[str, int]], description
         parts.append(
             f'<text class="tick" x="{label_width - 8}" y="{top + 15}" text-anchor="end">'
             f"{escape(label)}</text>"
-            f'<rect class="bar" x="{label_width}" y="{top + 2}" width="{length:.1f}" height="18"/>'
+            f'<rect class="bar {escape(classes[i]) if i < len(classes) else ""}" '
+            f'x="{label_width}" y="{top + 2}" width="{length:.1f}" height="18"/>'
             f'<text class="tick" x="{label_width + length + 6:.1f}" y="{top + 15}">{count}</text>'
         )
     parts.append("</svg>")

@@ -330,3 +330,24 @@ def test_the_404_page_works_under_a_project_sites_sub_path(
         context.close()
         server.shutdown()
         server.server_close()
+
+
+def test_the_backlog_is_csi_prioritize_without_the_work_in_flight(
+    example_site: Path, site: str, tab: tuple[Page, Watch], run_csi: Callable[..., Result]
+) -> None:
+    page, watch = tab
+    root = example_site.parent.parent
+    result = run_csi(root, "prioritize", "--format", "json", "--as-of", AS_OF)
+    ranked = json.loads(result.stdout)["ranked"]
+    waiting = [r for r in ranked if r["status"] not in ("in_progress", "measuring")]
+    page.goto(f"{site}/backlog.html")
+    rows = page.locator("#csi-table-backlog tbody tr")
+    assert rows.locator("td:nth-child(2)").all_inner_texts() == [r["id"] for r in waiting]
+    assert rows.locator("td:first-child").all_inner_texts() == [str(r["rank"]) for r in waiting]
+    score = rows.first.locator("details")
+    score.locator("summary").click()  # the arithmetic behind the score, on demand
+    assert waiting[0]["breakdown"] in score.inner_text()
+    page.goto(f"{site}/backlog.html?lane=Strategic")
+    lanes = {r["id"] for r in waiting if r["lane"] == "strategic"}
+    assert set(rows.locator("td:nth-child(2)").all_inner_texts()) == lanes
+    only_local(watch, site)

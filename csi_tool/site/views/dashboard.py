@@ -12,6 +12,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import quote_plus
 
 from csi_tool.backlog.delivery import Phase
 from csi_tool.history.trail import lead_time_stats
@@ -28,6 +29,7 @@ ATTENTION_SHOWN = 10  # the rest are on attention.html
 CELL_IDS = 8  # record ids named per cell of the matrix; the register lists them all
 AT_RISK = "at risk"
 OUTCOMES = ("achieved", "partially_achieved", "not_achieved")
+BENEFITS_SHOWN = ("realised", "on track", "at risk", "not realised", REGRESSED, "not started")
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,7 @@ def dashboard_page(data: SiteData) -> Page:
     sections = [
         Section(_tiles(data)),
         Section(_attention(data), "Needs attention"),
+        _benefits(data),
         _pipeline(data),
         _matrix(data),
         Section(_outcomes(data), "Review outcomes"),
@@ -153,6 +156,30 @@ def _figure(svg: str, rows: Sequence[tuple[str, str]], headers: tuple[str, str])
         f'<figure class="csi-figure">{svg}</figure>'
         f"<details><summary>Data</summary>{table(headers, rows)}</details>"
     )
+
+
+def _benefits(data: SiteData) -> Section:
+    counts = Counter(shown_benefit(review) for review in data.reviews)
+    order = [*BENEFITS_SHOWN, *sorted(set(counts) - set(BENEFITS_SHOWN))]
+    bars = [(status, counts.get(status, 0)) for status in order]
+    described = ", ".join(f"{status} {count}" for status, count in bars)
+    svg = bar_chart(
+        "benefits",
+        "Metrics by benefit",
+        bars,
+        f"Metrics of the improvements reviewed, by benefit: {described}.",
+        [f"benefit-{_slug(status)}" for status, _ in bars],
+    )
+    rows = [
+        (page_link(f"scoreboard.html?benefit={quote_plus(status)}", status), str(count))
+        for status, count in bars
+    ]
+    content = f'<figure class="csi-figure">{svg}</figure>' + table(("Benefit", "Metrics"), rows)
+    return Section(content, "Benefits")
+
+
+def _slug(status: str) -> str:
+    return "-".join(status.split())
 
 
 def _pipeline(data: SiteData) -> Section:
