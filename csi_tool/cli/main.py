@@ -66,3 +66,7 @@ def main() -> None:
     """Console-script entry point."""
     tune_garbage_collector()
     cli(prog_name="csi")
+
+
+if __name__ == "__main__":  # python -m csi_tool.cli.main, as well as python -m csi_tool
+    main()

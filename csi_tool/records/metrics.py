@@ -12,6 +12,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from csi_tool.fields import (
+    SINGLE_LINE,
     Cadence,
     Date,
     LaxCadence,
@@ -87,7 +88,10 @@ class Metric(_Model):
         description="Leading (predicts the outcome) or lagging (is the outcome)."
     )
     unit: str = Field(
-        min_length=1, max_length=30, description="Unit of every value, e.g. `%` or `hours`."
+        min_length=1,
+        max_length=30,
+        pattern=SINGLE_LINE,  # no line breaks or direction overrides: it is shown beside values
+        description="Unit of every value, e.g. `%` or `hours`.",
     )
     direction: LaxDirection = Field(description="Whether success means the value goes up or down.")
     baseline: Baseline | None = Field(None, description="Where the metric starts.")

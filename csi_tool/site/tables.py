@@ -27,6 +27,7 @@ from csi_tool.report import counted
 from csi_tool.site.markup import link, page_link, text
 
 FIRST_ROWS = 100  # the rows a page carries as HTML; the script pages through the rest
+FILTER = "filter"  # the text filter's name in the address (the theme's search owns ?q=)
 
 
 class Kind(StrEnum):
@@ -38,6 +39,7 @@ class Kind(StrEnum):
     BADGE = "badge"  # a status shown in colour and in words
     DISCLOSED = "disclosed"  # [summary, detail]: the detail behind a disclosure, sorted by summary
     LINK = "link"  # [label, http(s) address]: a link out (only an http(s) address is linked)
+    DATE = "date"  # an ISO date, kept on one line
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Column:
     kind: Kind = Kind.TEXT
     choose: bool = False  # a select of the column's values filters it
     shown: bool = True  # False: not a column of its own, yet filtered by and found by text
+    tokens: bool = False  # the value is words (tags): its select matches any one of them
 
 
 Cell = str | float | int | list[str] | None
@@ -75,11 +78,14 @@ def data_table(
         for c in columns
         if c.shown
     )
-    body = "".join(
-        "<tr>"
-        + "".join(_cell(c, v) for c, v in zip(columns, row, strict=True) if c.shown)
-        + "</tr>"
-        for row in rows[:FIRST_ROWS]
+    body = (
+        "".join(
+            "<tr>"
+            + "".join(_cell(c, v) for c, v in zip(columns, row, strict=True) if c.shown)
+            + "</tr>"
+            for row in rows[:FIRST_ROWS]
+        )
+        or f'<tr><td colspan="{sum(c.shown for c in columns)}">None yet.</td></tr>'
     )
     more = (
         f'<p class="csi-more">The first {FIRST_ROWS} of {counted(len(rows), noun)}; '
@@ -91,7 +97,7 @@ def data_table(
     html = (
         f'<form class="csi-filters" data-table="{text(name)}" role="search" '
         f'aria-label="Filter the {text(noun)} list">'
-        f'<label>Filter <input type="search" name="q" autocomplete="off" '
+        f'<label>Filter <input type="search" name="{FILTER}" autocomplete="off" '
         f'placeholder="words, ids, people…"></label> {controls}'
         f'<output aria-live="polite">{counted(len(rows), noun)}</output></form>'
         f'<div class="csi-table" id="csi-table-{text(name)}" data-script="{script_path}">'
@@ -113,7 +119,9 @@ def badge(status: str) -> str:
 
 
 def _numeric(column: Column) -> str:
-    return ' class="csi-num"' if column.kind is Kind.NUMBER else ""
+    if column.kind is Kind.NUMBER:
+        return ' class="csi-num"'
+    return ' class="csi-nowrap"' if column.kind in (Kind.RECORD, Kind.DATE) else ""
 
 
 def _cell(column: Column, value: Cell) -> str:
@@ -123,7 +131,9 @@ def _cell(column: Column, value: Cell) -> str:
         shown = f"{value:g}" if isinstance(value, float) else text(str(value))
         return f'<td class="csi-num">{shown}</td>'
     if column.kind is Kind.RECORD:
-        return f"<td>{page_link(f'records/{value}.html', str(value))}</td>"
+        return f"<td{_numeric(column)}>{page_link(f'records/{value}.html', str(value))}</td>"
+    if column.kind is Kind.DATE:
+        return f"<td{_numeric(column)}>{text(str(value))}</td>"
     if column.kind is Kind.BADGE:
         return f"<td>{badge(str(value))}</td>"
     if isinstance(value, list) and column.kind is Kind.LINK:
@@ -135,10 +145,14 @@ def _cell(column: Column, value: Cell) -> str:
 
 
 def _select(index: int, column: Column, rows: Sequence[Sequence[Cell]]) -> str:
-    values = sorted({str(row[index]) for row in rows if row[index] not in (None, "")}, key=_natural)
+    found = [str(row[index]) for row in rows if row[index] not in (None, "")]
+    if column.tokens:
+        found = [word for value in found for word in value.split()]
+    values = sorted(set(found), key=_natural)
     options = "".join(f'<option value="{text(v)}">{text(v)}</option>' for v in values)
+    tokens = " data-tokens" if column.tokens else ""
     return (
-        f'<label>{text(column.label)} <select name="{text(column.key)}">'
+        f'<label>{text(column.label)} <select name="{text(column.key)}"{tokens}>'
         f'<option value="">all</option>{options}</select></label> '
     )
 
@@ -157,8 +171,11 @@ def _slug(status: str) -> str:
 
 def table_csv(columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> str:
     """The table as CSV. A cell a spreadsheet would run as a formula (=, +, -, @ first) is
-    prefixed with an apostrophe: record text is untrusted, and spreadsheets open CSV."""
+    prefixed with an apostrophe: record text is untrusted, and spreadsheets open CSV. A
+    byte-order mark comes first (Excel reads UTF-8 only with one); a handle such as
+    @acme/desk is no formula."""
     out = io.StringIO()
+    out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([c.label for c in columns])
     for row in rows:
@@ -166,9 +183,14 @@ def table_csv(columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> str:
     return out.getvalue()
 
 
+_HANDLE = re.compile(r"^@[A-Za-z0-9][A-Za-z0-9._/-]*$")
+
+
 def _inert(value: str | float | int | list[str]) -> str | float | int:
-    if isinstance(value, list):
-        value = f"{value[0]} ({value[1]})"
+    if isinstance(value, list):  # a disclosure's summary (a score), or a link's label
+        value = value[0]
+    if isinstance(value, str) and _HANDLE.match(value):
+        return value
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value

@@ -94,7 +94,7 @@ def test_values_that_only_look_right_are_refused(
             'title: "Reopen\u202erate"\n'  # a right-to-left override hides what the title says
             "created: 0\nstatus: logged\n"
             "current_state: {summary: '   '}\n"
-            "metrics:\n  - {key: k, name: K, kind: lagging, unit: '%', direction: increase,"
+            'metrics:\n  - {key: k, name: K, kind: lagging, unit: "%\u202e", direction: increase,'
             " baseline: {value: .nan, date: 2026-01-01, source: X}}\n"
             "lessons: [{text: Ok, kb_ref: 'KB 1'}]\n"
         ),
@@ -105,7 +105,9 @@ def test_values_that_only_look_right_are_refused(
         "or direction overrides)",
         "register/CSI-0002.yaml:4:1: created: must be a date written as YYYY-MM-DD",
         "register/CSI-0002.yaml:6:17: current_state.summary: must not be blank",
-        "register/CSI-0002.yaml:8:81: metrics[0].baseline.value: must be a finite number",
+        "register/CSI-0002.yaml:8:38: metrics[0].unit: must be one line of visible text (no tabs, "
+        "line breaks or direction overrides)",  # found by trying: it reversed the summary
+        "register/CSI-0002.yaml:8:82: metrics[0].baseline.value: must be a finite number",
         "register/CSI-0002.yaml:9:22: lessons[0].kb_ref: must be a knowledge article id such as "
         "KB0010042, or an http(s) link",
     ]

@@ -32,9 +32,12 @@ def test_the_build_is_strict_and_publishes_exports(example_site: Path) -> None:
     assert priorities["ranked"][0]["rank"] == 1
     review = json.loads((example_site / "exports" / "review.json").read_text())
     assert review["summary"]["regressions"] >= 1
-    with (example_site / "exports" / "register.csv").open(newline="") as stream:
+    with (example_site / "exports" / "register.csv").open(
+        newline="", encoding="utf-8-sig"
+    ) as stream:
         rows = list(csv.DictReader(stream))
     assert len(rows) == 18 and rows[0]["Id"] == "CSI-0001" and rows[0]["State"] == "Closed"
+    assert rows[0]["Owner"] == "@acme/service-desk"  # a handle is no formula: left as it is
     scoreboard = (example_site / "exports" / "scoreboard.csv").read_text()
     assert scoreboard.count("\n") == len(review["metrics"]) + 1
     assert list(example_site.rglob("*.map")) == []  # the theme's sources are not published
@@ -44,10 +47,19 @@ def test_the_build_is_strict_and_publishes_exports(example_site: Path) -> None:
 def test_a_csv_cell_a_spreadsheet_would_run_stays_text() -> None:
     from csi_tool.site.tables import Column, table_csv
 
-    cells = ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "ok"]
+    cells = ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "@acme/desk", "ok"]
     written = table_csv([Column("t", "Title")], [[cell] for cell in cells])
-    read = [row[0] for row in csv.reader(written.splitlines())]
-    assert read == ["Title", '\'=HYPERLINK("http://x")', "'+1", "'-2", "'@SUM(A1)", "ok"]
+    assert written.startswith("\ufeff")  # Excel reads UTF-8 only with a byte-order mark
+    read = [row[0] for row in csv.reader(written.removeprefix("\ufeff").splitlines())]
+    assert read == [
+        "Title",
+        '\'=HYPERLINK("http://x")',
+        "'+1",
+        "'-2",
+        "'@SUM(A1)",
+        "@acme/desk",
+        "ok",
+    ]
 
 
 def test_pages_are_whole_and_every_search_entry_leads_somewhere(example_site: Path) -> None:

@@ -88,17 +88,31 @@ def test_the_tiles_agree_with_csi_review_and_the_records(
     closed = [r for r in records if r["status"] == "closed" and r.get("review")]
     achieved = sum(r["review"]["outcome"] == "achieved" for r in closed)
     assert _tile(page, "Targets achieved") == f"{round(100 * achieved / len(closed))}%"
-    late_plans = sum(
-        r["status"] == "in_progress" and str(r["plan"]["due"]) < AS_OF for r in records
-    )
-    overdue_reviews = len({m["id"] for m in metrics if m["review"] == "overdue"})
-    assert _tile(page, "Overdue") == str(late_plans + overdue_reviews)
+    late = {
+        r["id"]
+        for r in records
+        if (r["status"] == "in_progress"
+        and str(r["plan"]["due"]) < AS_OF)
+        or (r["status"] not in ("rejected", "withdrawn")
+        and any(
+            not m.get("done") and (str(m["due"]) < AS_OF or r["status"] == "closed")
+            for m in (r.get("plan") or {}).get("milestones", [])
+        ))
+    }
+    overdue = late | {m["id"] for m in metrics if m["review"] == "overdue"}
+    assert _tile(page, "Overdue") == str(len(overdue))
     at_risk = [m for m in metrics if m["benefit"] == "at risk" and m["regression"] is None]
     assert _tile(page, "At risk") == str(len(at_risk))
-    flagged = sum(m["breach"] for m in metrics) + sum(m["regression"] is not None for m in metrics)
-    assert _tile(page, "Breaches and regressions") == str(flagged)
+    fading = {m["id"] for m in metrics if m["breach"] or m["regression"] is not None}
+    assert _tile(page, "Breaches and regressions") == str(len(fading))
 
-    # Each tile leads to the list behind it: at risk opens the scoreboard filtered to them.
+    # Each tile leads to the list behind it, and the list counts what the tile counts.
+    for label, count in (("Overdue", len(overdue)), ("Breaches and regressions", len(fading))):
+        page.goto(f"{site}/index.html")
+        page.locator(".csi-tile", has=page.locator(".csi-tile__label", has_text=label)).click()
+        page.wait_for_url("**/attention.html?*=yes")
+        assert page.locator("#csi-table-attention tbody tr").count() == count
+    page.goto(f"{site}/index.html")
     page.locator(".csi-tile", has_text="At risk").click()
     page.wait_for_url("**/scoreboard.html?benefit=at+risk")
     rows = page.locator("#csi-table-scoreboard tbody tr")
@@ -152,11 +166,11 @@ def test_the_register_finds_what_people_type(site: str, tab: tuple[Page, Watch])
     page.goto(f"{site}/register.html")
     rows = page.locator("#csi-table-register tbody tr")
     assert rows.count() == 18
-    page.fill("form[data-table=register] input[name=q]", "csi-0003")
+    page.fill("form[data-table=register] input[name=filter]", "csi-0003")
     assert rows.count() == 1 and rows.first.locator("td").first.inner_text() == "CSI-0003"
-    page.fill("form[data-table=register] input[name=q]", "identity-access")  # an owner
+    page.fill("form[data-table=register] input[name=filter]", "identity-access")  # an owner
     assert rows.count() == 4
-    page.fill("form[data-table=register] input[name=q]", "")
+    page.fill("form[data-table=register] input[name=filter]", "")
     page.select_option("select[name=state]", "Closed")
     assert rows.count() == 4
     assert set(rows.locator("td:nth-child(3)").all_inner_texts()) == {"Closed"}
@@ -246,10 +260,14 @@ def test_the_register_stays_small_and_usable_at_scale(
         rows = page.locator("#csi-table-register tbody tr")
         assert rows.count() == 100
         assert page.locator(".csi-pager span").inner_text() == "Page 1 of 30"
-        page.get_by_role("button", name="Next").click()
+        page.get_by_role("button", name="Next").focus()
+        page.keyboard.press("Enter")  # a keyboard user stays on the pager as pages turn
         assert rows.first.locator("td").first.inner_text() == "CSI-00101"
         assert "page=2" in page.url
-        page.fill("form[data-table=register] input[name=q]", "CSI-02999")
+        assert page.evaluate("document.activeElement.textContent") == "Next"
+        page.keyboard.press("Enter")
+        assert page.locator(".csi-pager span").inner_text() == "Page 3 of 30"
+        page.fill("form[data-table=register] input[name=filter]", "CSI-02999")
         assert rows.count() == 1
     context.close()
 
@@ -350,4 +368,32 @@ def test_the_backlog_is_csi_prioritize_without_the_work_in_flight(
     page.goto(f"{site}/backlog.html?lane=Strategic")
     lanes = {r["id"] for r in waiting if r["lane"] == "strategic"}
     assert set(rows.locator("td:nth-child(2)").all_inner_texts()) == lanes
+    only_local(watch, site)
+
+
+def test_a_shared_filter_opens_the_table_filtered_not_the_search(
+    example_site: Path, site: str, tab: tuple[Page, Watch]
+) -> None:
+    """Found by trying: ?q= also opened the theme's search box over the table."""
+    page, watch = tab
+    page.goto(f"{site}/register.html?filter=knowledge")
+    assert (
+        page.locator("form[data-table=register] output").inner_text().endswith("of 18 improvements")
+    )
+    assert not page.locator("#__search").is_checked()  # the theme's search stays closed
+    # a tag chip lists exactly the lessons that carry the tag, not those that mention it
+    records = _records(example_site.parent.parent)
+    tagged = sum(
+        "supplier" in lesson.get("tags", []) for r in records for lesson in r.get("lessons", [])
+    )
+    page.goto(f"{site}/lessons.html")
+    page.locator("a.csi-chip", has_text="supplier (").click()
+    page.wait_for_url("**/lessons.html?tags=supplier")
+    assert page.locator("#csi-table-lessons tbody tr").count() == tagged
+    # a value no row has is kept, and the list says it is empty rather than showing all
+    page.goto(f"{site}/scoreboard.html?benefit=bogus")
+    assert page.locator("select[name=benefit]").input_value() == "bogus"
+    assert (
+        page.locator("#csi-table-scoreboard tbody").inner_text() == "Nothing matches this filter."
+    )
     only_local(watch, site)

@@ -24,6 +24,9 @@ COLUMNS = (
     Column("severity", "Most severe", Kind.BADGE, choose=True),
     Column("days", "Days overdue", Kind.NUMBER),
     Column("why", "Why"),
+    # what the dashboard's tiles open the list filtered to
+    Column("overdue", "Late or review overdue", choose=True, shown=False),
+    Column("fading", "Past a threshold or fading", choose=True, shown=False),
 )
 
 
@@ -36,6 +39,16 @@ class Attention:
     owner: str | None
     reasons: list[tuple[str, str]] = field(default_factory=list)  # (severity, words)
     days_overdue: int = 0
+
+    @property
+    def overdue(self) -> bool:
+        """Late (plan or milestone) or with a review overdue."""
+        return any(kind in (LATE, OVERDUE_REVIEW) for kind, _ in self.reasons)
+
+    @property
+    def fading(self) -> bool:
+        """A metric past its action threshold, or a closed improvement's gain fading."""
+        return any(kind in (BREACH, REGRESSION) for kind, _ in self.reasons)
 
     @property
     def severity(self) -> str:
@@ -91,6 +104,8 @@ def attention_table(items: list[Attention]) -> DataTable:
             a.severity,
             a.days_overdue or None,
             "; ".join(words for _, words in a.reasons),
+            "yes" if a.overdue else "no",
+            "yes" if a.fading else "no",
         ]
         for a in items
     ]

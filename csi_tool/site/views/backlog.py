@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 from urllib.parse import quote_plus
 
 from csi_tool.backlog.delivery import in_flight_states
-from csi_tool.backlog.report import blockers_text
+from csi_tool.backlog.ranking import Blocker
 from csi_tool.report import counted
 from csi_tool.site.data import SiteData
 from csi_tool.site.markup import bullets, label, page_link, text
@@ -54,7 +54,7 @@ def backlog_page(data: SiteData) -> Page:
             label(i.status),
             i.owner,
             i.service,
-            blockers_text(i.blocked_by) if i.blocked_by else None,
+            _blockers(i.blocked_by) if i.blocked_by else None,
         ]
         for i in waiting
     ]
@@ -98,6 +98,14 @@ def _findings(data: SiteData) -> list[str]:
         else:
             shown.append(f"{', '.join(_record(i) for i in ids)}: {text(message)}")
     return shown
+
+
+def _blockers(blockers: tuple[Blocker, ...]) -> str:
+    """`CSI-0004 (In progress)`: states as people read them."""
+    return ", ".join(
+        f"{b.record_id} ({label(b.status) if b.status else 'not in the register'})"
+        for b in blockers
+    )
 
 
 def _capped(items: list[str], where: str) -> str:

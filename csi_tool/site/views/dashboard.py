@@ -21,7 +21,7 @@ from csi_tool.site.charts import bar_chart, matrix_chart
 from csi_tool.site.data import SiteData
 from csi_tool.site.markup import bullets, label, page_link, quarter_of, table, text
 from csi_tool.site.pages import Page, Section
-from csi_tool.site.views.attention import needing_attention
+from csi_tool.site.views.attention import LATE, OVERDUE_REVIEW, needing_attention
 from csi_tool.site.views.delivery import delivered_in_quarter
 from csi_tool.site.views.scoreboard import REGRESSED, shown_benefit
 
@@ -44,7 +44,7 @@ class Tile:
 
 
 def tiles(data: SiteData) -> list[Tile]:
-    """The headline figures, in the order they are shown."""
+    """The headline figures, in the order they are shown; each counts what its list shows."""
     flight = [d for d in data.deliveries if d.phase is Phase.NOW]
     delivered = delivered_in_quarter(data)
     closed = [
@@ -54,47 +54,54 @@ def tiles(data: SiteData) -> list[Tile]:
     ]
     achieved = sum(r.review is not None and r.review.outcome.value == "achieved" for r in closed)
     share = f"{round(100 * achieved / len(closed))}%" if closed else "—"
-    late_plans = sum(1 for d in data.deliveries if d.days_late)
-    overdue_reviews = len({r.record_id for r in data.reviews if r.review == "overdue"})
+    attention = needing_attention(data)
+    overdue = [a for a in attention if a.overdue]
+    late = sum(any(kind == LATE for kind, _ in a.reasons) for a in overdue)
+    reviews = sum(any(kind == OVERDUE_REVIEW for kind, _ in a.reasons) for a in overdue)
     at_risk = [r for r in data.reviews if shown_benefit(r) == AT_RISK]
-    breaches = sum(r.breach for r in data.reviews)
-    regressions = sum(r.regression is not None for r in data.reviews)
+    fading = [a for a in attention if a.fading]
+    metrics = sum(bool(r.breach or r.regression) for r in data.reviews)
     quarter = quarter_of(data.as_of)
     return [
         Tile(
-            "In flight", str(len(flight)), "being delivered or measured", "delivery.html#in-flight"
+            "In flight",
+            f"{len(flight):,}",
+            "being delivered or measured",
+            "delivery.html#in-flight",
         ),
         Tile(
             f"Delivered in {quarter}",
-            str(len(delivered)),
+            f"{len(delivered):,}",
             "improvements closed",
             f"delivery.html#delivered-in-{quarter.lower().replace(' ', '-')}",
         ),
         Tile(
             "Targets achieved",
             share,
-            f"{achieved} of {counted(len(closed), 'closed improvement')}",
+            f"{achieved:,} of {counted(len(closed), 'closed improvement')}",
             "#review-outcomes",
         ),
         Tile(
             "Overdue",
-            str(late_plans + overdue_reviews),
-            f"{counted(late_plans, 'late plan')}, {counted(overdue_reviews, 'overdue review')}",
-            "attention.html",
+            f"{len(overdue):,}",
+            f"improvements: {late:,} late, {reviews:,} with a review overdue",
+            "attention.html?overdue=yes",
             alert=True,
         ),
         Tile(
             "At risk",
-            str(len(at_risk)),
-            f"metrics of {counted(len({r.record_id for r in at_risk}), 'improvement')}",
+            f"{len(at_risk):,}",
+            f"metrics, of {counted(len({r.record_id for r in at_risk}), 'improvement')}"
+            if at_risk
+            else "metrics: none",
             "scoreboard.html?benefit=at+risk",
             alert=True,
         ),
         Tile(
             "Breaches and regressions",
-            str(breaches + regressions),
-            f"{counted(breaches, 'breach')}, {counted(regressions, 'regression')}",
-            "attention.html",
+            f"{len(fading):,}",
+            f"improvements, {counted(metrics, 'metric')} past a threshold or fading",
+            "attention.html?fading=yes",
             alert=True,
         ),
     ]
@@ -116,7 +123,7 @@ def dashboard_page(data: SiteData) -> Page:
 
 def _tiles(data: SiteData) -> str:
     shown = "".join(
-        f'<a class="csi-tile{" csi-tile--alert" if t.alert and t.value not in ("0", "—") else ""}"'
+        f'<a class="csi-tile{_tone(t)}"'
         f' href="{t.href}"><span class="csi-tile__value">{t.value}</span>'
         f'<span class="csi-tile__label">{text(t.label)}</span>'
         f'<span class="csi-tile__detail">{text(t.detail)}</span></a>'
@@ -127,6 +134,13 @@ def _tiles(data: SiteData) -> str:
         f"<p>{records} in the register, as of {data.as_of}.</p>"
         f'<nav class="csi-tiles" aria-label="Headline figures">{shown}</nav>'
     )
+
+
+def _tone(tile: Tile) -> str:
+    """An alert is red while it counts anything and green at zero; other figures are neutral."""
+    if not tile.alert:
+        return ""
+    return " csi-tile--clear" if tile.value in ("0", "—") else " csi-tile--alert"
 
 
 def _attention(data: SiteData) -> str:
@@ -278,14 +292,17 @@ def _throughput(data: SiteData) -> Section:
         if (day := data.closed_on(item.record)) is not None and day <= data.as_of
     )
     bars = [(month, closed.get(month, 0)) for month in _months(closed, data.as_of)]
-    described = ", ".join(f"{month}: {count}" for month, count in bars) or "none yet"
-    svg = bar_chart(
-        "throughput",
-        "Improvements closed per month",
-        bars,
-        f"Improvements closed per month: {described}.",
-    )
-    content = _figure(svg, [(m, str(c)) for m, c in bars], ("Month", "Closed"))
+    if bars:
+        described = ", ".join(f"{month}: {count}" for month, count in bars)
+        svg = bar_chart(
+            "throughput",
+            "Improvements closed per month",
+            bars,
+            f"Improvements closed per month: {described}.",
+        )
+        content = _figure(svg, [(m, str(c)) for m, c in bars], ("Month", "Closed"))
+    else:
+        content = "<p>No improvement has closed yet.</p>"
     if data.trails:
         rows = [
             (

@@ -21,12 +21,12 @@ from csi_tool.site.tables import Cell, Column, Kind, data_table
 
 COLUMNS = (
     Column("lesson", "Lesson"),
-    Column("tags", "Tags"),
+    Column("tags", "Tags", choose=True, tokens=True),
     Column("id", "From", Kind.RECORD),
     Column("improvement", "Improvement", shown=False),
     Column("service", "Service", choose=True),
     Column("outcome", "Review", choose=True),
-    Column("date", "Reviewed on"),
+    Column("date", "Reviewed on", Kind.DATE),
     Column("kb", "Knowledge article", Kind.LINK),
 )
 CHIPS_SHOWN = 40  # the most used tags; the filter finds any
@@ -43,7 +43,7 @@ def lessons_page(data: SiteData, kb_url: str | None = None) -> Page:
     found = data_table("lessons", COLUMNS, rows, "lesson")
     tags = Counter(tag for _, lesson in lessons for tag in lesson.tags)
     chips = "".join(  # links, so a chosen tag is an address to share; quote_plus: URL-safe
-        f'<a class="csi-chip" href="lessons.html?q={quote_plus(tag)}">{text(tag)} ({count})</a>'
+        f'<a class="csi-chip" href="lessons.html?tags={quote_plus(tag)}">{text(tag)} ({count})</a>'
         for tag, count in sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))[:CHIPS_SHOWN]
     )
     intro = (

@@ -72,7 +72,7 @@ def _search_text(record: Record) -> str:
     its prose (vision, current state, root causes, lessons, review) up to a limit, which
     keeps the index small at 10,000 records."""
     words = [record.id, record.status, record.service or "", *record.practices, *record.tags]
-    words += [record.owner or ""]
+    words += [record.owner or ""]  # handles are found with and without their @, below
     if record.roles:
         roles = record.roles
         words += [h or "" for h in (roles.validator, roles.approver, roles.outcome_confirmer)]
@@ -100,16 +100,16 @@ def _search_text(record: Record) -> str:
     prose += [lesson.text for lesson in record.lessons]
     if record.review:
         prose.append(record.review.summary)
+    words += [word[1:] for word in words if word.startswith("@")]
     identifiers = " ".join(" ".join(words).split())
-    return f"{identifiers} {' '.join(' '.join(prose).split())[:_SEARCH_PROSE_LIMIT]}".strip()
+    # prose first: the theme shows the start of the text under each result
+    return f"{' '.join(' '.join(prose).split())[:_SEARCH_PROSE_LIMIT]} {identifiers}".strip()
 
 
 def _facts(record: Record, data: SiteData) -> str:
     ranked = data.ranked(record.id)
-    rows = [
-        ("Status", text(record.status)),
+    rows = [  # status and owner are in the summary above
         ("Service", text(record.service or "—")),
-        ("Owner", text(record.owner or "—")),
         ("Created", record.created.isoformat()),
         ("Practices", ", ".join(text(p) for p in record.practices) or "—"),
         ("Tags", ", ".join(text(t) for t in record.tags) or "—"),

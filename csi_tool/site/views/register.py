@@ -21,7 +21,7 @@ COLUMNS = (
     Column("impact", "Impact", Kind.NUMBER, choose=True),
     Column("effort", "Effort", Kind.NUMBER, choose=True),
     Column("ranked", "Ranked", choose=True, shown=False),  # the matrix's cells filter by it
-    Column("due", "Due"),
+    Column("due", "Due", Kind.DATE),
     Column("benefit", "Benefit"),
 )
 

@@ -24,7 +24,7 @@ COLUMNS = (
     Column("latest", "Latest", Kind.NUMBER),
     Column("measured", "Measured on", shown=False),
     Column("target", "Target", Kind.NUMBER),
-    Column("by", "Target by"),
+    Column("by", "Target by", Kind.DATE),
     Column("progress", "Progress %", Kind.NUMBER),
     Column("benefit", "Benefit", Kind.BADGE, choose=True),
 )

@@ -5,6 +5,8 @@
 (function () {
   "use strict";
   var PAGE = 100;
+  var FILTER = "filter";  // not "q": the theme opens its search box for ?q=
+  var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
 
   function shown(value) {
     if (Array.isArray(value)) { return String(value[0]); }
@@ -16,12 +18,13 @@
   }
 
   function number(value) {
-    return String(Number(Number(value).toPrecision(6)));
+    return Number(Number(value).toPrecision(6)).toLocaleString("en", { maximumFractionDigits: 6 });
   }
 
   function cell(kind, value) {
     var td = document.createElement("td");
     if (kind === "number") { td.className = "csi-num"; }
+    if (kind === "record" || kind === "date") { td.className = "csi-nowrap"; }
     if (shown(value) === "") {
       td.textContent = "\u2014";
     } else if (kind === "number") {
@@ -59,13 +62,18 @@
     return td;
   }
 
-  function compare(a, b) {  // numbers as numbers, the rest as text, empty cells last
-    var emptyA = shown(a) === "", emptyB = shown(b) === "";
-    if (emptyA || emptyB) { return emptyA === emptyB ? 0 : (emptyA ? 1 : -1); }
-    if (Array.isArray(a) && Array.isArray(b)) { a = a[0]; b = b[0]; }
-    var numbers = Number(a) === Number(a) && Number(b) === Number(b) && String(a).trim() && String(b).trim();
-    if (numbers) { return Number(a) - Number(b); }
-    return String(a).localeCompare(String(b), undefined, { numeric: true, sensitivity: "base" });
+  // A sort key per cell, made once per sort: numbers as numbers, the rest as text, empty last.
+  function key(value) {
+    var text = shown(value);
+    if (text === "") { return null; }
+    var n = typeof value === "number" ? value : Number(text);
+    return n === n && text.trim() !== "" ? n : text;
+  }
+
+  function compare(a, b) {
+    if (a === null || b === null) { return a === b ? 0 : (a === null ? 1 : -1); }
+    if (typeof a === "number" && typeof b === "number") { return a - b; }
+    return collator.compare(String(a), String(b));
   }
 
   function plural(count, noun) {
@@ -86,7 +94,7 @@
     var tbody = box.querySelector("tbody");
     var pager = box.nextElementSibling;
     var output = form.querySelector("output");
-    var query = form.querySelector('input[name="q"]');
+    var query = form.querySelector('input[name="' + FILTER + '"]');
     var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
     var haystack = data.rows.map(function (row) {
       return row.map(shown).join(" ").toLowerCase();
@@ -96,10 +104,18 @@
     var state = { sort: "", desc: false, page: 1 };
 
     var params = new URLSearchParams(window.location.search);
-    query.value = params.get("q") || "";
+    query.value = params.get(FILTER) || "";
     selects.forEach(function (select) {
       var wanted = params.get(select.name);
-      if (wanted !== null) { select.value = wanted; }
+      if (wanted === null) { return; }
+      var known = Array.prototype.some.call(select.options, function (o) { return o.value === wanted; });
+      if (!known) {  // a value no row has today: kept and shown, so the list is honestly empty
+        var option = document.createElement("option");
+        option.value = wanted;
+        option.textContent = wanted;
+        select.appendChild(option);
+      }
+      select.value = wanted;
     });
     state.sort = keys.indexOf(params.get("sort")) >= 0 ? params.get("sort") : "";
     state.desc = params.get("desc") === "1";
@@ -113,9 +129,9 @@
       th.textContent = "";
       th.appendChild(button);
       button.addEventListener("click", function () {
-        var key = th.getAttribute("data-key");
-        state.desc = state.sort === key ? !state.desc : false;
-        state.sort = key;
+        var column = th.getAttribute("data-key");
+        state.desc = state.sort === column ? !state.desc : false;
+        state.sort = column;
         state.page = 1;
         render(true);
       });
@@ -124,20 +140,25 @@
     function matching() {
       var terms = query.value.toLowerCase().split(/\s+/).filter(Boolean);
       var tests = selects.filter(function (s) { return s.value !== ""; }).map(function (s) {
-        return { column: keys.indexOf(s.name), value: s.value };
+        return { column: keys.indexOf(s.name), value: s.value, tokens: s.hasAttribute("data-tokens") };
       });
       var found = [];
       for (var i = 0; i < data.rows.length; i += 1) {
         var row = data.rows[i];
         var ok = terms.every(function (term) { return haystack[i].indexOf(term) >= 0; }) &&
-          tests.every(function (test) { return shown(row[test.column]) === test.value; });
+          tests.every(function (test) {
+            var value = shown(row[test.column]);
+            return test.tokens ? value.split(" ").indexOf(test.value) >= 0 : value === test.value;
+          });
         if (ok) { found.push(i); }
       }
       if (state.sort) {
         var column = keys.indexOf(state.sort);
+        var sortKeys = {};
+        found.forEach(function (index) { sortKeys[index] = key(data.rows[index][column]); });
         found.sort(function (a, b) {
-          var order = compare(data.rows[a][column], data.rows[b][column]);
-          return state.desc ? -order : order;
+          var order = compare(sortKeys[a], sortKeys[b]);
+          return state.desc && sortKeys[a] !== null && sortKeys[b] !== null ? -order : order;
         });
       }
       return found;
@@ -145,7 +166,7 @@
 
     function remember() {
       var out = new URLSearchParams();
-      if (query.value) { out.set("q", query.value); }
+      if (query.value) { out.set(FILTER, query.value); }
       selects.forEach(function (s) { if (s.value) { out.set(s.name, s.value); } });
       if (state.sort) { out.set("sort", state.sort); }
       if (state.sort && state.desc) { out.set("desc", "1"); }
@@ -166,10 +187,18 @@
         });
         rows.appendChild(tr);
       });
+      if (!found.length) {
+        var empty = document.createElement("tr");
+        var note = document.createElement("td");
+        note.colSpan = shownColumns.length;
+        note.textContent = data.rows.length ? "Nothing matches this filter." : "None yet.";
+        empty.appendChild(note);
+        rows.appendChild(empty);
+      }
       tbody.replaceChildren(rows);
       heads.forEach(function (th) {
-        var key = th.getAttribute("data-key");
-        th.setAttribute("aria-sort", key !== state.sort ? "none" : (state.desc ? "descending" : "ascending"));
+        var column = th.getAttribute("data-key");
+        th.setAttribute("aria-sort", column !== state.sort ? "none" : (state.desc ? "descending" : "ascending"));
       });
       output.textContent = found.length === data.rows.length
         ? plural(found.length, data.noun)
@@ -180,6 +209,7 @@
 
     function paging(pages) {
       if (!pager) { return; }
+      var focused = pager.contains(document.activeElement) ? document.activeElement.textContent : null;
       pager.replaceChildren();
       if (pages < 2) { return; }
       function step(label, page) {
@@ -189,12 +219,16 @@
         button.disabled = page < 1 || page > pages || page === state.page;
         button.addEventListener("click", function () { state.page = page; render(true); });
         pager.appendChild(button);
+        return button;
       }
-      step("Previous", state.page - 1);
+      var previous = step("Previous", state.page - 1);
       var where = document.createElement("span");
       where.textContent = "Page " + state.page + " of " + pages;
       pager.appendChild(where);
-      step("Next", state.page + 1);
+      var next = step("Next", state.page + 1);
+      // a keyboard user paging on stays on the pager (its buttons were just made anew)
+      if (focused === "Next") { (next.disabled ? previous : next).focus(); }
+      if (focused === "Previous") { (previous.disabled ? next : previous).focus(); }
     }
 
     form.addEventListener("submit", function (event) { event.preventDefault(); });
