@@ -91,13 +91,14 @@ def test_the_tiles_agree_with_csi_review_and_the_records(
     late = {
         r["id"]
         for r in records
-        if (r["status"] == "in_progress"
-        and str(r["plan"]["due"]) < AS_OF)
-        or (r["status"] not in ("rejected", "withdrawn")
-        and any(
-            not m.get("done") and (str(m["due"]) < AS_OF or r["status"] == "closed")
-            for m in (r.get("plan") or {}).get("milestones", [])
-        ))
+        if (r["status"] == "in_progress" and str(r["plan"]["due"]) < AS_OF)
+        or (
+            r["status"] not in ("rejected", "withdrawn")
+            and any(
+                not m.get("done") and (str(m["due"]) < AS_OF or r["status"] == "closed")
+                for m in (r.get("plan") or {}).get("milestones", [])
+            )
+        )
     }
     overdue = late | {m["id"] for m in metrics if m["review"] == "overdue"}
     assert _tile(page, "Overdue") == str(len(overdue))

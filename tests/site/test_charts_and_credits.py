@@ -1,0 +1,99 @@
+"""Charts that tell, credits for who delivered, lessons linked to their knowledge articles."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from playwright.sync_api import Browser
+
+from csi_tool.yaml.strict import load_fast
+from tests.conftest import PROJECT
+from tests.site.browser import serve
+from tests.site.conftest import AS_OF
+
+
+def _chart(page: str, key: str) -> str:
+    match = re.search(rf'<svg class="csi-chart"[^>]*aria-labelledby="{key}-t.*?</svg>', page, re.S)
+    assert match, key
+    return match[0]
+
+
+def test_a_metric_chart_runs_to_its_target_with_the_verdicts_trend(example_site: Path) -> None:
+    """CSI-0004 is at risk: its chart shows why, the trend falling short of the target."""
+    page = (example_site / "records" / "CSI-0004.html").read_text()
+    record = load_fast((PROJECT / "register" / "CSI-0004.yaml").read_text(), "CSI-0004.yaml")
+    metric = record["metrics"][1]
+    svg = _chart(page, "m1")
+    ticks = re.findall(r'class="tick"[^>]*>(\d{4}-\d{2}-\d{2})<', svg)
+    assert ticks[-1] == str(metric["target"]["by"])  # the axis reaches the target date
+    assert '<polyline class="trend"' in svg and 'class="tick unit"' in svg
+    assert f">{metric['unit']}</text>" in svg
+    assert "trend from" in svg  # the description says where the trend goes
+    table = page.split(f'id="metric-{metric["key"]}"', 1)[1].split("</table>", 1)[0]
+    dates = re.findall(r"<td>(\d{4}-\d{2}-\d{2})</td>", table)
+    assert dates == sorted(dates) and str(metric["target"]["by"]) in dates
+
+
+def test_throughput_shows_every_month_from_the_first_closing(example_site: Path) -> None:
+    page = (example_site / "index.html").read_text()
+    svg = _chart(page, "throughput")
+    months = re.findall(r'class="tick"[^>]*text-anchor="end">(\d{4}-\d{2})<', svg)
+    year, month = map(int, months[0].split("-"))
+    expected = []
+    while (year, month) <= (2026, 11):
+        expected.append(f"{year}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    assert months == expected and ">0</text>" in svg  # months with none closed are shown
+
+
+def test_chart_text_is_never_smaller_than_11_px_on_a_phone(
+    example_site: Path, browser: Browser
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    with serve(example_site) as base:
+        for name in ("index.html", "records/CSI-0004.html"):
+            page.goto(f"{base}/{name}")
+            smallest = page.evaluate(
+                """() => Math.min(...[...document.querySelectorAll('svg.csi-chart text')]
+                    .map(t => t.getBoundingClientRect().height).filter(h => h > 0))"""
+            )
+            assert smallest >= 11, (name, smallest)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+
+
+def test_recognition_credits_owners_and_the_people_in_the_history(example_site: Path) -> None:
+    page = (example_site / "recognition.html").read_text()
+    credits = page.split('id="credits"', 1)[1].split("</table>", 1)[0]
+    assert "@acme/service-desk" in credits and "Test" in credits  # owner, and git's author
+    for quarter, records in (("2026 Q3", ["CSI-0001", "CSI-0002"]), ("2026 Q2", ["CSI-0008"])):
+        section = page.split(f'id="{quarter.lower().replace(" ", "-")}', 1)[1].split("<h2", 1)[0]
+        assert all(f"records/{rid}.html" in section for rid in records), quarter
+    assert 'class="csi-badge csi-badge--realised"' in page
+
+
+@pytest.fixture
+def kb_site(tmp_path: Path, run_csi: Callable[..., Result]) -> Iterator[Path]:
+    root = tmp_path / "kb"
+    for name in ("policies", "register", "site"):
+        shutil.copytree(PROJECT / name, root / name)
+    config = root / "site" / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace('kb_url: ""', 'kb_url: "https://kb.example.com/article?id={kb}"')
+    )
+    result = run_csi(root, "site", "build", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    yield root / "build" / "site"
+
+
+def test_a_lessons_knowledge_article_links_where_a_pattern_is_set(kb_site: Path) -> None:
+    page = (kb_site / "lessons.html").read_text()
+    assert 'href="https://kb.example.com/article?id=KB0010042"' in page
+    script = (kb_site / "assets" / "tables" / "lessons.js").read_text()
+    assert '["KB0010042","https://kb.example.com/article?id=KB0010042"]' in script
