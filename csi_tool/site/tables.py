@@ -183,14 +183,13 @@ def table_csv(columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> str:
     return out.getvalue()
 
 
+_FORMULA_STARTS = frozenset("=+-@\t\r")
 _HANDLE = re.compile(r"^@[A-Za-z0-9][A-Za-z0-9._/-]*$")
 
 
 def _inert(value: str | float | int | list[str]) -> str | float | int:
     if isinstance(value, list):  # a disclosure's summary (a score), or a link's label
         value = value[0]
-    if isinstance(value, str) and _HANDLE.match(value):
-        return value
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and value[:1] in _FORMULA_STARTS and not _HANDLE.match(value):
         return "'" + value
     return value

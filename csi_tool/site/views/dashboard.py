@@ -21,7 +21,12 @@ from csi_tool.site.charts import bar_chart, matrix_chart
 from csi_tool.site.data import SiteData
 from csi_tool.site.markup import bullets, label, page_link, quarter_of, table, text
 from csi_tool.site.pages import Page, Section
-from csi_tool.site.views.attention import LATE, OVERDUE_REVIEW, needing_attention
+from csi_tool.site.views.attention import (
+    LATE,
+    OVERDUE_REVIEW,
+    Attention,
+    needing_attention,
+)
 from csi_tool.site.views.delivery import delivered_in_quarter
 from csi_tool.site.views.scoreboard import REGRESSED, shown_benefit
 
@@ -43,7 +48,7 @@ class Tile:
     alert: bool = False  # drawn in the alert colour when it is not zero
 
 
-def tiles(data: SiteData) -> list[Tile]:
+def tiles(data: SiteData, attention: list[Attention]) -> list[Tile]:
     """The headline figures, in the order they are shown; each counts what its list shows."""
     flight = [d for d in data.deliveries if d.phase is Phase.NOW]
     delivered = delivered_in_quarter(data)
@@ -54,7 +59,6 @@ def tiles(data: SiteData) -> list[Tile]:
     ]
     achieved = sum(r.review is not None and r.review.outcome.value == "achieved" for r in closed)
     share = f"{round(100 * achieved / len(closed))}%" if closed else "—"
-    attention = needing_attention(data)
     overdue = [a for a in attention if a.overdue]
     late = sum(any(kind == LATE for kind, _ in a.reasons) for a in overdue)
     reviews = sum(any(kind == OVERDUE_REVIEW for kind, _ in a.reasons) for a in overdue)
@@ -109,9 +113,10 @@ def tiles(data: SiteData) -> list[Tile]:
 
 def dashboard_page(data: SiteData) -> Page:
     """The content of index.html."""
+    attention = needing_attention(data)
     sections = [
-        Section(_tiles(data)),
-        Section(_attention(data), "Needs attention"),
+        Section(_tiles(data, attention)),
+        Section(_attention(attention), "Needs attention"),
         _benefits(data),
         _pipeline(data),
         _matrix(data),
@@ -121,13 +126,13 @@ def dashboard_page(data: SiteData) -> Page:
     return Page("index", "Dashboard", "Continual improvement dashboard", sections)
 
 
-def _tiles(data: SiteData) -> str:
+def _tiles(data: SiteData, attention: list[Attention]) -> str:
     shown = "".join(
         f'<a class="csi-tile{_tone(t)}"'
         f' href="{t.href}"><span class="csi-tile__value">{t.value}</span>'
         f'<span class="csi-tile__label">{text(t.label)}</span>'
         f'<span class="csi-tile__detail">{text(t.detail)}</span></a>'
-        for t in tiles(data)
+        for t in tiles(data, attention)
     )
     records = counted(len(data.register.records), "improvement")
     return (
@@ -143,8 +148,7 @@ def _tone(tile: Tile) -> str:
     return " csi-tile--clear" if tile.value in ("0", "—") else " csi-tile--alert"
 
 
-def _attention(data: SiteData) -> str:
-    items = needing_attention(data)
+def _attention(items: list[Attention]) -> str:
     if not items:
         return "<p>Nothing needs attention.</p>"
     lines = []
