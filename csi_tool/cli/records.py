@@ -150,7 +150,7 @@ def migrate(ctx: click.Context, check: bool) -> None:
 @click.pass_context
 def renumber(ctx: click.Context, old: str, new: str, base: str | None) -> None:
     """Give a record your branch added a new id: file name, id and every depends_on."""
-    from csi_tool.records.renumber import ids_known_at_base, renumber_record
+    from csi_tool.records.new import ids_known_at_base, renumber_record
 
     root = register_root(ctx)
     known = ids_known_at_base(root, base)

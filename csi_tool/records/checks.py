@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from csi_tool.clock import today
 from csi_tool.fields import DecisionOutcome, Direction
 from csi_tool.policies.measures import MeasuresPolicy
+from csi_tool.records.analysis import process_map_problems
 from csi_tool.records.metrics import BOUND_SOURCE_PREFIX, Metric
 from csi_tool.records.models import Record, RevisedField
 
@@ -27,6 +28,9 @@ def record_problems(record: Record) -> Iterator[Problem]:
     if plan and plan.start and plan.due and plan.due < plan.start:
         yield ("plan", "due"), "the due date is before the start date"
     yield from _event_order(record)
+    if record.process_map is not None:
+        for loc, message in process_map_problems(record.process_map):
+            yield ("process_map", *loc), message
 
 
 def review_outcome_problems(record: Record) -> Iterator[Problem]:

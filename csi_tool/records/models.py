@@ -29,6 +29,7 @@ from csi_tool.fields import (
     Text,
     Url,
 )
+from csi_tool.records.analysis import ProcessMap, RootCause  # how the problem was studied
 from csi_tool.records.metrics import (  # the metric's models live beside their binding to data
     Metric,
     RecordPart,
@@ -110,27 +111,6 @@ class Assessment(_Model):
     confidence: float | None = Field(
         None, gt=0, le=1, description="Confidence in the estimates, from just above 0 to 1."
     )
-
-
-class Fishbone(_Model):
-    """Ishikawa causes grouped by category."""
-
-    people: list[Text] = Field(default_factory=list, description="Causes in skills or staffing.")
-    process: list[Text] = Field(default_factory=list, description="Causes in the process.")
-    tools: list[Text] = Field(default_factory=list, description="Causes in tools and technology.")
-    environment: list[Text] = Field(
-        default_factory=list, description="Causes in the environment or suppliers."
-    )
-    policy: list[Text] = Field(default_factory=list, description="Causes in policies and rules.")
-
-
-class RootCause(_Model):
-    """Root cause analysis behind the opportunity."""
-
-    five_whys: list[Text] = Field(
-        default_factory=list, max_length=7, description="Each 'why?' answered in turn."
-    )
-    fishbone: Fishbone | None = Field(None, description="Causes by category.")
 
 
 class Milestone(_Model):
@@ -245,6 +225,9 @@ class Record(_Model):
         default_factory=list, description="Records that must be closed before this one."
     )
     root_cause: RootCause | None = Field(None, description="Root cause analysis.")
+    process_map: ProcessMap | None = Field(
+        None, description="The process as it was (before) and, once changed, as it is (after)."
+    )
     plan: Plan | None = Field(None, description="Delivery plan.")
     decisions: list[Decision] = Field(
         default_factory=list,

@@ -97,3 +97,39 @@ def test_a_lessons_knowledge_article_links_where_a_pattern_is_set(kb_site: Path)
     assert 'href="https://kb.example.com/article?id=KB0010042"' in page
     script = (kb_site / "assets" / "tables" / "lessons.js").read_text()
     assert '["KB0010042","https://kb.example.com/article?id=KB0010042"]' in script
+
+
+def test_process_maps_fishbone_and_five_whys_are_drawn_with_text_beside(
+    example_site: Path, browser: Browser
+) -> None:
+    record = load_fast((PROJECT / "register" / "CSI-0005.yaml").read_text(), "CSI-0005.yaml")
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    with serve(example_site) as base:
+        page.goto(f"{base}/records/CSI-0005.html")
+        lanes = page.locator("svg.csi-swimlane")
+        assert lanes.count() == 2  # before and after
+        for i, steps in enumerate(
+            (record["process_map"]["before"], record["process_map"]["after"])
+        ):
+            svg = lanes.nth(i)
+            assert svg.get_attribute("role") == "img"
+            assert svg.locator("rect.step").count() == len(steps)
+            assert svg.locator("desc").text_content().startswith(("Before", "After"))  # type: ignore[union-attr]
+            listed = page.locator("details:has(summary:text('The steps in order')) ol").nth(i)
+            assert listed.locator("li").count() == len(steps)  # the text alternative
+        figures = page.locator("table", has_text="Handoffs between actors").inner_text()
+        assert "Approvals\t6\t2\t-4" in figures and "Lead time (hours)\t75.95\t14.3" in figures
+        whys = page.locator("ol.csi-whys > li")
+        assert whys.count() == len(record["root_cause"]["five_whys"])
+        fishbone = page.locator("#root-cause ~ figure svg.csi-diagram").first
+        assert (fishbone.locator("title").text_content() or "").startswith("Fishbone: Cut the")
+        for category in ("people", "process", "tools", "environment", "policy"):
+            assert category in (fishbone.locator("desc").text_content() or "")
+        smallest = page.evaluate(
+            """() => Math.min(...[...document.querySelectorAll('svg.csi-diagram text')]
+                .map(t => t.getBoundingClientRect().height).filter(h => h > 0))"""
+        )
+        assert smallest >= 11  # readable on a phone: the drawing scrolls in its frame instead
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()

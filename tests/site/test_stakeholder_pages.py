@@ -36,6 +36,7 @@ PAGE_TYPES = (
     "attention.html",
     "about.html",
     "records/CSI-0001.html",
+    "records/CSI-0005.html",  # process maps, a fishbone and five whys drawn
     "records/CSI-0008.html",
 )
 WIDTHS = {"desktop": 1400, "phone": 390}

@@ -15,13 +15,13 @@ from csi_tool.site.markup import (
     code,
     heading,
     link,
-    numbered,
     page_link,
     paragraphs,
     table,
     text,
 )
 from csi_tool.site.pages import RecordPage, SearchEntry
+from csi_tool.site.views.record_analysis import process_map_section, root_cause_section
 from csi_tool.site.views.record_metrics import metric_sections
 from csi_tool.site.views.summary import record_summary
 
@@ -40,7 +40,8 @@ def record_page(
         ("options", "Options considered", _options(record)),
         ("assessment", "Assessment", _assessment(record, data)),
         ("dependencies", "Dependencies", _dependencies(record, data, needed_by)),
-        ("root-cause", "Root cause analysis", _root_cause(record)),
+        ("root-cause", "Root cause analysis", root_cause_section(record)),
+        ("process-map", "Process map", process_map_section(record)),
         ("plan", "Plan", _plan(record)),
         ("decision", "Decision", _decision(record)),
         ("revisions", "Revisions of baselines and targets", _revisions(record)),
@@ -204,19 +205,6 @@ def _record_link(record_id: str, data: SiteData) -> str:
     if item is None:
         return code(record_id)
     return f"{page_link(f'{record_id}.html', record_id)} ({text(item.record.status)})"
-
-
-def _root_cause(record: Record) -> Iterator[str]:
-    if record.root_cause is None:
-        return
-    if record.root_cause.five_whys:
-        yield numbered(text(why) for why in record.root_cause.five_whys)
-    fishbone = record.root_cause.fishbone
-    if fishbone:
-        for category in ("people", "process", "tools", "environment", "policy"):
-            causes = getattr(fishbone, category)
-            if causes:
-                yield _labelled(category.capitalize(), "; ".join(text(c) for c in causes))
 
 
 def _plan(record: Record) -> Iterator[str]:
