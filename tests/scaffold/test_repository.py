@@ -51,6 +51,7 @@ EXPECTED = {
     "site/docs/assets/csi.css",
     "site/docs/assets/csi.js",
     "site/mkdocs.yml",
+    "site/overrides/404.html",
     "site/overrides/main.html",
 }
 
