@@ -35,9 +35,12 @@ class Requirement(StrEnum):
     REVIEW = "review"
     LESSON = "lesson"
     WITHDRAWAL = "withdrawal"
+    REVIEW_EFFECTIVENESS = "review_effectiveness"  # the review says the action was effective
 
 
 LaxRequirement = Annotated[Requirement, Field(strict=False)]
+# Kinds of record a state may ask more of: a corrective action is one with `corrective_action`.
+RecordKind = Literal["corrective_action"]
 
 
 class StateSpec(PolicyModel):
@@ -47,6 +50,12 @@ class StateSpec(PolicyModel):
     requires: list[LaxRequirement] = Field(
         default_factory=list,
         description="What a record must have on entering this state (and keep afterwards).",
+    )
+    requires_for: dict[RecordKind, list[LaxRequirement]] = Field(
+        default_factory=dict,
+        description="What records of a kind must have besides, e.g. `{corrective_action: "
+        "[review_effectiveness]}`: a corrective action closes only when its review confirms "
+        "it was effective (ISO/IEC 20000-1, 10.1).",
     )
 
 

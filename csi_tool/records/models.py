@@ -144,6 +144,14 @@ class Decision(_Model):
     )
 
 
+class CorrectiveAction(_Model):
+    """The record acts on a nonconformity, such as an audit finding (ISO/IEC 20000-1, 10.1)."""
+
+    nonconformity: Reference = Field(description="The audit finding or nonconformity, by id.")
+    found: Date | None = Field(None, description="When the nonconformity was found.")
+    audit: Line | None = Field(None, description="The audit or review that found it.")
+
+
 class Review(_Model):
     """The post-implementation review: did we get there?"""
 
@@ -151,6 +159,11 @@ class Review(_Model):
     outcome: LaxReviewOutcome = Field(description="Whether the success criteria were met.")
     summary: Text = Field(description="What the review found.")
     by: Handle | None = Field(None, description="Who confirmed the outcome.")
+    effective: bool | None = Field(
+        None,
+        description="For a corrective action: whether it removed the nonconformity's cause "
+        "(ISO/IEC 20000-1, 10.1).",
+    )
 
 
 class Lesson(_Model):
@@ -225,6 +238,9 @@ class Record(_Model):
         default_factory=list, description="Records that must be closed before this one."
     )
     root_cause: RootCause | None = Field(None, description="Root cause analysis.")
+    corrective_action: CorrectiveAction | None = Field(
+        None, description="Marks a corrective action for a nonconformity (audit finding)."
+    )
     process_map: ProcessMap | None = Field(
         None, description="The process as it was (before) and, once changed, as it is (after)."
     )

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from csi_tool.policies.workflow import Requirement, WorkflowPolicy
+from csi_tool.policies.workflow import RecordKind, Requirement, WorkflowPolicy
 from csi_tool.records.models import Record
 
 
@@ -25,10 +25,16 @@ def gaps_for_state(record: Record, state: str, workflow: WorkflowPolicy) -> list
         spec = workflow.states.get(checked_state)
         if spec is None:
             continue
-        for requirement in spec.requires:
+        extra = [r for kind in record_kinds(record) for r in spec.requires_for.get(kind, [])]
+        for requirement in [*spec.requires, *extra]:
             for loc, message in _CHECKS[requirement](record, checked_state):
                 gaps.append(Gap(loc, f"{checked_state} needs {message}"))
     return gaps
+
+
+def record_kinds(record: Record) -> list[RecordKind]:
+    """The kinds of record a state's `requires_for` may ask more of."""
+    return ["corrective_action"] if record.corrective_action is not None else []
 
 
 def work_started(record: Record) -> dt.date | None:
@@ -150,6 +156,16 @@ def _review(record: Record, state: str) -> Iterator[tuple[tuple[str | int, ...],
         yield ("review",), "a post-implementation review"
 
 
+def _review_effectiveness(
+    record: Record, state: str
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if record.review is None or record.review.effective is not True:
+        yield (
+            ("review",),
+            "a review that confirms the corrective action was effective (`effective: true`)",
+        )
+
+
 def _lesson(record: Record, state: str) -> Iterator[tuple[tuple[str | int, ...], str]]:
     if not record.lessons:
         yield ("lessons",), "at least one lesson learned"
@@ -180,4 +196,5 @@ _CHECKS: dict[Requirement, _Check] = {
     Requirement.REVIEW: _review,
     Requirement.LESSON: _lesson,
     Requirement.WITHDRAWAL: _withdrawal,
+    Requirement.REVIEW_EFFECTIVENESS: _review_effectiveness,
 }

@@ -927,3 +927,46 @@ def test_a_bound_value_the_data_contradicts_is_refused(
     assert note.startswith("CSI-0004: bound values not checked against the data, since source")
     text = run_csi(repo, "gate", "--base", "main").output
     assert "Not judged by the data: CSI-0004: bound values not checked" in text
+
+
+def test_a_corrective_action_closes_only_when_its_review_says_it_worked(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    """ISO/IEC 20000-1, 10.1, by the workflow policy's requires_for, not by special code."""
+    target = "    target: {value: 5, by: 2026-12-31}\n"
+    measured = (
+        record_yaml("CSI-0003", "measuring").replace(
+            target, target + "    measurements: [{date: 2026-06-30, value: 4}]\n"
+        )
+        + "corrective_action: {nonconformity: IA-2026-03, audit: Internal audit 2026}\n"
+    )
+    _on_main(repo, "CSI-0003", measured)
+    closed = measured.replace("status: measuring", "status: closed") + (
+        "review: {date: 2026-07-10, outcome: achieved, summary: Halved the wait}\n"
+        "lessons: [{text: Measure before and after}]\n"
+    )
+    _put(repo, "CSI-0003", closed)
+    _commit(repo, "Close the corrective action")
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 1
+    assert any(
+        "closed needs a review that confirms the corrective action was effective" in r[3]
+        for r in _refusals(payload)
+    )
+    _put(repo, "CSI-0003", closed.replace("Halved the wait}", "Halved the wait, effective: true}"))
+    _commit(repo, "The review confirms it worked")
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 0, payload
+
+
+def test_only_a_corrective_action_needs_its_effectiveness_confirmed(
+    example_root: Path, run_csi: Callable[..., Result]
+) -> None:
+    assert run_csi(example_root, "validate").exit_code == 0  # closed records without `effective`
+    path = example_root / "register" / "CSI-0005.yaml"  # the example's corrective action
+    path.write_text(path.read_text().replace("  effective: true", "  effective: false"))
+    result = run_csi(example_root, "validate", "--format", "text")
+    assert result.exit_code == 1
+    assert "review: closed needs a review that confirms the corrective action was effective" in (
+        result.stdout
+    )

@@ -40,9 +40,16 @@ def record_summary(record: Record, data: SiteData) -> str:
                 "(baseline → latest → target)",
             )
         )
+    action = record.corrective_action
+    if action is not None:
+        found = f", found {action.found}" if action.found else ""
+        audit = f" ({text(action.audit)}{found})" if action.audit else found
+        rows.append(("Corrective action for", f"{text(action.nonconformity)}{audit}"))
     if record.review is not None:
         outcome = label(record.review.outcome.value)
-        rows.append(("Review", f"{text(outcome)} on {record.review.date}"))
+        effective = {True: "; effective", False: "; not effective", None: ""}
+        shown = f"{text(outcome)} on {record.review.date}{effective[record.review.effective]}"
+        rows.append(("Review", shown))
     flags = _flags(record, data)
     if flags:
         rows.append(("Flags", "<br>".join(flags)))
