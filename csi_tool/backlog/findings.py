@@ -1,11 +1,12 @@
-"""Findings about the backlog's health: overloaded owners, stale records, overdue revisits."""
+"""Findings about the backlog's health: overloaded owners and services, stale records, overdue
+revisits."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterator, Mapping
 
+from csi_tool.backlog.capacity import loads
 from csi_tool.errors import Finding
 from csi_tool.fields import DecisionOutcome
 from csi_tool.policies.policy_set import Policies
@@ -31,21 +32,15 @@ def backlog_findings(
 
 def _over_capacity(records: Mapping[str, LoadedRecord], policies: Policies) -> Iterator[Finding]:
     capacity = policies.scoring.capacity
-    active = set(capacity.states)
-    by_owner: dict[str, list[LoadedRecord]] = defaultdict(list)
-    for item in records.values():
-        if item.record.owner and item.record.status in active:
-            by_owner[item.record.owner].append(item)
-    for owner, items in sorted(by_owner.items()):
-        if len(items) <= capacity.max_per_owner:
-            continue
-        ids = _some(sorted(i.record.id for i in items))
-        states = "/".join(capacity.states)
-        for item in items:
-            yield item.document.finding(
-                ("owner",),
-                f"{owner} has {len(items)} records {states} (limit {capacity.max_per_owner}): "
-                f"{ids}; improvement fatigue risk",
+    states = "/".join(capacity.states)
+    over = [load for load in loads((i.record for i in records.values()), capacity) if load.over]
+    for load in over:
+        who = load.name if load.scope == "owner" else f"service {load.name}"
+        for record_id in load.records:
+            yield records[record_id].document.finding(
+                (load.scope,),
+                f"{who} has {len(load.records)} records {states} (limit {load.limit}): "
+                f"{_some(list(load.records))}; improvement fatigue risk",
                 "capacity",
             )
 

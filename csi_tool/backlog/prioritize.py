@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from csi_tool.backlog.capacity import Load, loads
 from csi_tool.backlog.delta import RankingDelta, compare_backlogs
 from csi_tool.backlog.findings import backlog_findings
 from csi_tool.backlog.ranking import Backlog, rank_records
@@ -25,6 +26,7 @@ class Prioritization:
     findings: list[Finding]
     left_out: list[str]
     as_of: dt.date
+    capacity: list[Load] = field(default_factory=list)  # work in progress against the limits
 
 
 def prioritize(root: Path, as_of: dt.date) -> Prioritization:
@@ -34,7 +36,8 @@ def prioritize(root: Path, as_of: dt.date) -> Prioritization:
     backlog = rank_records((item.record for item in register.records.values()), policies.scoring)
     last_changed = last_changed_dates(root, register)
     findings = backlog_findings(register.records, policies, as_of, last_changed)
-    return Prioritization(backlog, findings, sorted(register.unreadable), as_of)
+    capacity = loads((item.record for item in register.records.values()), policies.scoring.capacity)
+    return Prioritization(backlog, findings, sorted(register.unreadable), as_of, capacity)
 
 
 def ranking_delta(root: Path, base_ref: str) -> RankingDelta:

@@ -62,6 +62,7 @@ def _backlog_table(result: Prioritization, lanes: Sequence[Any]) -> str:
     if backlog.unassessed:
         lines += ["", f"Not yet assessed (not ranked): {len(backlog.unassessed)}"]
         lines += [f"  {u.record_id:<10} {u.status:<12} {u.title}" for u in backlog.unassessed]
+    lines += ["", *_capacity_lines(result)]
     lines += ["", f"Findings: {len(result.findings)}"]
     lines += [f"  {text_line(f)}" for f in result.findings]
     if result.left_out:
@@ -89,6 +90,10 @@ def _backlog_markdown(result: Prioritization, lanes: Sequence[Any]) -> str:
             f"- {md_code(u.record_id)} {md_inline(u.title)} ({u.status})"
             for u in backlog.unassessed
         ]
+    out += ["", "### Capacity", ""]
+    out += [f"- {md_inline(line.strip())}" for line in _capacity_lines(result)[1:]] or [
+        "_No limit._"
+    ]
     out += ["", f"### Findings ({len(result.findings)})", ""]
     out += [
         f"- {md_code(f'{f.path}:{f.line}')} {md_inline(f.message)}" for f in result.findings
@@ -99,6 +104,19 @@ def _backlog_markdown(result: Prioritization, lanes: Sequence[Any]) -> str:
             "Left out (invalid, run `csi validate`): " + ", ".join(map(md_code, result.left_out)),
         ]
     return "\n".join(out)
+
+
+def _capacity_lines(result: Prioritization) -> list[str]:
+    """Remaining capacity per service (and per owner) under the policy's WIP limits."""
+    lines = ["Capacity (work in progress against the limits):"]
+    for load in sorted(result.capacity, key=lambda load: load.scope != "service"):
+        if load.limit is None:
+            lines.append(f"  {load.scope} {load.name}: {len(load.records)} in progress, no limit")
+            continue
+        remaining = load.remaining or 0
+        left = f"{-remaining} over" if load.over else f"{remaining} left"
+        lines.append(f"  {load.scope} {load.name}: {len(load.records)} of {load.limit}, {left}")
+    return lines
 
 
 def _markdown_row(item: RankedRecord) -> str:
@@ -142,6 +160,16 @@ def backlog_payload(result: Prioritization, lanes: Sequence[str]) -> dict[str, A
             for u in result.backlog.unassessed
         ],
         "findings": [finding_payload(f) for f in result.findings],
+        "capacity": [
+            {
+                "scope": load.scope,
+                "name": load.name,
+                "limit": load.limit,
+                "records": list(load.records),
+                "remaining": load.remaining,
+            }
+            for load in result.capacity
+        ],
         "left_out": result.left_out,
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from csi_tool.gate.changes import ChangeKind, RecordChange
@@ -25,6 +26,7 @@ def required_approvals(
     governance_files: list[str],
     policies: Policies,
     author: str | None = None,
+    exceptions: Sequence[tuple[str, str]] = (),
 ) -> list[Approval]:
     """Approvers for the changed records (by service and role) and for governance files.
 
@@ -71,6 +73,11 @@ def required_approvals(
     for path in governance_files:
         for handle in governance.governance_approvers:
             reasons[handle].append(f"governance change: {path}")
+    for record_id, limits in exceptions:  # approving the pull request grants the exception
+        for handle in governance.governance_approvers:
+            reasons[handle].append(
+                f"{record_id} starts beyond a WIP limit (wip_exception): {limits}"
+            )
     if author is not None:
         _stand_in_for_the_author(reasons, author, governance.governance_approvers)
     return [Approval(handle, tuple(dict.fromkeys(why))) for handle, why in sorted(reasons.items())]

@@ -22,6 +22,7 @@ from csi_tool.gate.approvals import Approval, required_approvals
 from csi_tool.gate.changes import ChangeKind, RecordChange, changed_files, record_changes
 from csi_tool.gate.codeowners import CODEOWNERS_PATH, routed_records
 from csi_tool.gate.evidence import judged_by_data
+from csi_tool.gate.fatigue import check_work_in_progress
 from csi_tool.gate.goalposts import goalpost_refusals
 from csi_tool.gate.protected import protected_changes
 from csi_tool.git.repo import fork_point
@@ -87,9 +88,11 @@ def run_gate(
     governance = sorted({*changed_files(old_files, new_files, GOVERNED_DIRS), *protected})
     touched = changed_files(old_files, new_files, (REGISTER_DIR,))
     by_data, unjudged = judged_by_data(root, after, policies, touched)
+    wip = check_work_in_progress(changes, policies, after)
     refusals = sorted(
         {
             *_refusals(changes, policies, after),
+            *wip.refusals,
             *by_data,
             *_deleted_files(start, head, before),
             *_findings_in(after, {*touched, *governance}),
@@ -97,7 +100,7 @@ def run_gate(
             *_unrouted_at_base(changes, start),
         }
     )
-    approvals = required_approvals(changes, governance, policies, author)
+    approvals = required_approvals(changes, governance, policies, author, wip.exceptions)
     refusals += _author_left_alone(approvals, author)
     delta = compare_backlogs(
         _backlog(before, policies),

@@ -85,12 +85,31 @@ class Lane(PolicyModel):
 
 
 class Capacity(PolicyModel):
-    """Limits that guard owners against improvement fatigue."""
+    """Work-in-progress limits that guard owners, teams and services against improvement
+    fatigue: how much change each absorbs at once."""
 
     max_per_owner: int = Field(ge=1, description="Most records one owner may have in `states`.")
+    teams: dict[Annotated[str, Field(pattern=r"^@")], Annotated[int, Field(ge=1)]] = Field(
+        default_factory=dict,
+        description="Limits of named owners (teams or people), in place of `max_per_owner`.",
+    )
+    max_per_service: int | None = Field(
+        None, ge=1, description="Most records one service may have in `states` (none: no limit)."
+    )
+    services: dict[Annotated[str, Field(min_length=1)], Annotated[int, Field(ge=1)]] = Field(
+        default_factory=dict, description="Limits of named services, in place of the default."
+    )
     states: list[StateName] = Field(
         default_factory=lambda: ["in_progress"], description="States that count as active work."
     )
+
+    def owner_limit(self, owner: str) -> int:
+        """The most records `owner` may have in the counted states."""
+        return self.teams.get(owner, self.max_per_owner)
+
+    def service_limit(self, service: str) -> int | None:
+        """The most records `service` may have in the counted states, if it is limited."""
+        return self.services.get(service, self.max_per_service)
 
 
 class ScoringPolicy(PolicyModel):

@@ -152,6 +152,15 @@ class CorrectiveAction(_Model):
     audit: Line | None = Field(None, description="The audit or review that found it.")
 
 
+class WipException(_Model):
+    """Leave to start beyond a work-in-progress limit, granted when the governance approvers
+    approve the pull request that starts the work."""
+
+    requested_by: Handle = Field(description="Who asks for it.")
+    date: Date = Field(description="When it was asked for.")
+    reason: Text = Field(description="Why this cannot wait for capacity.")
+
+
 class Review(_Model):
     """The post-implementation review: did we get there?"""
 
@@ -240,6 +249,9 @@ class Record(_Model):
     root_cause: RootCause | None = Field(None, description="Root cause analysis.")
     corrective_action: CorrectiveAction | None = Field(
         None, description="Marks a corrective action for a nonconformity (audit finding)."
+    )
+    wip_exception: WipException | None = Field(
+        None, description="Leave to start beyond a work-in-progress limit (see the gate)."
     )
     process_map: ProcessMap | None = Field(
         None, description="The process as it was (before) and, once changed, as it is (after)."

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from csi_tool.yaml.strict import load_fast
 from tests.builders import record_yaml
 from tests.conftest import MINIMAL_RECORD, PROJECT, git
 from tests.signals.exports import SERVICENOW_HEADER, servicenow_row, write_csv
@@ -970,3 +971,55 @@ def test_only_a_corrective_action_needs_its_effectiveness_confirmed(
     assert "review: closed needs a review that confirms the corrective action was effective" in (
         result.stdout
     )
+
+
+def test_starting_work_beyond_a_wip_limit_needs_an_exception_the_governance_grants(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    """The fatigue guard: @acme/desk already has two records in progress, its limit."""
+    git(repo, "switch", "-q", "main")
+    _put(repo, "CSI-0004", record_yaml("CSI-0004", "in_progress"))
+    _put(repo, "CSI-0005", record_yaml("CSI-0005", "in_progress"))
+    _commit(repo, "Two in progress")
+    git(repo, "switch", "-q", "pr")
+    git(repo, "merge", "-q", "main")
+    started = record_yaml("CSI-0003", "in_progress")
+    _put(repo, "CSI-0003", started)
+    _commit(repo, "Start a third")
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 1
+    [refusal] = [r for r in _refusals(payload) if r[2] == "capacity"]
+    assert refusal[0] == "register/CSI-0003.yaml" and refusal[1] == 6  # at its status
+    assert (
+        "starting CSI-0003 goes beyond a work-in-progress limit: owner @acme/desk has 3 records "
+        "in_progress (limit 2): CSI-0003, CSI-0004, CSI-0005"
+    ) in refusal[3]
+    exception = (
+        "wip_exception: {requested_by: '@acme/desk', date: 2026-03-01, "
+        "reason: The audit deadline cannot wait}\n"
+    )
+    _put(repo, "CSI-0003", started + exception)
+    _commit(repo, "Ask for an exception")
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 0, payload
+    governors = load_fast((repo / "policies" / "governance.yaml").read_text(), "governance.yaml")[
+        "governance_approvers"
+    ]
+    granted = {a["handle"]: a["reasons"] for a in payload["approvals"]}
+    for handle in governors:  # approving the pull request is granting the exception
+        assert any(
+            "CSI-0003 starts beyond a WIP limit (wip_exception)" in r for r in granted[handle]
+        )
+
+
+def test_prioritize_shows_what_is_left_under_each_limit(
+    example_root: Path, run_csi: Callable[..., Result]
+) -> None:
+    result = run_csi(example_root, "prioritize", "--format", "json", "--as-of", "2026-11-25")
+    capacity = {(c["scope"], c["name"]): c for c in json.loads(result.stdout)["capacity"]}
+    access = capacity[("service", "Identity & Access")]
+    assert (access["limit"], access["remaining"]) == (3, 0)
+    assert access["records"] == ["CSI-0006", "CSI-0017", "CSI-0018"]
+    text = run_csi(example_root, "prioritize", "--as-of", "2026-11-25").stdout
+    assert "service Identity & Access: 3 of 3, 0 left" in text
+    assert "owner @acme/identity-access: 3 of 2, 1 over" in text
