@@ -18,7 +18,7 @@ PACKAGE = "csi_tool"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("__main__",),
     ("cli",),
-    ("site", "scaffold"),
+    ("site", "scaffold", "evidence"),
     ("gate",),
     ("backlog", "benefits", "history", "signals"),
     ("measures",),

@@ -17,6 +17,7 @@ import click
 from csi_tool import __version__
 from csi_tool.cli.backlog import prioritize
 from csi_tool.cli.benefits import baseline, measure, review, transition_command
+from csi_tool.cli.evidence import evidence
 from csi_tool.cli.gate import codeowners, gate
 from csi_tool.cli.history import history
 from csi_tool.cli.records import migrate, new, renumber, schema, validate
@@ -44,6 +45,7 @@ def cli(ctx: click.Context, root: Path | None) -> None:
 for _command in (
     baseline,
     codeowners,
+    evidence,
     gate,
     history,
     init_command,
