@@ -24,7 +24,10 @@ RecordId = Annotated[
 _BREAKING = "\t\n\r\x0b\x0c\x85\u2028\u2029\u202a-\u202e\u2066-\u2069"
 # One line with at least one visible character.
 SINGLE_LINE = f"^[^{_BREAKING}]*[^\\s{_BREAKING}][^{_BREAKING}]*$"
-NOT_BLANK = "\\S"
+# Not blank, and no bidirectional override: it would show text in another order than it
+# is written ("Trojan Source"), in the site, the evidence pack and CI logs alike.
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+NOT_BLANK = f"^[^{_BIDI}]*[^\\s{_BIDI}][^{_BIDI}]*$"
 Line = Annotated[str, StringConstraints(max_length=300, pattern=SINGLE_LINE)]
 Text = Annotated[str, StringConstraints(max_length=20_000, pattern=NOT_BLANK)]
 Number = Annotated[float, Field(allow_inf_nan=False)]

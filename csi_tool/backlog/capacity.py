@@ -46,18 +46,20 @@ def loads(records: Iterable[Record], capacity: Capacity) -> list[Load]:
     """Every owner's and service's load, owners first, each in name order; services with
     no record in the limited states are listed too when the policy names them."""
     active = set(capacity.states)
-    owners: dict[str, list[str]] = defaultdict(list)
+    owners: dict[str, list[str]] = defaultdict(list)  # by handle, case folded: as GitHub
+    shown: dict[str, str] = {}
     services: dict[str, list[str]] = {name: [] for name in capacity.services}
     for record in sorted(records, key=lambda r: r.id):
         if record.status not in active:
             continue
         if record.owner:
-            owners[record.owner].append(record.id)
+            owners[record.owner.casefold()].append(record.id)
+            shown.setdefault(record.owner.casefold(), record.owner)
         if record.service:
             services.setdefault(record.service, []).append(record.id)
     found = [
-        Load("owner", owner, capacity.owner_limit(owner), tuple(ids))
-        for owner, ids in sorted(owners.items())
+        Load("owner", shown[key], capacity.owner_limit(shown[key]), tuple(ids))
+        for key, ids in sorted(owners.items())
     ]
     found += [
         Load("service", service, capacity.service_limit(service), tuple(ids))

@@ -34,12 +34,20 @@ def evidence(ctx: click.Context, since: str | None, until: str | None, out: Path
 
     root = register_root(ctx)
     end = option_date(until, "--to")
-    start = option_date(since, "--from") if since else end - dt.timedelta(days=365)
+    try:
+        start = option_date(since, "--from") if since is not None else end - dt.timedelta(days=365)
+    except OverflowError as e:  # a window's end in year 1
+        raise click.BadParameter("give --from: a year before --to is before year 1") from e
     if start > end:
         raise click.BadParameter(f"{start} is after the window's end {end}", param_hint="--from")
     pack = evidence_pack(root, start, end, site_setting(root, "pull_request_base"))
     folder = out if out.is_absolute() else root / out
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as e:
+        raise click.BadParameter(
+            f"{out} is not a folder csi can write in", param_hint="--out"
+        ) from e
     replace_file(folder / "evidence.html", render_html(pack))
     replace_file(folder / "evidence.json", render_json(pack))
     gaps = sum(len(chain.gaps) for chain in pack.chains)

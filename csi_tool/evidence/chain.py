@@ -10,6 +10,7 @@ its holes would be worth nothing to an auditor.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
@@ -18,7 +19,10 @@ from pathlib import Path
 
 from csi_tool.benefits.review import MetricReview, review_records
 from csi_tool.errors import ConfigError, FindingsError
+from csi_tool.git.revisions import GitRevision
+from csi_tool.git.sources import blob_id
 from csi_tool.history.trail import Event, LeadTimeStats, RecordTrail, build_trails, lead_time_stats
+from csi_tool.layout import REGISTER_DIR
 from csi_tool.policies.policy_set import Policies
 from csi_tool.records.models import Record
 from csi_tool.records.register import load_work_tree
@@ -75,10 +79,20 @@ def evidence_pack(
     policies = register.policies
     try:
         trails, note = build_trails(root), None
+        committed = GitRevision(root, "HEAD").fingerprints(REGISTER_DIR)
     except ConfigError:  # outside git: the chains stand, without their commits (gaps)
         trails, note = {}, "No git history: no statement could be linked to its commit."
+        committed = {}
+    # a record changed since its last commit says things no commit has recorded yet
+    uncommitted = {
+        rid
+        for rid, item in register.records.items()
+        if committed and committed.get(item.document.path) != blob_id(item.document.text.encode())
+    }
+    order = list(policies.workflow.states)
     records = [item.record for _, item in sorted(register.records.items())]
-    reviews = review_records(records, policies.review, until)
+    # reviews are judged on the window's last day, or today if that is still to come
+    reviews = review_records(records, policies.review, min(until, dt.date.today()))
     chains = []
     for record in records:
         reasons = _in_window(record, trails.get(record.id), policies, since, until)
@@ -86,7 +100,16 @@ def evidence_pack(
             trail = trails.get(record.id) or RecordTrail(record.id)
             mine = [r for r in reviews if r.record_id == record.id]
             closed = record.status in policies.review.sustained_states
-            chains.append(_chain(record, trail, mine, reasons, closed))
+            chain = _chain(record, trail, mine, reasons, closed, _Reached(order, policies))
+            if record.id in uncommitted:
+                chain = dataclasses.replace(
+                    chain,
+                    links=[
+                        Link("record", [], [], "uncommitted changes: commit them first"),
+                        *chain.links,
+                    ],
+                )
+            chains.append(chain)
     outcomes = Counter(
         r.review.outcome.value for r in records if r.review and since <= r.review.date <= until
     )
@@ -125,13 +148,24 @@ def _chain(
     reviews: list[MetricReview],
     reasons: list[str],
     closed: bool,
+    reached: _Reached,
 ) -> Chain:
     created = [event for event in trail.events if event.what.startswith("created")]
 
-    def events(test: Callable[[str], bool]) -> list[Event]:
-        """The commits that changed this part, else the one that added the record with it
-        (an imported register's records arrive whole)."""
-        return [event for event in trail.events if test(event.what)] or created
+    def events(
+        test: Callable[[str], bool], state: str | None, claimed: dt.date | None
+    ) -> list[Event]:
+        """The commits that changed this part; else the one that added the record, if it
+        arrived already this far (an imported register's records arrive whole) and not
+        before the date of what it would back."""
+        found = [event for event in trail.events if test(event.what)]
+        if found:
+            return found
+        return [
+            event
+            for event in created
+            if reached.at_least(event.what, state) and (claimed is None or event.date >= claimed)
+        ]
 
     source = record.source
     trigger: list[str] = []
@@ -189,30 +223,54 @@ def _chain(
         " ".join(lesson.text.split()) + (f" (updated {lesson.kb_ref})" if lesson.kb_ref else "")
         for lesson in record.lessons
     ]
+    decided = record.decisions[-1].date if record.decisions else None
+    reviewed = record.review.date if record.review else None
+    started = plan.start if plan else None
     links = [
-        _link("trigger", trigger, events(lambda w: w.startswith("created")), "no source recorded"),
+        _link(
+            "trigger",
+            trigger,
+            events(lambda w: w.startswith("created"), None, record.created),
+            "no source recorded",
+        ),
         _link(
             "decision",
             decision,
-            events(lambda w: w.startswith("decision") or w.endswith("→ approved")),
+            events(
+                lambda w: w.startswith("decision") or w.endswith("→ approved"),
+                reached.decided,
+                decided,
+            ),
             "no decision recorded",
         ),
         _link(
             "change",
             # a closed improvement names the changes or releases it went through
             change if not closed or (plan and (plan.changes or plan.releases)) else [],
-            events(lambda w: "→ in_progress" in w or "→ measuring" in w),
+            events(
+                lambda w: "→ in_progress" in w or "→ measuring" in w, reached.delivering, started
+            ),
             "no change or release reference in the plan",
             closed,
         ),
         _link(
             "result",
             result,
-            events(lambda w: w.startswith(("baseline", "target", "review", "revision"))),
+            events(
+                lambda w: w.startswith(("baseline", "target", "review", "revision")),
+                reached.decided,
+                reviewed,
+            ),
             "no measured result",
             closed,
         ),
-        _link("lessons", lessons, events(lambda w: "→ closed" in w), "no lesson recorded", closed),
+        _link(
+            "lessons",
+            lessons,
+            events(lambda w: "→ closed" in w, reached.closed, reviewed),
+            "no lesson recorded",
+            closed,
+        ),
     ]
     return Chain(
         record.id,
@@ -223,6 +281,25 @@ def _chain(
         reasons,
         links,
     )
+
+
+class _Reached:
+    """Whether a record created in some state had got as far as a step (workflow order)."""
+
+    def __init__(self, order: list[str], policies: Policies) -> None:
+        self._order = order
+        self.decided = next((s for s in ("approved", "deferred", "rejected") if s in order), None)
+        self.delivering = next(iter(policies.review.delivery_states), None)
+        self.closed = next(iter(policies.review.sustained_states), None)
+
+    def at_least(self, created: str, state: str | None) -> bool:
+        """`created (closed)` is at least as far as `approved`."""
+        if state is None:
+            return True
+        now = created.partition("(")[2].rstrip(")")
+        if now not in self._order or state not in self._order:
+            return False
+        return self._order.index(now) >= self._order.index(state)
 
 
 def _link(

@@ -9,6 +9,7 @@ Commits and pull requests link to the repository when its web address is known
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import html
 import json
 from typing import Any
@@ -21,6 +22,7 @@ body { font: 14px/1.45 system-ui, sans-serif; color: #1b1b1b; max-width: 60rem; 
   padding: 0 1rem; }
 h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2.2rem; }
 table { border-collapse: collapse; margin: 0.8rem 0; }
+table { display: block; max-width: 100%; overflow-x: auto; }
 th, td { border: 1px solid #c4c7c5; padding: 0.3rem 0.6rem; text-align: left; vertical-align: top; }
 .step { margin: 0.6rem 0 0.6rem 0; padding-left: 0.8rem; border-left: 4px solid #3f51b5; }
 .gap { border-left-color: #c5221f; } .gap-text { color: #a50e0e; font-weight: 700; }
@@ -37,6 +39,7 @@ def render_html(pack: EvidencePack) -> str:
     gaps = [(chain, gap) for chain in pack.chains for gap in chain.gaps]
     parts = [
         '<!doctype html><html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'\">",
         f"<title>Continual improvement evidence, {pack.since} to {pack.until}</title>",
@@ -143,8 +146,8 @@ def _figures(pack: EvidencePack) -> str:
         "<th>90th percentile (days)</th></tr>"
         + leads
         + "</table>"
-        + f"<p>Metric reviews overdue on {pack.until}: {len(pack.overdue_reviews)}</p>"
-        + (f"<ul>{overdue}</ul>" if overdue else "")
+        + f"<p>Metric reviews overdue on {min(pack.until, dt.date.today())}: "
+        f"{len(pack.overdue_reviews)}</p>" + (f"<ul>{overdue}</ul>" if overdue else "")
     )
 
 

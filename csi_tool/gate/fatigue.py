@@ -1,10 +1,11 @@
 """The fatigue guard: a record may not start work beyond its owner's or service's limit.
 
 A pull request that moves a record into a limited state (capacity.states of the base's
-scoring policy, `in_progress` by default) while its owner or service is already at the
-limit is refused, naming the limit and the records that fill it, unless the record carries
-a `wip_exception` (who asked, when, why); the governance approvers must then approve the
-pull request, which is the exception being granted.
+scoring policy, `in_progress` by default), or hands work in progress to another owner or
+service, while that owner or service is already at the limit is refused, naming the limit
+and the records that fill it, unless the record carries a `wip_exception` (who asked, when,
+why); the governance approvers must then approve the pull request, which is the exception
+being granted.
 """
 
 from __future__ import annotations
@@ -63,6 +64,14 @@ def _entries(
         new, old = change.after, change.before
         if new is None or new.record.status not in limited:
             continue
-        if old is not None and old.record.status in limited:
-            continue  # already counted at the base: not a new start
+        if old is not None and old.record.status in limited and not _moved(old, new):
+            continue  # counted where it was at the base: no new load on anyone
         yield change, new
+
+
+def _moved(old: LoadedRecord, new: LoadedRecord) -> bool:
+    """Whether work in progress changed hands or services (a load moved onto another)."""
+    before, after = old.record, new.record
+    return (before.owner or "").casefold() != (after.owner or "").casefold() or (
+        before.service != after.service
+    )

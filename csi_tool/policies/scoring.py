@@ -105,7 +105,8 @@ class Capacity(PolicyModel):
 
     def owner_limit(self, owner: str) -> int:
         """The most records `owner` may have in the counted states."""
-        return self.teams.get(owner, self.max_per_owner)
+        named = {team.casefold(): limit for team, limit in self.teams.items()}
+        return named.get(owner.casefold(), self.max_per_owner)  # handles ignore case
 
     def service_limit(self, service: str) -> int | None:
         """The most records `service` may have in the counted states, if it is limited."""

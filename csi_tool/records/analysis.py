@@ -72,10 +72,15 @@ class ProcessMap(_Model):
 
     actors: list[Line] = Field(
         default_factory=list,
+        max_length=30,
         description="The teams and roles, in lane order; when given, every step's actor is one.",
     )
-    before: list[ProcessStep] = Field(default_factory=list, description="Steps before the change.")
-    after: list[ProcessStep] = Field(default_factory=list, description="Steps after the change.")
+    before: list[ProcessStep] = Field(
+        default_factory=list, max_length=80, description="Steps before the change."
+    )
+    after: list[ProcessStep] = Field(
+        default_factory=list, max_length=80, description="Steps after the change."
+    )
 
 
 @dataclass(frozen=True)
@@ -117,8 +122,11 @@ def process_map_problems(
     map's `actors` do not list, a lane listed twice."""
     if process_map.after and not process_map.before:
         yield ("after",), "an `after` map needs the `before` map it is compared with"
-    if len({a.strip() for a in process_map.actors}) != len(process_map.actors):
-        yield ("actors",), "lists an actor twice"
+    seen: set[str] = set()
+    for i, actor in enumerate(process_map.actors):
+        if actor.strip() in seen:
+            yield ("actors", i), f"lists {actor.strip()!r} twice"
+        seen.add(actor.strip())
     if not process_map.actors:
         return
     known = {a.strip() for a in process_map.actors}

@@ -19,10 +19,17 @@ _LABEL, _BOX, _GAP, _LANE, _PAD = 140, 124, 26, 74, 12
 FISHBONE_CATEGORIES = ("people", "process", "tools", "environment", "policy")
 
 
-def swimlane(key: str, title: str, steps: Sequence[ProcessStep], description: str) -> str:
-    """One lane per actor (in order of first appearance), the steps left to right, each box
-    shaped by its kind, arrows from each step to the next."""
-    actors = list(dict.fromkeys(step.actor.strip() for step in steps))
+def swimlane(
+    key: str,
+    title: str,
+    steps: Sequence[ProcessStep],
+    description: str,
+    lanes: Sequence[str] = (),
+) -> str:
+    """One lane per actor (the map's `actors` in their order, else in order of first
+    appearance), the steps left to right, each box shaped by its kind, arrows between."""
+    listed = [*(a.strip() for a in lanes), *(step.actor.strip() for step in steps)]
+    actors = list(dict.fromkeys(listed))
     width = _LABEL + len(steps) * (_BOX + _GAP) + _PAD
     height = len(actors) * _LANE + 2 * _PAD
     parts = [_open(key, title, description, width, height, "csi-diagram csi-swimlane")]
@@ -67,8 +74,8 @@ def swimlane(key: str, title: str, steps: Sequence[ProcessStep], description: st
 
 def fishbone(key: str, problem: str, causes: Fishbone, description: str) -> str:
     """The problem at the head, a bone per category with its first causes along it."""
-    width, height, spine = 780, 340, 170
-    head = 610
+    width, height, spine = 680, 340, 170  # fits the theme's content column
+    head = 526
     parts = [_open(key, f"Fishbone: {problem}", description, width, height, "csi-diagram")]
     parts.append(f'<line class="spine" x1="20" y1="{spine}" x2="{head}" y2="{spine}"/>')
     parts.append(f'<rect class="head" x="{head}" y="{spine - 46}" width="150" height="92" rx="6"/>')
@@ -77,8 +84,8 @@ def fishbone(key: str, problem: str, causes: Fishbone, description: str) -> str:
             f'<text class="head-label" x="{head + 8}" y="{spine - 26 + j * 14}">'
             f"{escape(line)}</text>"
         )
-    places = {"people": (230, -1), "process": (400, -1), "tools": (570, -1)}
-    places |= {"environment": (320, 1), "policy": (490, 1)}
+    places = {"people": (190, -1), "process": (345, -1), "tools": (500, -1)}
+    places |= {"environment": (268, 1), "policy": (422, 1)}
     for category in FISHBONE_CATEGORIES:
         x, side = places[category]
         end_x, end_y = x - 90, spine + side * 140
@@ -87,7 +94,7 @@ def fishbone(key: str, problem: str, causes: Fishbone, description: str) -> str:
         label = category.capitalize()
         parts.append(f'<text class="bone-label" x="{end_x - 10}" y="{label_y}">{label}</text>')
         listed: list[str] = getattr(causes, category)
-        shown = [_cut(cause, 24) for cause in listed[:3]]
+        shown = [_cut(cause, 22) for cause in listed[:3]]
         if len(listed) > 3:
             shown.append(f"+{len(listed) - 3} more")
         for k, cause in enumerate(shown):
@@ -116,4 +123,5 @@ def _cut(text: str, length: int) -> str:
 
 
 def _hours(value: float) -> str:
-    return f"{value:g}"
+    """Hours as people write them: 0.05, 12, 1,250 (never 1e-07)."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if value else "0"

@@ -28,7 +28,7 @@ _PATTERN_HINTS = {
     "^[a-z][a-z0-9_]*$": "must start with a letter, then lower-case letters, digits and _",
     "^[a-z][a-z_]*$": "must be lower-case letters and underscores",
     SINGLE_LINE: "must be one line of visible text (no tabs, line breaks or direction overrides)",
-    NOT_BLANK: "must not be blank",
+    NOT_BLANK: "must not be blank, nor hold direction overrides",
     "^[A-Z][A-Z0-9]*$": "must be upper-case letters and digits",
     "^(?:https?://": "must be a knowledge article id such as KB0010042, or an http(s) link",
 }

@@ -115,3 +115,37 @@ def test_the_pack_prints_to_pdf_and_keeps_record_text_inert(
         assert tab.evaluate("window.pwned") is None
         pdf = tab.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+
+
+def test_a_commit_backs_only_what_it_recorded(repo: Path, run_csi: Callable[..., Result]) -> None:
+    """Found by trying: a decision made only in the work tree was 'backed' by the commit that
+    had added the record before it was decided."""
+    deferred = (repo / "register" / "CSI-0009.yaml").read_text().replace("CSI-0009", "CSI-0020")
+    path = repo / "register" / "CSI-0020.yaml"  # a new record, assessed in its first commit
+    undecided = deferred.replace("status: deferred", "status: assessed")
+    path.write_text(undecided[: undecided.index("\ndecisions:")] + "\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "Log CSI-0020 (#3)")
+    path.write_text(deferred)  # the deferral, not committed
+    result = run_csi(repo, "evidence", "--from", "2026-01-01", "--to", "2026-11-25")
+    assert result.exit_code == 0, result.output
+    pack = json.loads((repo / "build" / "evidence" / "evidence.json").read_text())
+    record = next(i for i in pack["improvements"] if i["id"] == "CSI-0020")
+    assert record["gaps"][0] == "record: uncommitted changes: commit them first"
+    decision = next(link for link in record["chain"] if link["step"] == "decision")
+    assert decision["commits"] == [] and decision["gap"] == "no commit in the history records it"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--to", "0001-06-01"), "a year before --to is before year 1"),
+        (("--from", "2026-12-01", "--to", "2026-01-01"), "is after the window's end"),
+        (("--out", "site/mkdocs.yml/evidence"), "is not a folder csi can write in"),
+    ],
+)
+def test_a_window_or_folder_that_cannot_be_is_a_usage_error(
+    repo: Path, run_csi: Callable[..., Result], args: tuple[str, ...], message: str
+) -> None:
+    result = run_csi(repo, "evidence", *args)
+    assert result.exit_code == 2 and message in result.output

@@ -1023,3 +1023,58 @@ def test_prioritize_shows_what_is_left_under_each_limit(
     text = run_csi(example_root, "prioritize", "--as-of", "2026-11-25").stdout
     assert "service Identity & Access: 3 of 3, 0 left" in text
     assert "owner @acme/identity-access: 3 of 2, 1 over" in text
+
+
+def test_the_rules_of_a_record_cannot_be_shed_in_the_pull_request_that_breaks_them(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    """Found by trying: removing the corrective action marker closed one without its proof;
+    rewriting the `before` map of an approved improvement inflated its gain."""
+    target = "    target: {value: 5, by: 2026-12-31}\n"
+    marker = "corrective_action: {nonconformity: IA-2026-03}\n"
+    before_map = "process_map:\n  before:\n    - {name: Ask, actor: Desk, wait_hours: 12}\n"
+    measured = (
+        record_yaml("CSI-0003", "measuring").replace(
+            target, target + "    measurements: [{date: 2026-06-30, value: 4}]\n"
+        )
+        + marker
+        + before_map
+    )
+    _on_main(repo, "CSI-0003", measured)
+    shed = measured.replace(marker, "").replace("wait_hours: 12", "wait_hours: 120")
+    _put(repo, "CSI-0003", shed)
+    _commit(repo, "Drop the marker, inflate the wait")
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 1
+    refused = [(r[2], r[3]) for r in _refusals(payload)]
+    assert any(code == "history" and "corrective action marker" in why for code, why in refused)
+    assert any(
+        r[2] == "history" and "the process as it was before the change" in r[3]
+        for r in _refusals(payload)
+    ), refused
+
+
+def test_work_in_progress_cannot_be_moved_onto_a_full_owner_or_dodged_by_letter_case(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    git(repo, "switch", "-q", "main")
+    _put(repo, "CSI-0004", record_yaml("CSI-0004", "in_progress"))
+    _put(repo, "CSI-0005", record_yaml("CSI-0005", "in_progress"))
+    _put(repo, "CSI-0006", record_yaml("CSI-0006", "in_progress", owner="@acme/other"))
+    _commit(repo, "Two in progress for @acme/desk, one for @acme/other")
+    git(repo, "switch", "-q", "pr")
+    git(repo, "merge", "-q", "main")
+    # handing work in progress to a full owner is a new load on them
+    _put(repo, "CSI-0006", record_yaml("CSI-0006", "in_progress", owner="@acme/desk"))
+    _commit(repo, "Hand CSI-0006 to the desk")
+    _, payload = _gate(run_csi, repo)
+    assert any(
+        "starting CSI-0006 goes beyond a work-in-progress limit: owner @acme/desk has 3" in r[3]
+        for r in _refusals(payload)
+    )
+    # GitHub handles ignore case: @ACME/Desk is the same team
+    _put(repo, "CSI-0006", record_yaml("CSI-0006", "in_progress", owner="@acme/other"))
+    _put(repo, "CSI-0003", record_yaml("CSI-0003", "in_progress", owner="@ACME/Desk"))
+    _commit(repo, "Start CSI-0003 under another spelling")
+    _, payload = _gate(run_csi, repo)
+    assert any("starting CSI-0003 goes beyond" in r[3] for r in _refusals(payload))

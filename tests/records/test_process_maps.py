@@ -49,7 +49,7 @@ def test_a_process_map_is_checked_at_its_lines(
     )
     lines = run_csi(register_root, "validate", "--format", "text").stdout.splitlines()
     assert lines == [
-        "register/CSI-0002.yaml:7:3: process_map.actors: lists an actor twice",
+        "register/CSI-0002.yaml:7:33: process_map.actors[2]: lists 'Requester' twice",
         "register/CSI-0002.yaml:11:21: process_map.before[2].actor: 'Somebody' is not one of "
         "the map's actors (Approver, Requester)",
     ]
@@ -72,3 +72,20 @@ def test_the_example_maps_count_what_the_workshop_found() -> None:
     assert before.lead_hours == 75.95 and round(before.lead_hours - before.wait_hours, 2) == 0.65
     assert (after.steps, after.approvals, after.handoffs) == (4, 2, 3)
     assert after.lead_hours == 14.3 and before.wait_share == 99.1
+
+
+def test_a_direction_override_cannot_hide_in_a_root_cause(
+    register_root: Path, run_csi: Callable[..., Result]
+) -> None:
+    """Found by trying: 'gnp.exe' behind U+202E drew as 'exe.png' in the fishbone."""
+    record = MINIMAL_RECORD.format(id="CSI-0002", title="Fewer approvals") + (
+        'root_cause:\n  five_whys: ["Why? \\u202egnp.exe\\u202c"]\n'
+        '  fishbone: {tools: ["RLO \\u2066x\\u2069"]}\n'
+    )
+    write_record(register_root, "CSI-0002", record)
+    lines = run_csi(register_root, "validate", "--format", "text").stdout.splitlines()
+    assert [line.split(": ", 1)[0].rsplit(" ", 1)[-1] for line in lines] == [
+        "register/CSI-0002.yaml:7:15",
+        "register/CSI-0002.yaml:8:22",
+    ]
+    assert all("must not be blank, nor hold direction overrides" in line for line in lines)

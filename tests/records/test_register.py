@@ -104,7 +104,8 @@ def test_values_that_only_look_right_are_refused(
         "register/CSI-0002.yaml:3:1: title: must be one line of visible text (no tabs, line breaks "
         "or direction overrides)",
         "register/CSI-0002.yaml:4:1: created: must be a date written as YYYY-MM-DD",
-        "register/CSI-0002.yaml:6:17: current_state.summary: must not be blank",
+        "register/CSI-0002.yaml:6:17: current_state.summary: must not be blank, nor hold "
+        "direction overrides",
         "register/CSI-0002.yaml:8:38: metrics[0].unit: must be one line of visible text (no tabs, "
         "line breaks or direction overrides)",  # found by trying: it reversed the summary
         "register/CSI-0002.yaml:8:82: metrics[0].baseline.value: must be a finite number",

@@ -56,7 +56,9 @@ def process_map_section(record: Record) -> Iterator[str]:
             f"{shown.handoffs} handoffs, {shown.lead_hours:g} hours end to end. "
             + " Then ".join(_step_words(step) for step in steps)
         )
-        svg = swimlane(f"map-{name}", f"{record.id} process {name.lower()}", steps, description)
+        svg = swimlane(
+            f"map-{name}", f"{record.id} process {name.lower()}", steps, description, process.actors
+        )
         yield f"<h3>{heading}</h3>"
         yield f'<figure class="csi-figure csi-wide">{svg}</figure>'
         yield (
