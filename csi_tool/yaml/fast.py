@@ -66,16 +66,56 @@ def has_special_token(text: str) -> bool:
 
 
 def _risky_flow(text: str) -> bool:
-    """A flow collection (`[...]`, `{...}`) spanning lines, or holding `?` or `a:b`, where
-    libyaml refuses what yaml-rs accepts. Text outside flows (a URL in a note) is no risk."""
+    """A flow collection (`[...]`, `{...}`) spanning lines, or holding `?` or `a:b` outside
+    quotes, where libyaml refuses what yaml-rs accepts. Text outside flows (a URL in a note)
+    is no risk, and neither is text inside a quoted scalar (`["https://…"]`, `{source: "a:
+    b"}`): the two parsers read quoted scalars alike."""
     for line in text.splitlines():
         start = min((i for i in (line.find("["), line.find("{")) if i >= 0), default=-1)
         if start < 0:
             continue
-        opened = line.count("[") + line.count("{")
-        if opened != line.count("]") + line.count("}") or _FLOW_RISK.search(line, start):
+        rest = _without_quoted(line[start:])
+        if rest is None:  # a quoted scalar left open: it spans lines
+            return True
+        opened = rest.count("[") + rest.count("{")
+        if opened != rest.count("]") + rest.count("}") or _FLOW_RISK.search(rest):
             return True
     return False
+
+
+def _without_quoted(segment: str) -> str | None:
+    """`segment` with each quoted scalar emptied to `""`; None when one does not close.
+
+    A quote opens a scalar only at a token's start (after `[`, `{`, `,` or a blank): an
+    apostrophe inside a plain word (`it's`) is text, and is left for the risk check to see.
+    """
+    out: list[str] = []
+    i, end = 0, len(segment)
+    while i < end:
+        char = segment[i]
+        if char not in "\"'" or (i and segment[i - 1] not in _OPENS_QUOTE):
+            out.append(char)
+            i += 1
+            continue
+        j = i + 1
+        while True:
+            if j >= end:
+                return None
+            if char == '"' and segment[j] == "\\":
+                j += 2
+                continue
+            if segment[j] == char:
+                if char == "'" and segment[j + 1 : j + 2] == "'":  # '' is a quote in '…'
+                    j += 2
+                    continue
+                break
+            j += 1
+        out.append('""')
+        i = j + 1
+    return "".join(out)
+
+
+_OPENS_QUOTE = frozenset("[{, ")
 
 
 def load_with_yaml_rs(text: str) -> dict[str, Any] | None:
