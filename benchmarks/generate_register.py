@@ -1,8 +1,15 @@
-"""Synthetic registers for benchmarks and scale tests: N valid, realistic records.
+"""Registers for benchmarks and scale tests: N valid records of one of two kinds.
 
-Records cycle through every workflow state with the content each state requires, carry
-metrics with baselines, targets and measurements, and depend on earlier records. The same
-N and seed always give the same files.
+- `realistic` (the default): the bundled example records, cloned in batches of as many as
+  there are, each batch with its own ids (and its dependencies and mentions of ids within
+  it). Every construct people write is there in the examples' proportions: URLs in flow
+  lists, quoted strings with colons, folded paragraphs, one-line mappings, five whys with
+  question marks, comments, process maps.
+- `synthetic`: generated records that cycle through every workflow state with the content
+  each state requires, with metrics, baselines, targets and measurements, and dependencies
+  on earlier records.
+
+The same N, kind and seed always give the same files.
 """
 
 from __future__ import annotations
@@ -10,7 +17,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -151,15 +160,31 @@ def record_text(number: int, rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
-def generate_register(target: Path, count: int, seed: int = 42) -> Path:
-    """A register folder with the project's policies and `count` synthetic records."""
+KINDS = ("realistic", "synthetic")
+_EXAMPLE_ID = re.compile(r"\bCSI-(\d{4})\b")
+
+
+def _renumbered(offset: int) -> Callable[[re.Match[str]], str]:
+    """CSI-0004 of the examples as the id of its clone in a batch starting at `offset`."""
+    return lambda match: f"CSI-{offset + int(match[1]):05d}"
+
+
+def generate_register(target: Path, count: int, seed: int = 42, kind: str = "realistic") -> Path:
+    """A register folder with the project's policies and `count` records of `kind`."""
     rng = random.Random(seed)
     for folder in ("policies", "site"):
         shutil.copytree(PROJECT / folder, target / folder, dirs_exist_ok=True)
     register = target / "register"
     register.mkdir(parents=True, exist_ok=True)
+    examples = sorted((PROJECT / "register").glob("CSI-*.yaml"))
+    texts = [path.read_text(encoding="utf-8") for path in examples]
     for number in range(1, count + 1):
-        (register / f"CSI-{number:05d}.yaml").write_text(record_text(number, rng), encoding="utf-8")
+        if kind == "synthetic":
+            text = record_text(number, rng)
+        else:
+            batch, index = divmod(number - 1, len(texts))
+            text = _EXAMPLE_ID.sub(_renumbered(batch * len(texts)), texts[index])
+        (register / f"CSI-{number:05d}.yaml").write_text(text, encoding="utf-8")
     (target / "policies" / "register.yaml").write_text(
         "schema_version: 1\nid: {prefix: CSI, digits: 5}\nmax_file_bytes: 262144\n",
         encoding="utf-8",
@@ -172,8 +197,9 @@ def main() -> None:
     parser.add_argument("target", type=Path)
     parser.add_argument("--records", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--kind", choices=KINDS, default="realistic")
     args = parser.parse_args()
-    generate_register(args.target, args.records, args.seed)
+    generate_register(args.target, args.records, args.seed, args.kind)
 
 
 if __name__ == "__main__":

@@ -69,53 +69,24 @@ def _risky_flow(text: str) -> bool:
     """A flow collection (`[...]`, `{...}`) spanning lines, or holding `?` or `a:b` outside
     quotes, where libyaml refuses what yaml-rs accepts. Text outside flows (a URL in a note)
     is no risk, and neither is text inside a quoted scalar (`["https://…"]`, `{source: "a:
-    b"}`): the two parsers read quoted scalars alike."""
-    for line in text.splitlines():
-        start = min((i for i in (line.find("["), line.find("{")) if i >= 0), default=-1)
-        if start < 0:
-            continue
-        rest = _without_quoted(line[start:])
-        if rest is None:  # a quoted scalar left open: it spans lines
-            return True
-        opened = rest.count("[") + rest.count("{")
-        if opened != rest.count("]") + rest.count("}") or _FLOW_RISK.search(rest):
-            return True
-    return False
+    b"}`): the two parsers read quoted scalars alike. Regular expressions, not a loop over
+    characters: this runs on every file of every read."""
+    # each line's flow, from its first bracket, with quoted scalars emptied
+    tails = _QUOTED.sub("Q", "\n".join(_FLOW_LINE.findall(text))).split("\n")
+    flows = "\n".join(tails)
+    if _QUOTE_OPENS.search(flows) or _FLOW_RISK.search(flows):  # open quote: spans lines
+        return True
+    return any(
+        tail.count("[") + tail.count("{") != tail.count("]") + tail.count("}") for tail in tails
+    )
 
 
-def _without_quoted(segment: str) -> str | None:
-    """`segment` with each quoted scalar emptied to `""`; None when one does not close.
-
-    A quote opens a scalar only at a token's start (after `[`, `{`, `,` or a blank): an
-    apostrophe inside a plain word (`it's`) is text, and is left for the risk check to see.
-    """
-    out: list[str] = []
-    i, end = 0, len(segment)
-    while i < end:
-        char = segment[i]
-        if char not in "\"'" or (i and segment[i - 1] not in _OPENS_QUOTE):
-            out.append(char)
-            i += 1
-            continue
-        j = i + 1
-        while True:
-            if j >= end:
-                return None
-            if char == '"' and segment[j] == "\\":
-                j += 2
-                continue
-            if segment[j] == char:
-                if char == "'" and segment[j + 1 : j + 2] == "'":  # '' is a quote in '…'
-                    j += 2
-                    continue
-                break
-            j += 1
-        out.append('""')
-        i = j + 1
-    return "".join(out)
-
-
-_OPENS_QUOTE = frozenset("[{, ")
+# From a line's first `[` or `{` to its end (each match ends its line, so one per line).
+_FLOW_LINE = re.compile(r"[\[{][^\n]*")
+# A quoted scalar, where one may start: at a token's start, after `[`, `{`, `,` or a blank
+# (an apostrophe inside a plain word, as in `it's`, is text, left for the risk check).
+_QUOTED = re.compile(r"""(?<=[\[{, ])(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*')""")
+_QUOTE_OPENS = re.compile(r"""(?<=[\[{, ])["']""")
 
 
 def load_with_yaml_rs(text: str) -> dict[str, Any] | None:
