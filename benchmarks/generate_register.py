@@ -162,11 +162,17 @@ def record_text(number: int, rng: random.Random) -> str:
 
 KINDS = ("realistic", "synthetic")
 _EXAMPLE_ID = re.compile(r"\bCSI-(\d{4})\b")
+_TEAM = re.compile(r"@acme/[a-z-]+")
 
 
 def _renumbered(offset: int) -> Callable[[re.Match[str]], str]:
     """CSI-0004 of the examples as the id of its clone in a batch starting at `offset`."""
     return lambda match: f"CSI-{offset + int(match[1]):05d}"
+
+
+def _suffixed(batch: int) -> Callable[[re.Match[str]], str]:
+    """@acme/service-desk as the team of a batch: @acme/service-desk-12."""
+    return lambda match: f"{match[0]}-{batch}"
 
 
 def generate_register(target: Path, count: int, seed: int = 42, kind: str = "realistic") -> Path:
@@ -184,7 +190,14 @@ def generate_register(target: Path, count: int, seed: int = 42, kind: str = "rea
         else:
             batch, index = divmod(number - 1, len(texts))
             text = _EXAMPLE_ID.sub(_renumbered(batch * len(texts)), texts[index])
+            if batch:  # each batch its own teams: a register this size has more than four
+                text = _TEAM.sub(_suffixed(batch), text)
         (register / f"CSI-{number:05d}.yaml").write_text(text, encoding="utf-8")
+    if kind == "realistic":  # work in progress spread over thousands of teams, not services
+        scoring = target / "policies" / "scoring.yaml"
+        scoring.write_text(
+            scoring.read_text().replace("max_per_service: 3", "max_per_service: 400")
+        )
     (target / "policies" / "register.yaml").write_text(
         "schema_version: 1\nid: {prefix: CSI, digits: 5}\nmax_file_bytes: 262144\n",
         encoding="utf-8",

@@ -211,3 +211,31 @@ def test_every_example_record_takes_the_fast_path() -> None:
         if p.parent.name == "register" and fast.needs_strict_parser(p.read_text())
     ]
     assert routed and slow == []
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_top_level_keys_are_placed_as_the_slow_reader_places_them(path: Path) -> None:
+    """Findings on a top-level key (`owner`, `service`) skip composing the file: same place."""
+    from csi_tool.yaml.documents import parse_document
+
+    text = path.read_text()
+    document, parsed = parse_document(text.encode(), path.name, 1_000_000)
+    tree = strict.compose_nodes(text, path.name)
+    for key in [*parsed, "not_there"]:
+        assert document.locate((key,)) == strict.locate(tree, (key,)), key
+    assert document._tree is None  # never composed
+
+
+def test_a_line_that_only_looks_like_a_key_sends_the_lookup_to_the_slow_reader() -> None:
+    from csi_tool.yaml.documents import parse_document
+
+    text = 'title: "a\n  owner: b"\nowner: "@x"\n' + "note: >-\n  text\n"
+    document, _ = parse_document(text.encode(), "x.yaml", 1_000)
+    assert document.locate(("owner",)) == (3, 1)
+    tricky = "title: 'one\nowner: two'\nowner: '@x'\n"  # a continuation line at column 1
+    try:
+        document, _ = parse_document(tricky.encode(), "x.yaml", 1_000)
+    except YamlError:
+        return  # refused: nothing to place
+    tree = strict.compose_nodes(tricky, "x.yaml")
+    assert document.locate(("owner",)) == strict.locate(tree, ("owner",))
