@@ -28,6 +28,7 @@ from csi_tool.site.markup import link, page_link, text
 
 FIRST_ROWS = 100  # the rows a page carries as HTML; the script pages through the rest
 FILTER = "filter"  # the text filter's name in the address (the theme's search owns ?q=)
+MAX_OPTIONS = 60  # a select longer than this weighs more than it helps
 
 
 class Kind(StrEnum):
@@ -149,6 +150,8 @@ def _select(index: int, column: Column, rows: Sequence[Sequence[Cell]]) -> str:
     if column.tokens:
         found = [word for value in found for word in value.split()]
     values = sorted(set(found), key=_natural)
+    if len(values) > MAX_OPTIONS:  # hundreds of teams: the filter box finds them instead
+        return ""
     options = "".join(f'<option value="{text(v)}">{text(v)}</option>' for v in values)
     tokens = " data-tokens" if column.tokens else ""
     return (
