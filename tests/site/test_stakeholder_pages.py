@@ -49,13 +49,10 @@ def site(example_site: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def tab(browser: Browser) -> Iterator[tuple[Page, Watch]]:
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    page = context.new_page()
-    watch = Watch()
-    watch.attach(page)
-    yield page, watch
-    context.close()
+def tab(page: tuple[Page, Watch]) -> tuple[Page, Watch]:
+    """A desktop tab watching every request (conftest's `page`, named apart from the pages
+    these tests open in it)."""
+    return page
 
 
 def _records(root: Path) -> list[dict[str, Any]]:
