@@ -10,7 +10,7 @@ from csi_tool.backlog.capacity import loads
 from csi_tool.errors import Finding
 from csi_tool.fields import DecisionOutcome
 from csi_tool.policies.policy_set import Policies
-from csi_tool.records.register import LoadedRecord
+from csi_tool.records.reading import LoadedRecord
 from csi_tool.report import counted
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from csi_tool.errors import CsiError, FindingsError
+from csi_tool.layout import find_root
 from csi_tool.progress import silence
 from csi_tool.report import (
     FORMATS,
@@ -100,8 +101,6 @@ def register_policies(root: Path) -> Policies:
 
 def register_root(ctx: click.Context) -> Path:
     """--root if given, else the nearest folder above the current one that holds policies/."""
-    from csi_tool.records.register import find_root
-
     given: Path | None = ctx.obj
     return given.resolve() if given is not None else find_root(Path.cwd())
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from csi_tool.errors import Finding
 from csi_tool.fields import DecisionOutcome
 from csi_tool.records.models import Record
-from csi_tool.records.register import LoadedRecord
+from csi_tool.records.reading import LoadedRecord
 
 _LISTS = {
     "decisions": "decision",

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from csi_tool.records.register import LoadedRecord, Register
+from csi_tool.records.reading import LoadedRecord
+from csi_tool.records.register import Register
 
 
 class ChangeKind(StrEnum):

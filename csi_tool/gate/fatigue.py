@@ -17,7 +17,8 @@ from csi_tool.backlog.capacity import broken_by
 from csi_tool.errors import Finding
 from csi_tool.gate.changes import RecordChange
 from csi_tool.policies.policy_set import Policies
-from csi_tool.records.register import LoadedRecord, Register
+from csi_tool.records.reading import LoadedRecord
+from csi_tool.records.register import Register
 
 
 @dataclass(frozen=True)

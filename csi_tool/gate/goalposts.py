@@ -14,7 +14,7 @@ from csi_tool.errors import Finding
 from csi_tool.policies.workflow import Requirement, WorkflowPolicy
 from csi_tool.records.metrics import Metric
 from csi_tool.records.models import RevisedField, Revision
-from csi_tool.records.register import LoadedRecord
+from csi_tool.records.reading import LoadedRecord
 
 _LOCKING = {Requirement.METRIC_BASELINES, Requirement.METRIC_TARGETS}
 

@@ -32,7 +32,8 @@ from csi_tool.layout import POLICIES_DIR, REGISTER_DIR
 from csi_tool.policies.policy_set import Policies, protected_paths
 from csi_tool.policies.workflow import WorkflowPolicy
 from csi_tool.records.readiness import gaps_for_state
-from csi_tool.records.register import LoadedRecord, Register, load_register
+from csi_tool.records.reading import LoadedRecord
+from csi_tool.records.register import Register, load_register
 from csi_tool.records.schema import SCHEMA_DIR
 from csi_tool.yaml.journal import recover
 

@@ -14,7 +14,7 @@ from csi_tool.git.log import CommitInfo, RegisterHistory
 from csi_tool.layout import RECORD_SUFFIX, REGISTER_DIR
 from csi_tool.policies.loading import DEFAULT_MAX_BYTES
 from csi_tool.records.models import Record
-from csi_tool.records.register import parse_record
+from csi_tool.records.reading import parse_record
 
 _PR_PATTERNS = (
     re.compile(r"^Merge pull request #(\d+)"),  # GitHub merge commits

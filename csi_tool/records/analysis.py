@@ -63,8 +63,8 @@ class ProcessStep(_Model):
     kind: Annotated[StepKind, Field(strict=False)] = Field(
         StepKind.WORK, description="work, approval, handoff or wait."
     )
-    touch_hours: Hours = Field(0, description="Hours of work the step takes.")
-    wait_hours: Hours = Field(0, description="Hours it waits before it starts.")
+    touch_hours: Hours = Field(0.0, description="Hours of work the step takes.")
+    wait_hours: Hours = Field(0.0, description="Hours it waits before it starts.")
 
 
 class ProcessMap(_Model):

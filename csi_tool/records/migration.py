@@ -1,6 +1,6 @@
 """`csi migrate`: rewrite records of an older schema version as the current one, in place.
 
-The rewrite is the same change `versions.upgrade` makes in memory, made on the round-trip
+The rewrite is the same change `upgrade` makes in memory, made on the round-trip
 tree so comments, order and quoting survive. Every file is checked to mean exactly what it
 meant before (its data, upgraded, equals the rewritten file's data), and all files are
 replaced together or none is.
@@ -10,15 +10,47 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from csi_tool.errors import Finding, FindingsError, YamlError
 from csi_tool.git.sources import WHOLE_FILE, WorkTree
 from csi_tool.layout import RECORD_SUFFIX, REGISTER_DIR, SCHEMA_VERSION
-from csi_tool.records.versions import is_outdated, upgrade
 from csi_tool.yaml import roundtrip, strict
 from csi_tool.yaml.journal import register_lock, replace_files
+
+# Older record schema versions, read as the current one.
+#
+# Git keeps every version of every record, so the history, the gate's base and a register not
+# yet migrated hold version 1 files; all of them are read through `upgrade`. The work tree is
+# told to migrate (`csi migrate`), which rewrites the files with the same change.
+#
+# Version 2: `decision` (one mapping, replaced by each new decision) became `decisions` (a
+# list, oldest first, the last in force), so that no decision is ever lost.
+
+# Field paths of the current version that sit elsewhere in a version 1 file.
+V1_PLACES: dict[tuple[str | int, ...], tuple[str | int, ...]] = {("decisions", 0): ("decision",)}
+
+
+def is_outdated(data: dict[str, Any]) -> bool:
+    """Whether parsed record data is written for an older schema version that csi reads."""
+    return data.get("schema_version") == 1
+
+
+def upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 data as version 2 data; anything else unchanged (validation judges it)."""
+    if not is_outdated(data):
+        return data
+    upgraded: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "schema_version":
+            upgraded[key] = SCHEMA_VERSION
+        elif key == "decision":
+            upgraded["decisions"] = [] if value is None else [value]
+        else:
+            upgraded[key] = value
+    return upgraded
 
 
 @dataclass(frozen=True)

@@ -6,28 +6,16 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from csi_tool.errors import ConfigError, Finding, YamlError
+from csi_tool.errors import ConfigError, Finding
 from csi_tool.git.sources import FileSource, WorkTree
-from csi_tool.layout import POLICIES_DIR, RECORD_SUFFIX, REGISTER_DIR, SCHEMA_VERSION
+from csi_tool.layout import RECORD_SUFFIX, REGISTER_DIR, require_register_folder
 from csi_tool.policies.loading import DEFAULT_MAX_BYTES, load_policies
-from csi_tool.policies.policy_set import (
-    Policies,
-)
+from csi_tool.policies.policy_set import Policies
 from csi_tool.progress import Progress
-from csi_tool.records.checks import binding_problems, record_problems, review_outcome_problems
-from csi_tool.records.models import Record
+from csi_tool.records.checks import binding_problems, review_outcome_problems
 from csi_tool.records.readiness import gaps_for_state
-from csi_tool.records.versions import V1_PLACES, is_outdated, upgrade
-from csi_tool.yaml.documents import Document, parse_document, validate_model
+from csi_tool.records.reading import CachedReader, LoadedRecord
 from csi_tool.yaml.journal import recover
-
-
-@dataclass(frozen=True)
-class LoadedRecord:
-    """A validated record and the file it came from."""
-
-    record: Record
-    document: Document
 
 
 @dataclass
@@ -38,18 +26,6 @@ class Register:
     records: dict[str, LoadedRecord] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)  # record files that failed validation
-
-
-def find_root(start: Path) -> Path:
-    """The nearest folder at or above `start` that holds a policies/ folder."""
-    start = start.resolve()
-    for candidate in (start, *start.parents):
-        if (candidate / POLICIES_DIR).is_dir():
-            return candidate
-    raise ConfigError(
-        f"no {POLICIES_DIR}/ folder in {start} or any folder above it; "
-        "run csi inside a register repository or pass --root"
-    )
 
 
 def load_register(
@@ -76,15 +52,17 @@ def load_register(
     by_file: list[LoadedRecord] = []
     files = _record_files(source, register.findings)
     source.prefetch([path for path in files if path not in reuse])
+    reader = CachedReader(source, [path for path in files if path not in reuse], max_bytes)
     progress = Progress(f"reading records ({source.label})", len(files))
     for path in files:
-        loaded = reuse.get(path) or _load_record(source, path, max_bytes, register.findings)
+        loaded = reuse.get(path) or reader.read(path, register.findings)
         if loaded is None:
             register.unreadable.append(path)
         else:
             by_file.append(loaded)
         progress.advance()
     progress.finish()
+    reader.close()
     register.findings.extend(_register_problems(by_file, policies, register))
     register.findings.sort()
     return register
@@ -95,19 +73,6 @@ def load_work_tree(root: Path) -> Register:
     require_register_folder(root)
     recover(root)  # an interrupted write is finished (or undone) before anything is read
     return load_register(WorkTree(root))
-
-
-def require_register_folder(root: Path) -> None:
-    """register/ must be a folder: a file or nothing there is a broken setup, not 0 records."""
-    folder = root / REGISTER_DIR
-    if folder.is_symlink() or not (root / POLICIES_DIR).is_dir():
-        return  # a linked folder is a finding; without policies/, that error comes first
-    if not folder.exists():
-        raise ConfigError(f"{REGISTER_DIR}/ is missing in {root} (csi init creates it)")
-    if not folder.is_dir():
-        raise ConfigError(
-            f"{REGISTER_DIR} in {root} is not a folder; records live in {REGISTER_DIR}/"
-        )
 
 
 def record_path(root: Path, record_id: str) -> Path:
@@ -148,46 +113,6 @@ def _is_utf8(name: str) -> bool:
     except UnicodeEncodeError:  # os.walk gives undecodable bytes as lone surrogates
         return False
     return True
-
-
-def _load_record(
-    source: FileSource, path: str, max_bytes: int, findings: list[Finding]
-) -> LoadedRecord | None:
-    try:
-        document, record, problems = parse_record(
-            source.read_bytes(path, max_bytes), path, max_bytes
-        )
-    except YamlError as e:  # unreadable, or refused by the reference parser while placing
-        findings.extend(e.findings)
-        return None
-    findings.extend(problems)
-    return None if record is None else LoadedRecord(record, document)
-
-
-def parse_record(
-    data: bytes, path: str, max_bytes: int
-) -> tuple[Document, Record | None, list[Finding]]:
-    """One record file: its document, its record if valid, and every finding about it.
-
-    A record of an older schema version is read as the current one, and told to migrate.
-    """
-    document, fields = parse_document(data, path, max_bytes)
-    problems = []
-    if is_outdated(fields):
-        fields = upgrade(fields)
-        document.places = V1_PLACES
-        problems.append(document.finding(("schema_version",), _OUTDATED, "outdated"))
-    record, invalid = validate_model(Record, fields, document)
-    problems += invalid
-    if record is not None:
-        problems += [document.finding(loc, msg) for loc, msg in record_problems(record)]
-    return document, record, problems
-
-
-_OUTDATED = (
-    f"version 1 is outdated: run `csi migrate` to rewrite the register for version "
-    f"{SCHEMA_VERSION} (decision becomes the list decisions, so no decision is ever lost)"
-)
 
 
 def _register_problems(

@@ -11,6 +11,7 @@ different key, so a stale result is never served. Entries live in the user's cac
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -22,8 +23,7 @@ from csi_tool import __version__
 from csi_tool.clock import today
 from csi_tool.errors import ConfigError, Finding
 from csi_tool.git.sources import WHOLE_FILE, WorkTree, content_ids
-from csi_tool.layout import POLICIES_DIR, REGISTER_DIR, SCHEMA_VERSION
-from csi_tool.records.register import require_register_folder
+from csi_tool.layout import POLICIES_DIR, REGISTER_DIR, SCHEMA_VERSION, require_register_folder
 from csi_tool.yaml.atomic import replace_file
 from csi_tool.yaml.journal import recover
 
@@ -80,10 +80,24 @@ def _covers(wanted: str, finding_path: str) -> bool:
 
 def cache_folder() -> Path:
     """Where csi keeps cached results."""
-    if os.environ.get("CSI_CACHE_DIR"):
-        return Path(os.environ["CSI_CACHE_DIR"])
+    explicit = os.environ.get("CSI_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "csi"
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """Size and modification time of every module of csi: a stat each, no reading."""
+    package = Path(__file__).resolve().parent.parent
+    stamps = []
+    for directory, _, files in os.walk(package):
+        for name in files:
+            if name.endswith(".py"):
+                info = os.stat(os.path.join(directory, name))  # noqa: PTH116, PTH118
+                stamps.append(f"{directory}/{name}:{info.st_size}:{info.st_mtime_ns}")
+    return "\n".join(sorted(stamps))
 
 
 @dataclass(frozen=True)
@@ -125,7 +139,7 @@ class MemoryTree:
 def snapshot(root: Path, folders: tuple[str, ...]) -> Snapshot | None:
     """Read every file once and hash it all; None if a file cannot be read plainly."""
     digest = hashlib.sha256(f"csi {__version__} schema {SCHEMA_VERSION}\n".encode())
-    digest.update(_code_fingerprint().encode())
+    digest.update(code_fingerprint().encode())
     digest.update(f"today {today().isoformat()}\n".encode())  # "in the future" moves daily
     recover(root)  # an interrupted write is finished (or undone) before anything is read
     source = WorkTree(root)
@@ -145,18 +159,6 @@ def snapshot(root: Path, folders: tuple[str, ...]) -> Snapshot | None:
             digest.update(f"{path}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
             digest.update(data)
     return Snapshot(digest.hexdigest(), files)
-
-
-def _code_fingerprint() -> str:
-    """Size and modification time of every module of csi: a stat each, no reading."""
-    package = Path(__file__).resolve().parent.parent
-    stamps = []
-    for directory, _, files in os.walk(package):
-        for name in files:
-            if name.endswith(".py"):
-                info = os.stat(os.path.join(directory, name))  # noqa: PTH116, PTH118
-                stamps.append(f"{directory}/{name}:{info.st_size}:{info.st_mtime_ns}")
-    return "\n".join(sorted(stamps))
 
 
 def load_cached(key: str) -> tuple[list[Finding], int] | None:

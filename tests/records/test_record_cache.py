@@ -1,0 +1,142 @@
+"""The record cache: a record read back equals the one read from YAML, and is never stale."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from csi_tool.git.revisions import GitRevision
+from csi_tool.git.sources import WorkTree
+from csi_tool.policies.loading import DEFAULT_MAX_BYTES
+from csi_tool.records.reading import RecordCache
+from csi_tool.records.register import Register, load_register, load_work_tree
+from tests.conftest import MINIMAL_RECORD, write_record
+
+
+def _kept_entries(cache: Path) -> int:
+    with sqlite3.connect(cache / "records-v1.sqlite") as connection:
+        count: int = connection.execute("SELECT count(*) FROM kept").fetchone()[0]
+    return count
+
+
+def _same(first: Register, second: Register) -> None:
+    assert first.findings == second.findings
+    assert first.unreadable == second.unreadable
+    assert list(first.records) == list(second.records)
+    for record_id, item in first.records.items():
+        again = second.records[record_id]
+        # repr shows types too: 14 and 14.0, a date and its text, would differ there
+        assert repr(again.record) == repr(item.record), record_id
+        assert again.document.text == item.document.text
+        assert again.document.keys == item.document.keys
+
+
+def test_every_example_reads_back_from_the_cache_as_it_was_read_from_yaml(
+    example_root: Path, tmp_path: Path
+) -> None:
+    fresh = load_work_tree(example_root)
+    cache = tmp_path / "csi-cache"
+    assert _kept_entries(cache) == len(fresh.records)  # written outside the repository
+    assert not list(example_root.rglob("*.sqlite"))
+    source = WorkTree(example_root)
+    found = RecordCache.open(DEFAULT_MAX_BYTES)
+    assert found is not None
+    assert len(found.find(source.fingerprints("register"))) == len(fresh.records)
+    _same(fresh, load_work_tree(example_root))
+
+
+def test_a_files_own_findings_come_back_with_it(
+    register_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CSI_TODAY", "2026-03-01")
+    later = MINIMAL_RECORD.format(id="CSI-0002", title="Created after today")
+    write_record(register_root, "CSI-0002", later.replace("2026-01-05", "2026-06-01"))
+    first = load_work_tree(register_root)
+    assert any("future" in finding.message for finding in first.findings)
+    _same(first, load_work_tree(register_root))
+
+
+def test_a_changed_byte_is_read_again_even_at_the_same_size_and_time(
+    register_root: Path,
+) -> None:
+    path = register_root / "register" / "CSI-0001.yaml"
+    before = os.stat(path)
+    assert load_work_tree(register_root).records["CSI-0001"].record.title == "First record"
+    path.write_text(path.read_text().replace("First record", "First recorD"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert load_work_tree(register_root).records["CSI-0001"].record.title == "First recorD"
+
+
+def test_another_day_or_another_size_limit_is_another_entry(
+    register_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CSI_TODAY", "2026-03-01")
+    load_work_tree(register_root)
+    monkeypatch.setenv("CSI_TODAY", "2026-03-02")
+    source = WorkTree(register_root)
+    tomorrow = RecordCache.open(DEFAULT_MAX_BYTES)
+    assert tomorrow is not None
+    assert tomorrow.find(source.fingerprints("register")) == {}  # "in the future" moved
+    load_work_tree(register_root)
+    assert _kept_entries(tmp_path / "csi-cache") == 1  # yesterday's entries were dropped
+    smaller = RecordCache.open(100)
+    assert smaller is not None
+    assert smaller.find(source.fingerprints("register")) == {}
+
+
+def test_records_at_a_git_revision_are_kept_by_their_blob_ids(register_root: Path) -> None:
+    for command in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "r"]):
+        subprocess.run(command, cwd=register_root, check=True)
+    at_head = load_register(GitRevision(register_root, "HEAD"))
+    # the work tree holds the same bytes: the same blob id finds the entry git's read left
+    found = RecordCache.open(DEFAULT_MAX_BYTES)
+    assert found is not None
+    assert set(found.find(WorkTree(register_root).fingerprints("register"))) == {
+        "register/CSI-0001.yaml"
+    }
+    _same(at_head, load_register(GitRevision(register_root, "HEAD")))
+
+
+@pytest.mark.parametrize("damage", ["garbage", "wrong table", "a file for a folder"])
+def test_a_damaged_or_unusable_cache_is_not_used_and_nothing_is_refused(
+    register_root: Path,
+    tmp_path: Path,
+    run_csi: Callable[..., Result],
+    monkeypatch: pytest.MonkeyPatch,
+    damage: str,
+) -> None:
+    cache = tmp_path / "damaged-cache"
+    if damage == "a file for a folder":
+        cache.write_text("not a folder")
+    else:
+        cache.mkdir()
+        database = cache / "records-v1.sqlite"
+        if damage == "garbage":
+            database.write_bytes(b"\x00garbage" * 512)
+        else:
+            with sqlite3.connect(database) as connection:
+                connection.execute("CREATE TABLE kept (key TEXT PRIMARY KEY, other TEXT)")
+    monkeypatch.setenv("CSI_CACHE_DIR", str(cache))
+    for command in (["prioritize"], ["review"], ["validate"]):
+        result = run_csi(register_root, *command)
+        assert result.exit_code == 0, (command, result.output)
+        assert "Traceback" not in result.output
+
+
+def test_an_invalid_record_is_never_kept_and_stays_refused(
+    register_root: Path, tmp_path: Path, run_csi: Callable[..., Result]
+) -> None:
+    write_record(register_root, "CSI-0002", MINIMAL_RECORD.format(id="CSI-0002", title=""))
+    for _ in range(2):
+        result = run_csi(register_root, "review")  # reads the register, not validate's cache
+        assert "register/CSI-0002.yaml" in result.output
+        result = run_csi(register_root, "validate", "--format", "text")
+        assert result.exit_code == 1
+        assert "register/CSI-0002.yaml:3:1: title: must not be empty" in result.output
+    assert _kept_entries(tmp_path / "csi-cache") == 1  # only CSI-0001
