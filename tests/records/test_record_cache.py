@@ -66,7 +66,7 @@ def test_a_changed_byte_is_read_again_even_at_the_same_size_and_time(
     register_root: Path,
 ) -> None:
     path = register_root / "register" / "CSI-0001.yaml"
-    before = os.stat(path)
+    before = path.stat()
     assert load_work_tree(register_root).records["CSI-0001"].record.title == "First record"
     path.write_text(path.read_text().replace("First record", "First recorD"))
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
