@@ -40,10 +40,10 @@ _MEASURE = (
 _GENERATE_PAGES = (
     "import datetime, sys\n"
     "from pathlib import Path\n"
-    "from csi_tool.cli.support import tune_garbage_collector\n"
+    "from csi_tool.collector import tune_for_command\n"
     "from csi_tool.site.builder import RecordPages, navigation_pages\n"
     "from csi_tool.site.data import collect_site_data\n"
-    "tune_garbage_collector()  # as the csi command does\n"
+    "tune_for_command()  # as the csi command does\n"
     "root = Path(sys.argv[1])\n"
     "data = collect_site_data(root, datetime.date(2026, 11, 25))\n"
     "records = RecordPages(root, data)\n"

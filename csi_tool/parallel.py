@@ -51,15 +51,16 @@ class Background(Generic[T]):
         if self._reader is None or self._pid is None:
             return self._function()
         with os.fdopen(self._reader, "rb") as stream:
-            payload = stream.read()
+            try:  # read as it arrives: the whole payload is never held beside the objects
+                value: T = pickle.load(stream)  # our own child, just forked
+                received = True
+            except Exception:  # noqa: BLE001 - a damaged or missing result: computed here
+                stream.read()  # drained, so the child is never left blocked on its write
+                received = False
         _, status = os.waitpid(self._pid, 0)
         self._reader = self._pid = None
-        if os.waitstatus_to_exitcode(status) == 0 and payload:
-            try:
-                value: T = pickle.loads(payload)  # our own child, just forked
-                return value
-            except Exception:  # noqa: BLE001 - a damaged result: compute it here instead
-                pass
+        if received and os.waitstatus_to_exitcode(status) == 0:
+            return value
         return self._function()
 
 
@@ -75,9 +76,9 @@ def _can_fork() -> bool:
 def _send_and_exit(function: Callable[[], object], writer: int) -> None:
     code = 1
     try:
-        data = pickle.dumps(function(), protocol=pickle.HIGHEST_PROTOCOL)
-        with os.fdopen(writer, "wb") as stream:
-            stream.write(data)
+        value = function()
+        with os.fdopen(writer, "wb") as stream:  # written as pickled: never whole in memory
+            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
         code = 0
     finally:
         # No interpreter teardown, no atexit handlers, no flushing of the parent's buffers

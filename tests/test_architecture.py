@@ -31,6 +31,7 @@ LEAVES = frozenset(
     {
         "__init__",
         "clock",
+        "collector",
         "errors",
         "fields",
         "layout",

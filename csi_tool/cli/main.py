@@ -24,7 +24,8 @@ from csi_tool.cli.records import migrate, new, renumber, schema, validate
 from csi_tool.cli.scaffold import init_command
 from csi_tool.cli.signals import signals
 from csi_tool.cli.site import site
-from csi_tool.cli.support import CsiGroup, tune_garbage_collector
+from csi_tool.cli.support import CsiGroup
+from csi_tool.collector import tune_for_command
 
 
 @click.group(cls=CsiGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -66,7 +67,7 @@ for _command in (
 
 def main() -> None:
     """Console-script entry point."""
-    tune_garbage_collector()
+    tune_for_command()
     cli(prog_name="csi")
 
 

@@ -5,9 +5,7 @@ Exit codes: 0 ok, 1 findings, 2 usage or configuration error, 3 unexpected error
 
 from __future__ import annotations
 
-import atexit
 import datetime as dt
-import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,20 +26,6 @@ if TYPE_CHECKING:
 
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNEXPECTED = 0, 1, 2, 3
-
-
-def tune_garbage_collector() -> None:
-    """Collect reference cycles rarely: a command builds one large structure and exits.
-
-    With Python's defaults, every 700 allocations start a collection, and the older
-    generations are rescanned as the register grows: at 10,000 records that was a third of
-    loading it and most of placing 2,000 findings on their lines. Records hold no cycles,
-    so there is little to collect; young cycles are still collected every 50,000 allocations.
-    At exit, everything is frozen first: Python's final collection would otherwise scan the
-    whole register once more just before the process ends (0.7 s at 10,000 records).
-    """
-    gc.set_threshold(50_000, 1_000, 1_000)
-    atexit.register(gc.freeze)
 
 
 class CsiGroup(click.Group):

@@ -13,8 +13,6 @@ from collections.abc import Collection
 from pathlib import Path
 
 from csi_tool.errors import Finding, FindingsError
-from csi_tool.measures.evaluate import bindings, data_values
-from csi_tool.measures.verify import judge_values
 from csi_tool.policies.policy_set import Policies
 from csi_tool.records.register import Register
 
@@ -33,6 +31,12 @@ def judged_by_data(
         for metric in record.metrics
         if metric.measure is not None and metric.measure.key not in known
     ]
+    if not any(metric.measure is not None for record in records for metric in record.metrics):
+        return [], unjudged
+    # The data engine (DuckDB) is loaded only when a changed record has a bound metric.
+    from csi_tool.measures.evaluate import bindings, data_values
+    from csi_tool.measures.verify import judge_values
+
     bound = bindings(records, policies)
     if not bound:
         return [], unjudged

@@ -73,8 +73,10 @@ class WorkTree:
 
     root: Path
     label: str = "work tree"
-    # Whole files already read, so comparing contents does not read them a second time.
+    # Whole files read for their ids, handed to the next reader of each (then forgotten: the
+    # register's texts are held once, by its documents).
     _read: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
+    _ids: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def list_files(self, folder: str) -> list[str] | None:
         base = self.root / folder
@@ -95,11 +97,20 @@ class WorkTree:
         return  # files on disk are read one by one anyway
 
     def fingerprints(self, folder: str) -> dict[str, str]:
-        return content_ids(self, folder)
+        ids = {}
+        for path in self.list_files(folder) or []:
+            if path not in self._ids:  # each file is hashed once per run: a snapshot
+                data = self.read_bytes(path, WHOLE_FILE)
+                if len(data) <= WHOLE_FILE:  # a larger one is refused when it is read
+                    self._read[path] = data
+                self._ids[path] = blob_id(data)
+            ids[path] = self._ids[path]
+        return ids
 
     def read_bytes(self, relative: str, max_bytes: int) -> bytes:
-        if relative in self._read:
-            return self._read[relative][: max_bytes + 1]
+        kept = self._read.pop(relative, None)
+        if kept is not None:
+            return kept[: max_bytes + 1]
         # Plain strings and os calls: pathlib's overhead was most of a warm check's time.
         path = os.path.join(self.root, relative)  # noqa: PTH118
         mode = os.lstat(path).st_mode
@@ -108,7 +119,4 @@ class WorkTree:
         if not stat.S_ISREG(mode):
             raise not_a_plain_file(relative, "not a plain file")
         with open(path, "rb", buffering=0) as stream:  # noqa: PTH123
-            data = stream.read(max_bytes + 1)
-        if len(data) <= max_bytes:
-            self._read[relative] = data
-        return data
+            return stream.read(max_bytes + 1)

@@ -37,7 +37,7 @@ from csi_tool.records.validation import cache_folder, code_fingerprint
 from csi_tool.yaml import strict
 from csi_tool.yaml.documents import Document, parse_document, validate_model
 
-_DATABASE = "records-v1.sqlite"
+_DATABASE = "records-v2.sqlite"
 _BATCH = 500  # keys per query: SQLite allows at most 999 parameters in older builds
 
 
@@ -179,8 +179,8 @@ class RecordCache:
                 for key, record, findings, top_keys in rows:
                     found[by_key[key]] = KeptRecord(
                         record,
-                        [Finding(*item) for item in json.loads(findings)],
-                        tuple(json.loads(top_keys)),
+                        [Finding(*item) for item in json.loads(findings)] if findings else [],
+                        tuple(top_keys.split("\n")) if top_keys else (),
                     )
         except (sqlite3.Error, ValueError, TypeError):
             return {}  # a damaged cache is a miss
@@ -193,8 +193,8 @@ class RecordCache:
                 self._key(path, content),
                 self._generation,
                 kept.record_json,
-                json.dumps([astuple(finding) for finding in kept.findings]),
-                json.dumps(kept.keys),
+                json.dumps([astuple(f) for f in kept.findings]) if kept.findings else "",
+                "\n".join(kept.keys),  # a valid record's keys are its field names
             )
             for path, content, kept in entries
         ]

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from csi_tool.collector import acyclic_bulk
 from csi_tool.errors import ConfigError, Finding
 from csi_tool.git.sources import FileSource, WorkTree
 from csi_tool.layout import RECORD_SUFFIX, REGISTER_DIR, require_register_folder
@@ -32,6 +33,7 @@ def load_register(
     source: FileSource,
     require_policies: bool = True,
     reuse: Mapping[str, LoadedRecord] | None = None,
+    check: bool = True,
 ) -> Register:
     """Read policies and every record of a source, collecting every finding.
 
@@ -39,6 +41,8 @@ def load_register(
     of the repository) still yields its records, with `policies` None. Record files in
     `reuse` (by path) are known to hold what was read elsewhere: that record is taken
     instead of reading the file again, and the file's own findings are not repeated.
+    Without `check`, only each file's own findings are reported: a register read to be
+    compared with another (the gate's base) needs its records, not its policy checks.
     """
     reuse = reuse or {}
     try:
@@ -54,16 +58,19 @@ def load_register(
     source.prefetch([path for path in files if path not in reuse])
     reader = CachedReader(source, [path for path in files if path not in reuse], max_bytes)
     progress = Progress(f"reading records ({source.label})", len(files))
-    for path in files:
-        loaded = reuse.get(path) or reader.read(path, register.findings)
-        if loaded is None:
-            register.unreadable.append(path)
-        else:
-            by_file.append(loaded)
-        progress.advance()
+    with acyclic_bulk():
+        for path in files:
+            loaded = reuse.get(path) or reader.read(path, register.findings)
+            if loaded is None:
+                register.unreadable.append(path)
+            else:
+                by_file.append(loaded)
+            progress.advance()
     progress.finish()
     reader.close()
-    register.findings.extend(_register_problems(by_file, policies, register))
+    register.findings.extend(_index(by_file, register))
+    if check:
+        register.findings.extend(_register_problems(register, policies))
     register.findings.sort()
     return register
 
@@ -115,9 +122,8 @@ def _is_utf8(name: str) -> bool:
     return True
 
 
-def _register_problems(
-    loaded: list[LoadedRecord], policies: Policies | None, register: Register
-) -> Iterator[Finding]:
+def _index(loaded: list[LoadedRecord], register: Register) -> Iterator[Finding]:
+    """Every record under its id; a second file with the same id is refused."""
     for item in loaded:
         record, document = item.record, item.document
         if document.stem != record.id:
@@ -129,6 +135,9 @@ def _register_problems(
             yield document.finding(("id",), f"id {record.id} is also used by {other}")
             continue
         register.records[record.id] = item
+
+
+def _register_problems(register: Register, policies: Policies | None) -> Iterator[Finding]:
     # A record that exists but failed validation is still there: depending on it is no error.
     present = set(register.records) | {PurePosixPath(p).stem for p in register.unreadable}
     for item in register.records.values():

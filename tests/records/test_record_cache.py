@@ -20,7 +20,7 @@ from tests.conftest import MINIMAL_RECORD, write_record
 
 
 def _kept_entries(cache: Path) -> int:
-    with sqlite3.connect(cache / "records-v1.sqlite") as connection:
+    with sqlite3.connect(cache / "records-v2.sqlite") as connection:
         count: int = connection.execute("SELECT count(*) FROM kept").fetchone()[0]
     return count
 
@@ -116,7 +116,7 @@ def test_a_damaged_or_unusable_cache_is_not_used_and_nothing_is_refused(
         cache.write_text("not a folder")
     else:
         cache.mkdir()
-        database = cache / "records-v1.sqlite"
+        database = cache / "records-v2.sqlite"
         if damage == "garbage":
             database.write_bytes(b"\x00garbage" * 512)
         else:
