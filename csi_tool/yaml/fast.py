@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml_rs
 
+from csi_tool.yaml.subset import may_hold_misread
+
 # Text that may hold what only the strict parser refuses: an anchor, alias or tag token, a
 # merge key, or a character YAML forbids. A false alarm only costs speed. Also `?` as an
 # explicit key, where the two parsers disagree (and `?` near flow collections, checked in
@@ -40,7 +42,9 @@ def needs_strict_parser(text: str) -> bool:
         return True
     if "\t" in text:  # the parsers accept tabs in different places
         return True
-    if ("{" in text or "[" in text) and _FLOW_RISK.search(text) and _risky_flow(text):
+    if ("{" in text or "[" in text) and _risky_flow(text):
+        return True
+    if may_hold_misread(text):  # constructs the subset refuses: only the reference judges them
         return True
     return _FORBIDDEN_CHARACTER.search(text) is not None
 

@@ -29,7 +29,7 @@ from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import VersionedResolver
 
 from csi_tool.errors import Finding, YamlError
-from csi_tool.yaml import fast
+from csi_tool.yaml import fast, subset
 
 # The YAML 1.2 core schema plus timestamps (dates are first-class in records).
 _CORE_TAGS = frozenset(
@@ -150,13 +150,17 @@ def _load_strict(text: str, path: str) -> dict[str, Any]:
         data = _strict_yaml().load(text)
     except _AliasFound as e:
         raise YamlError(_alias_finding(text, path)) from e
-    except (YAMLError, RecursionError) as e:
+    except YAMLError as e:
+        finding = subset.open_flow_refusal(text, path) or _finding_from_yaml_error(e, text, path)
+        raise YamlError(finding) from e
+    except RecursionError as e:
         raise YamlError(_finding_from_yaml_error(e, text, path)) from e
     if not isinstance(data, dict):
         kind = "empty" if data is None else type(data).__name__
         raise YamlError(
             Finding(path, 1, 1, "", f"the top level must be a mapping of fields, not {kind}")
         )
+    subset.refuse_misread(text, path)  # what the reference accepts but reads unlike the spec
     return data
 
 

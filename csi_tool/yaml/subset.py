@@ -1,0 +1,189 @@
+"""The YAML csi reads: where a reader and the YAML spec part ways, csi refuses the construct.
+
+The official YAML test suite (tests/yaml/test_yaml_test_suite.py) found constructs that the
+reference parser (libyaml, through ruamel.yaml) accepts although the spec says they are
+invalid, or reads differently from the spec, or that yaml-rs reads and libyaml refuses. None
+of them is needed to write a record, so each is refused with what to write instead, and the
+router (`fast.py`) sends every file that might hold one to the reference, where
+`refuse_misread` looks at the parser's events:
+
+- an anchor (`&name`): csi refuses aliases, so an anchor is never used, and libyaml reads
+  `&an:chor value` as the anchor `an` and the text `:chor value`;
+- a `[list]` or `{mapping}` spread over lines: libyaml refuses some that the spec allows and
+  accepts some it forbids (a continuation line that is not indented);
+- `?` glued to a key in a flow mapping (`{ ?foo: bar }`): the key is `?foo`, libyaml reads `foo`;
+- quoted text continued on a line indented no deeper than its key: the spec forbids it;
+- a comment glued to quoted text or to a block text's `|` or `>`: the spec forbids it;
+- lines of only spaces at a block text's start, deeper than its text (the spec forbids it),
+  or ending the file (libyaml drops the line break the spec keeps).
+docs/records.md lists them for people.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.events import (
+    CollectionStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    NodeEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+
+from csi_tool.errors import Finding, YamlError
+
+# What the router looks for; a false alarm only sends a file to the reference. String
+# methods and anchored matches only: this runs on every file of every read.
+_VALUE_PREFIX = re.compile(r"[ \t]*(?:- +)*(?:\w[\w.-]*: +)?")  # where a quoted value starts
+_CLOSED_ON_ITS_LINE = {  # possessive: `'it''s` must not pass for `'it'` and the rest
+    '"': re.compile(r'"(?:[^"\\\n]|\\.)*+"'),
+    "'": re.compile(r"'(?:[^'\n]|'')*+'"),
+}
+_ONLY_SPACES = re.compile(r"^ +$", re.MULTILINE)
+
+
+def may_hold_misread(text: str) -> bool:
+    """Whether text may hold a construct `refuse_misread` judges (multi-line flows, `?` and
+    anchors are the router's own checks)."""
+    return _quote_left_open(text) or _glued_comment(text) or _spaces_only_line(text)
+
+
+def _quote_left_open(text: str) -> bool:
+    """A quoted value that does not close on the line it opens."""
+    for quote, closed in _CLOSED_ON_ITS_LINE.items():
+        at = text.find(quote)
+        while at >= 0:
+            if _VALUE_PREFIX.fullmatch(text, text.rfind("\n", 0, at) + 1, at):
+                scalar = closed.match(text, at)
+                if scalar is None:
+                    return True
+                at = text.find(quote, scalar.end())
+            else:
+                at = text.find(quote, at + 1)
+    return False
+
+
+def _glued_comment(text: str) -> bool:
+    """`"text"#…`, `'text'#…` or `>#…`, `|-2#…`: a # with no blank before it."""
+    at = text.find("#")
+    while at > 0:
+        before = at - 1
+        while before > 0 and text[before] in "-+0123456789":  # a block header's indicators
+            before -= 1
+        if text[at - 1] in "\"'" or text[before] in "|>":
+            return True
+        at = text.find("#", at + 1)
+    return False
+
+
+def _spaces_only_line(text: str) -> bool:
+    return (" \n" in text or text.endswith(" ")) and _ONLY_SPACES.search(text) is not None
+
+
+def refuse_misread(text: str, path: str) -> None:
+    """Raise YamlError at the first construct csi refuses, in text the reference accepted."""
+    open_collections: list[tuple[CollectionStartEvent, int]] = []  # (start, block indentation)
+    indent = -1  # the innermost block collection's column
+    for event in YAML(typ="safe").parse(text):
+        if isinstance(event, NodeEvent) and event.anchor is not None:
+            _refuse(path, event, "anchors (&name) are not allowed in csi files; remove it")
+        if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
+            open_collections.append((event, indent))
+            if not event.flow_style:
+                indent = event.start_mark.column
+        elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+            start, indent = open_collections.pop()
+            if start.flow_style and event.end_mark.line != start.start_mark.line:
+                _refuse(path, start, _MULTI_LINE_FLOW)
+        elif isinstance(event, ScalarEvent):
+            in_flow = any(start.flow_style for start, _ in open_collections)
+            _check_scalar(text, path, event, indent, in_flow)
+
+
+def open_flow_refusal(text: str, path: str) -> Finding | None:
+    """For text the reference refuses: a [list] or {mapping} still open on a later line than
+    it opened, where the parser gave up. libyaml's own words ("did not find expected ',' or
+    '}'") do not say that the brackets must close on their line; these do."""
+    starts: list[CollectionStartEvent] = []
+    try:
+        for event in YAML(typ="safe").parse(text):
+            if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
+                starts.append(event)
+            elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+                starts.pop()
+    except YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        for start in starts:
+            if start.flow_style and mark is not None and mark.line > start.start_mark.line:
+                at = start.start_mark
+                return Finding(path, at.line + 1, at.column + 1, "", _MULTI_LINE_FLOW)
+    return None
+
+
+_MULTI_LINE_FLOW = (
+    "a [list] or {mapping} in brackets must close on the line it opens; write a longer one "
+    "as a block list (one '- item' per line) or a block mapping (one 'key: value' per line)"
+)
+
+
+def _check_scalar(text: str, path: str, event: ScalarEvent, indent: int, in_flow: bool) -> None:
+    start, end = event.start_mark, event.end_mark
+    if event.style is None and in_flow and text[start.index - 1 : start.index] == "?":
+        _refuse(path, event, f'a key starting with ? must be quoted: write "?{event.value}"')
+    elif event.style in ('"', "'"):
+        if text[end.index : end.index + 1] == "#":
+            _refuse_at(path, end, "put a space between the closing quote and the comment (#)")
+        for line in text[start.index : end.index].split("\n")[1:]:
+            # tabs may follow the indentation, never make it (the spec's rule)
+            if line.strip(" \t") and _indentation(line) <= indent:
+                _refuse(
+                    path,
+                    event,
+                    "quoted text continued on a line that is not indented deeper than its key; "
+                    "indent the continuation with spaces, or use a block text (>- or |)",
+                )
+    elif event.style in ("|", ">"):
+        _check_block(text, path, event, indent)
+
+
+def _check_block(text: str, path: str, event: ScalarEvent, indent: int) -> None:
+    start, end = event.start_mark, event.end_mark
+    header_end = text.find("\n", start.index)
+    header = text[start.index : header_end if header_end >= 0 else len(text)]
+    if re.match(r"[|>][-+0-9]*#", header):
+        _refuse(path, event, f"put a space between {header[0]} and the comment (#)")
+    body = text[header_end + 1 : end.index].split("\n") if header_end >= 0 else []
+    first = next((line for line in body if line.strip(" ")), None)
+    if first is None:  # no text: a deeper line starting with # is text, libyaml took a comment
+        after = next((line for line in text[end.index :].split("\n") if line.strip(" ")), "")
+        first = after if _indentation(after) > indent else None
+    if first is not None:
+        leading = itertools.takewhile(lambda line: not line.strip(" "), body)
+        if any(len(line) > _indentation(first) for line in leading):
+            _refuse(path, event, _LEADING_SPACES)
+    if end.index >= len(text) and not text.endswith("\n") and body and not body[-1].strip(" "):
+        _refuse_at(path, end, "the file ends with a line of only spaces; remove them")
+
+
+def _indentation(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+_LEADING_SPACES = (
+    "a block text starts with a line of only spaces deeper than its text; remove the spaces"
+)
+
+
+def _refuse(path: str, event: Any, message: str) -> None:
+    _refuse_at(path, event.start_mark, message)
+
+
+def _refuse_at(path: str, mark: Any, message: str) -> None:
+    raise YamlError(Finding(path, mark.line + 1, mark.column + 1, "", message))
