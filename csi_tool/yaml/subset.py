@@ -16,6 +16,8 @@ router (`fast.py`) sends every file that might hold one to the reference, where
 - a comment glued to quoted text or to a block text's `|` or `>`: the spec forbids it;
 - lines of only spaces at a block text's start, deeper than its text (the spec forbids it),
   or ending the file (libyaml drops the line break the spec keeps).
+A block text with no text at all (`k: |` and then the next key) is no refusal, but yaml-rs
+reads it as a line break where the spec says empty text: the router sends it to the reference.
 docs/records.md lists them for people.
 """
 
@@ -52,7 +54,12 @@ _ONLY_SPACES = re.compile(r"^ +$", re.MULTILINE)
 def may_hold_misread(text: str) -> bool:
     """Whether text may hold a construct `refuse_misread` judges (multi-line flows, `?` and
     anchors are the router's own checks)."""
-    return _quote_left_open(text) or _glued_comment(text) or _spaces_only_line(text)
+    return (
+        _quote_left_open(text)
+        or _glued_comment(text)
+        or _spaces_only_line(text)
+        or _empty_block(text)
+    )
 
 
 def _quote_left_open(text: str) -> bool:
@@ -80,6 +87,27 @@ def _glued_comment(text: str) -> bool:
         if text[at - 1] in "\"'" or text[before] in "|>":
             return True
         at = text.find("#", at + 1)
+    return False
+
+
+_BLOCK_HEADER = re.compile(r"[|>][-+0-9]*[ \t]*(?:#[^\n]*)?")
+
+
+def _empty_block(text: str) -> bool:
+    """A block text (`|`, `>-`...) with no line of text: yaml-rs reads `k: |` as a line break,
+    the spec (and the reference) as nothing."""
+    for indicator in "|>":
+        at = text.find(indicator)
+        while at > 0:
+            line_start = text.rfind("\n", 0, at) + 1
+            line_end = text.find("\n", at)
+            line_end = len(text) if line_end < 0 else line_end
+            if text[at - 1] == " " and _BLOCK_HEADER.fullmatch(text, at, line_end):
+                following = text[line_end + 1 :].lstrip("\n")
+                indent = _indentation(text[line_start:line_end])
+                if not following or _indentation(following) <= indent:
+                    return True
+            at = text.find(indicator, at + 1)
     return False
 
 
