@@ -17,7 +17,7 @@ import os
 import pickle
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -83,4 +83,75 @@ def _send_and_exit(function: Callable[[], object], writer: int) -> None:
     finally:
         # No interpreter teardown, no atexit handlers, no flushing of the parent's buffers
         # (they were copied by the fork and would be written twice).
+        os._exit(code)
+
+
+class BackgroundStream(Generic[T]):
+    """Items made in a forked child, sent one by one: iterating receives each as it comes.
+
+    For a long list of large items (rendered pages): neither process ever holds them all.
+    `make(start)` gives the items from index `start` on; if the child fails part way, the
+    items it did not send are made here, from where it stopped.
+    """
+
+    def __init__(self, make: Callable[[int], Iterator[T]]) -> None:
+        self._make = make
+        self._pid: int | None = None
+        self._reader: int | None = None
+        if _can_fork():
+            reader, writer = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                os.close(reader)
+                _stream_and_exit(make, writer)
+            os.close(writer)
+            self._pid, self._reader = pid, reader
+
+    def __del__(self) -> None:
+        if self._reader is not None and self._pid is not None:
+            os.close(self._reader)
+            os.waitpid(self._pid, 0)
+
+    def __iter__(self) -> Iterator[T]:
+        if self._reader is None or self._pid is None:
+            yield from self._make(0)
+            return
+        received, item = 0, None
+        with os.fdopen(self._reader, "rb") as stream:
+            self._reader = None
+            while True:
+                try:
+                    item = pickle.load(stream)  # our own child, just forked
+                except Exception:  # noqa: BLE001 - cut short: the rest is made here
+                    stream.read()  # drained, so the child is never left blocked on a write
+                    break
+                if item is _END:
+                    break
+                received += 1
+                yield item
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = None
+        if item is not _END or os.waitstatus_to_exitcode(status) != 0:
+            yield from self._make(received)
+
+
+class _End:
+    """The last thing a streaming child sends; pickled by name, so `is` compares."""
+
+    def __reduce__(self) -> str:
+        return "_END"
+
+
+_END = _End()
+
+
+def _stream_and_exit(make: Callable[[int], Iterator[object]], writer: int) -> None:
+    code = 1
+    try:
+        with os.fdopen(writer, "wb") as stream:
+            for item in make(0):
+                pickle.dump(item, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(_END, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        code = 0
+    finally:
         os._exit(code)

@@ -100,3 +100,37 @@ def test_a_site_built_in_two_processes_equals_one_built_in_one(tmp_path: Path) -
     for relative in forked:
         a, b = tmp_path / "forked" / relative, tmp_path / "single" / relative
         assert a.is_dir() or a.read_bytes() == b.read_bytes(), relative
+
+
+def test_a_stream_arrives_in_order_from_a_child() -> None:
+    code = """
+import os
+from csi_tool.parallel import BackgroundStream
+parent = os.getpid()
+def make(start):
+    return ((n, os.getpid() != parent) for n in range(start, 2000))
+items = list(BackgroundStream(make))
+assert [n for n, _ in items] == list(range(2000)), items[:5]
+print("child" if all(in_child for _, in_child in items) else "here")
+"""
+    assert _python(code) == "child"
+    assert _python(code, CSI_NO_FORK="1") == "here"
+
+
+def test_a_stream_cut_short_by_the_child_is_finished_here_from_where_it_stopped() -> None:
+    code = """
+import os
+from csi_tool.parallel import BackgroundStream
+parent = os.getpid()
+def make(start):
+    for n in range(start, 1000):
+        if n == 600 and os.getpid() != parent:
+            os._exit(9)  # the child dies half way, after sending 600 items
+        yield n, os.getpid() != parent
+items = list(BackgroundStream(make))
+assert [n for n, _ in items] == list(range(1000)), [n for n, _ in items][595:605]
+print(sum(in_child for _, in_child in items))
+"""
+    # what the child had sent (some of its 600, the rest still in its buffer) came from it;
+    # every other item was made here, each exactly once, in order
+    assert 0 < int(_python(code)) <= 600

@@ -87,7 +87,9 @@ def evidence_pack(
     uncommitted = {
         rid
         for rid, item in register.records.items()
-        if committed and committed.get(item.document.path) != blob_id(item.document.text.encode())
+        if committed
+        and committed.get(item.document.path)
+        != (item.document.content_id or blob_id(item.document.text.encode()))
     }
     order = list(policies.workflow.states)
     records = [item.record for _, item in sorted(register.records.items())]

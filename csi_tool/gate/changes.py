@@ -56,7 +56,7 @@ def record_changes(before: Register, after: Register) -> list[RecordChange]:
         elif old is not None and new is not None:
             if old.document.path != new.document.path:
                 changes.append(RecordChange(ChangeKind.RENAMED, record_id, old, new))
-            elif old.document.text != new.document.text:
+            elif old is not new and not old.document.same_content(new.document):
                 changes.append(RecordChange(ChangeKind.MODIFIED, record_id, old, new))
     return changes
 

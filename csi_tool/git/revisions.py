@@ -73,6 +73,9 @@ class GitRevision:
         contents = read_blobs(self._repo, [self._listed[path][1] for path in wanted])
         self._contents.update(zip(wanted, contents, strict=True))
 
+    def forget(self, relative: str) -> None:
+        self._contents.pop(relative, None)
+
     @git_errors
     def read_bytes(self, relative: str, max_bytes: int) -> bytes:
         mode, _ = self._listed[relative]

@@ -36,6 +36,9 @@ class FileSource(Protocol):
     def fingerprints(self, folder: str) -> dict[str, str]:
         """Path → an id of the content of every file in `folder` (a git blob id)."""
 
+    def forget(self, relative: str) -> None:
+        """Drop any copy of a file kept for a later read (that read goes to the files)."""
+
 
 # More than any accepted file (larger ones are refused when validated): reading this much
 # gets a file whole, enough to hash it or tell whether two differ.
@@ -106,6 +109,9 @@ class WorkTree:
                 self._ids[path] = blob_id(data)
             ids[path] = self._ids[path]
         return ids
+
+    def forget(self, relative: str) -> None:
+        self._read.pop(relative, None)
 
     def read_bytes(self, relative: str, max_bytes: int) -> bytes:
         kept = self._read.pop(relative, None)

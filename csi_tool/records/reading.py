@@ -19,6 +19,7 @@ read the slow way, never refused.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sqlite3
@@ -28,7 +29,7 @@ from dataclasses import astuple, dataclass
 from csi_tool import __version__
 from csi_tool.clock import today
 from csi_tool.errors import CsiError, Finding, YamlError
-from csi_tool.git.sources import FileSource
+from csi_tool.git.sources import FileSource, blob_id
 from csi_tool.layout import REGISTER_DIR, SCHEMA_VERSION
 from csi_tool.records.checks import record_problems
 from csi_tool.records.migration import V1_PLACES, is_outdated, upgrade
@@ -93,16 +94,22 @@ class CachedReader:
         self._contents = {path: contents[path] for path in paths if path in contents}
         self._kept = self._cache.find(self._contents)
 
+    def kept(self, path: str) -> bool:
+        """Whether the file's record comes from the cache (its bytes need not be read)."""
+        return path in self._kept
+
     def read(self, path: str, findings: list[Finding]) -> LoadedRecord | None:
         """The record in a file (None if invalid), adding the file's findings to `findings`."""
+        kept = self._kept.get(path)
+        if kept is not None:  # the text is read again only if a finding needs its lines
+            self._source.forget(path)
+            content = self._contents[path]
+            reread = functools.partial(self._reread, path, content)
+            document = Document(path, None, keys=kept.keys, content_id=content, reread=reread)
+            findings.extend(kept.findings)
+            return LoadedRecord(Record.model_validate_json(kept.record_json), document)
         try:
             data = self._source.read_bytes(path, self._max_bytes)
-            kept = self._kept.get(path)
-            if kept is not None:
-                text = strict.decode(data, path, self._max_bytes)
-                findings.extend(kept.findings)
-                record = Record.model_validate_json(kept.record_json)
-                return LoadedRecord(record, Document(path, text, keys=kept.keys))
             document, parsed, problems = parse_record(data, path, self._max_bytes)
         except YamlError as e:  # unreadable, or refused by the reference parser while placing
             findings.extend(e.findings)
@@ -110,10 +117,21 @@ class CachedReader:
         findings.extend(problems)
         if parsed is None:
             return None
+        document.content_id = self._contents.get(path)
         if path in self._contents and not document.places:  # an outdated file is not kept
             kept = KeptRecord(parsed.model_dump_json(), problems, document.keys)
             self._new.append((path, self._contents[path], kept))
+            if len(self._new) >= _BATCH and self._cache is not None:  # never all in memory
+                self._cache.keep(self._new)
+                self._new = []
         return LoadedRecord(parsed, document)
+
+    def _reread(self, path: str, content: str) -> str:
+        data = self._source.read_bytes(path, self._max_bytes)
+        if blob_id(data) != content:  # the record was read from other bytes than these
+            message = "the file changed while csi was reading the register; run csi again"
+            raise YamlError(Finding(path, 1, 1, "", message))
+        return strict.decode(data, path, self._max_bytes)
 
     def close(self) -> None:
         """Keep what was read the slow way, for the next command."""
@@ -138,6 +156,7 @@ class RecordCache:
         self._connection = connection
         self._generation = generation  # csi's code and today: entries of others are dead
         self._max_bytes = max_bytes
+        self._pruned = False
 
     @classmethod
     def open(cls, max_bytes: int) -> RecordCache | None:
@@ -202,9 +221,11 @@ class RecordCache:
             return
         try:
             with self._connection:
-                self._connection.execute(
-                    "DELETE FROM kept WHERE generation != ?", (self._generation,)
-                )
+                if not self._pruned:  # once per run: entries of other days and code are dead
+                    self._connection.execute(
+                        "DELETE FROM kept WHERE generation != ?", (self._generation,)
+                    )
+                    self._pruned = True
                 self._connection.executemany(
                     "INSERT OR REPLACE INTO kept VALUES (?, ?, ?, ?, ?)", rows
                 )

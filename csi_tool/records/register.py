@@ -55,8 +55,8 @@ def load_register(
     max_bytes = policies.register.max_file_bytes if policies else DEFAULT_MAX_BYTES
     by_file: list[LoadedRecord] = []
     files = _record_files(source, register.findings)
-    source.prefetch([path for path in files if path not in reuse])
     reader = CachedReader(source, [path for path in files if path not in reuse], max_bytes)
+    source.prefetch([path for path in files if path not in reuse and not reader.kept(path)])
     progress = Progress(f"reading records ({source.label})", len(files))
     with acyclic_bulk():
         for path in files:

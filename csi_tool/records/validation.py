@@ -22,7 +22,7 @@ from pathlib import Path
 from csi_tool import __version__
 from csi_tool.clock import today
 from csi_tool.errors import ConfigError, Finding
-from csi_tool.git.sources import WHOLE_FILE, WorkTree, content_ids
+from csi_tool.git.sources import WHOLE_FILE, WorkTree, blob_id
 from csi_tool.layout import POLICIES_DIR, REGISTER_DIR, SCHEMA_VERSION, require_register_folder
 from csi_tool.yaml.atomic import replace_file
 from csi_tool.yaml.journal import recover
@@ -128,12 +128,27 @@ class MemoryTree:
         return  # already in memory
 
     def fingerprints(self, folder: str) -> dict[str, str]:
-        return content_ids(self, folder)
+        return {
+            path: blob_id(data)
+            for path in self.list_files(folder) or []
+            if isinstance(data := self.files.get(path), bytes)
+        }
 
     def read_bytes(self, relative: str, max_bytes: int) -> bytes:
-        data = self.files[relative]
+        # A record file is read once: handed over, so the register's text is held once (by
+        # its documents), not twice. Policies may be read again.
+        if relative.startswith(f"{REGISTER_DIR}/"):
+            data = self.files.pop(relative, None)
+        else:
+            data = self.files.get(relative)
+        if data is None:  # handed over before, and needed again (a finding's line): disk
+            return WorkTree(self.root).read_bytes(relative, max_bytes)
         assert isinstance(data, bytes)
         return data[: max_bytes + 1]
+
+    def forget(self, relative: str) -> None:
+        if relative.startswith(f"{REGISTER_DIR}/"):
+            self.files.pop(relative, None)
 
 
 def snapshot(root: Path, folders: tuple[str, ...]) -> Snapshot | None:

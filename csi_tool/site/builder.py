@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from csi_tool.errors import ConfigError, CsiError
-from csi_tool.parallel import Background
+from csi_tool.parallel import BackgroundStream
 from csi_tool.site.data import SiteData, collect_site_data
 from csi_tool.site.exports import write_exports
 from csi_tool.site.pages import Page, RecordPage, SearchEntry
@@ -33,6 +33,7 @@ from csi_tool.site.shells import (
     list_in_sitemap,
     write_placeholders,
 )
+from csi_tool.site.theme_build import build_with_mkdocs
 from csi_tool.site.views.attention import attention_page
 from csi_tool.site.views.backlog import backlog_page
 from csi_tool.site.views.dashboard import dashboard_page
@@ -58,10 +59,6 @@ GENERATED_PAGES = (
     "attention",
 )
 _MARKER = ".csi-site"  # marks a folder csi built, so a rebuild may empty it
-
-
-class SiteBuildError(CsiError):
-    """MkDocs refused the generated site; carries its warnings."""
 
 
 @dataclass(frozen=True)
@@ -105,15 +102,16 @@ class RecordPages:
         ids = list(data.register.records)
         half = len(ids) // 2 if len(ids) >= PARALLEL_FROM else len(ids)
         self._first = ids[:half]
-        self._second = Background(functools.partial(self._render_all, ids[half:]))
+        # sent page by page as the child renders them: neither process holds them all
+        self._second = BackgroundStream(functools.partial(self._render_from, ids[half:]))
 
     def __iter__(self) -> Iterator[RecordPage]:
         for record_id in self._first:
             yield self._render(record_id)
-        yield from self._second.result()
+        yield from self._second
 
-    def _render_all(self, ids: list[str]) -> list[RecordPage]:
-        return [self._render(record_id) for record_id in ids]
+    def _render_from(self, ids: list[str], start: int) -> Iterator[RecordPage]:
+        return (self._render(record_id) for record_id in ids[start:])
 
     def _render(self, record_id: str) -> RecordPage:
         record = self._data.register.records[record_id].record
@@ -136,7 +134,7 @@ def build_site(root: Path, out: Path, as_of: dt.date, site_url: str | None = Non
         project = Path(workspace) / "project"
         write_project(root, project, data, pages)
         mkdocs_started = time.perf_counter()
-        _mkdocs_build(project / "mkdocs.yml", out, site_url)
+        build_with_mkdocs(project / "mkdocs.yml", out, site_url)
         mkdocs_seconds = time.perf_counter() - mkdocs_started
     fill_pages(out, pages)
     write_table_scripts(out, pages)
@@ -209,41 +207,6 @@ def _copy_project(root: Path, project: Path) -> None:
         raise ConfigError(
             f"{SITE_PROJECT}/docs/{generated[0]} would be overwritten: those pages are generated"
         )
-
-
-def _mkdocs_build(config_file: Path, out: Path, site_url: str | None) -> None:
-    from mkdocs.commands.build import build  # MkDocs is heavy: load it on demand
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    warnings = _WarningCollector()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(warnings)
-    try:
-        # Plain .html files: the generated links expect them, and the site opens from disk.
-        overrides = {"site_url": site_url.rstrip("/") + "/"} if site_url else {}
-        config = load_config(
-            config_file=str(config_file),
-            site_dir=str(out),
-            strict=True,
-            use_directory_urls=False,
-            **overrides,
-        )
-        build(config)
-    except MkDocsException as e:
-        detail = "; ".join(warnings.messages[:10]) or str(e)
-        raise SiteBuildError(f"the site build failed: {detail}") from e
-    finally:
-        logger.removeHandler(warnings)
-
-
-class _WarningCollector(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(level=logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
 
 
 def _refuse_dangerous_output(root: Path, out: Path) -> None:

@@ -117,7 +117,10 @@ def collect_site_data(root: Path, as_of: dt.date) -> SiteData:
         functools.partial(backlog_findings, register.records, policies, as_of, last_changed)
     )
     try:
-        on_disk = {blob_id(i.document.text.encode()): i.record for i in register.records.values()}
+        on_disk = {
+            i.document.content_id or blob_id(i.document.text.encode()): i.record
+            for i in register.records.values()
+        }
         trails, note = build_trails(root, known=on_disk), None
     except ConfigError:  # outside git, or without git: the site still builds
         trails, note = {}, "No git history was available when this site was built."

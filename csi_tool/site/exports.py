@@ -16,11 +16,7 @@ def write_exports(data: SiteData, folder: Path, pages: list[Page]) -> None:
     """register.json, priorities.json and review.json in `folder`, and each data table of
     the pages as CSV (register.csv, scoreboard.csv, …) for a spreadsheet."""
     folder.mkdir(parents=True, exist_ok=True)
-    records = [
-        item.record.model_dump(mode="json", exclude_defaults=True)
-        for _, item in sorted(data.register.records.items())
-    ]
-    _write(folder / "register.json", {"as_of": data.as_of.isoformat(), "records": records})
+    _write_register(folder / "register.json", data)
     result = Prioritization(data.backlog, data.findings, [], data.as_of)
     lanes = [lane.key for lane in data.backlog.lanes]
     _write(folder / "priorities.json", backlog_payload(result, lanes))
@@ -28,6 +24,17 @@ def write_exports(data: SiteData, folder: Path, pages: list[Page]) -> None:
     for page in pages:
         for table in page.tables:
             (folder / f"{page.name}.csv").write_text(table.csv, encoding="utf-8")
+
+
+def _write_register(path: Path, data: SiteData) -> None:
+    """{"as_of": ..., "records": [...]}, written record by record: 10,000 records as one
+    structure of dicts took 200 MB more than the register itself."""
+    with path.open("w", encoding="utf-8") as stream:
+        stream.write(f'{{"as_of":"{data.as_of.isoformat()}","records":[')
+        for number, (_, item) in enumerate(sorted(data.register.records.items())):
+            stream.write("," if number else "")
+            stream.write(item.record.model_dump_json(exclude_defaults=True))
+        stream.write("]}\n")
 
 
 def _write(path: Path, payload: object) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -53,14 +53,34 @@ _SHOULD = re.compile(r"^(Input|String|Value|List|Dictionary) should")
 
 @dataclass
 class Document:
-    """A file's text and where it lives; lines are looked up only when a finding needs one."""
+    """A file's text and where it lives; lines are looked up only when a finding needs one.
+
+    A document read back from the record cache holds no text: `reread` reads the file again
+    when a finding needs its lines (the text of 10,000 records is 50 MB nobody reads).
+    """
 
     path: str  # root-relative, POSIX separators: what findings show
-    text: str
+    _text: str | None = field(repr=False)
     _tree: Node | None = field(default=None, repr=False)
     # Field paths of the model that the file writes elsewhere (an older schema version).
     places: Mapping[tuple[str | int, ...], tuple[str | int, ...]] = field(default_factory=dict)
     keys: tuple[str, ...] = ()  # the top-level keys the reader found, in order
+    content_id: str | None = None  # the git blob id of the file's bytes, where it is known
+    reread: Callable[[], str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def text(self) -> str:
+        """The file's text, read again if it was not kept."""
+        if self._text is None:
+            assert self.reread is not None, f"{self.path}: a document without text or source"
+            self._text = self.reread()
+        return self._text
+
+    def same_content(self, other: Document) -> bool:
+        """Whether two documents hold the same bytes (by blob id where both know theirs)."""
+        if self.content_id is not None and other.content_id is not None:
+            return self.content_id == other.content_id
+        return self.text == other.text
 
     def locate(self, loc: Sequence[str | int]) -> tuple[int, int]:
         """1-based (line, column) of a field path in this file."""

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from csi_tool.errors import YamlError
 from csi_tool.git.revisions import GitRevision
 from csi_tool.git.sources import WorkTree
 from csi_tool.policies.loading import DEFAULT_MAX_BYTES
@@ -140,3 +141,27 @@ def test_an_invalid_record_is_never_kept_and_stays_refused(
         assert result.exit_code == 1
         assert "register/CSI-0002.yaml:3:1: title: must not be empty" in result.output
     assert _kept_entries(tmp_path / "csi-cache") == 1  # only CSI-0001
+
+
+def test_a_kept_record_holds_no_text_and_reads_it_again_for_a_findings_line(
+    register_root: Path,
+) -> None:
+    text = MINIMAL_RECORD.format(id="CSI-0002", title="Depends on a missing record")
+    write_record(register_root, "CSI-0002", text + "depends_on: [CSI-0099]\n")
+    first = load_work_tree(register_root)  # read from YAML: the finding is placed on line 6
+    again = load_work_tree(register_root)
+    assert again.records["CSI-0001"].document._text is None  # no finding: never read again
+    assert again.findings == first.findings  # placed by reading CSI-0002 again
+    assert [f.location() for f in again.findings] == ["register/CSI-0002.yaml:6:14"]
+
+
+def test_a_file_changed_between_reading_and_placing_a_finding_is_said(
+    register_root: Path,
+) -> None:
+    load_work_tree(register_root)
+    kept = load_work_tree(register_root).records["CSI-0001"].document
+    path = register_root / "register" / "CSI-0001.yaml"
+    path.write_text(path.read_text().replace("First record", "Changed meanwhile"))
+    with pytest.raises(YamlError) as error:
+        kept.locate(("title",))
+    assert error.value.findings[0].message.startswith("the file changed while csi was reading")
