@@ -17,6 +17,7 @@ import re
 import shutil
 import tempfile
 import time
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,7 @@ from csi_tool.site.exports import write_exports
 from csi_tool.site.pages import Page, RecordPage, SearchEntry
 from csi_tool.site.shells import (
     RecordShell,
-    extend_search_index,
+    SearchIndex,
     fill_pages,
     list_in_sitemap,
     write_placeholders,
@@ -143,12 +144,19 @@ def build_site(root: Path, out: Path, as_of: dt.date, site_url: str | None = Non
     search = [SearchEntry(f"{page.name}.html", page.heading, "") for page in pages]
     for page in pages:
         search += page.search
-    for record in records:
-        shell.write(out, record)
-        search.append(record.search)
-    # the theme groups a page's sections under the page's own entry, which must come first
+    # The theme groups a page's sections under the page's own entry, which must come first:
+    # sections of record pages (a lesson found from the lessons page) follow their record's.
     search.sort(key=lambda entry: (entry.location.partition("#")[0], "#" in entry.location))
-    extend_search_index(out, search)
+    in_records: dict[str, list[SearchEntry]] = defaultdict(list)
+    for entry in search:
+        if entry.location.startswith("records/"):
+            in_records[entry.location.partition("#")[0]].append(entry)
+    with SearchIndex(out) as index:
+        index.add(entry for entry in search if not entry.location.startswith("records/"))
+        for record in records:  # written as its page is: the index is never whole in memory
+            shell.write(out, record)
+            index.add([record.search, *in_records.pop(record.search.location, [])])
+        index.add(entry for entries in in_records.values() for entry in entries)
     list_in_sitemap(out, data.register.records)
     (out / _MARKER).write_text("built by csi site build\n", encoding="utf-8")
     total = time.perf_counter() - started

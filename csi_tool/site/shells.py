@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from csi_tool.errors import CsiError
 from csi_tool.markdown import md_inline
@@ -138,17 +139,52 @@ def list_in_sitemap(site: Path, record_ids: Iterable[str]) -> None:
         compressed.write_bytes(gzip.compress(sitemap.encode("utf-8"), mtime=0))
 
 
-def extend_search_index(site: Path, entries: Iterable[SearchEntry]) -> None:
-    """Add csi's entries to the theme's search index (absent when search is turned off).
+class SearchIndex:
+    """The theme's search index, extended with csi's entries as its pages are written.
 
-    The theme shows a result's title and text as HTML: both are escaped here.
+    Written entry by entry (the index of 10,000 records never sits in memory whole), into a
+    file beside it that replaces it when complete. The theme shows a result's title and text
+    as HTML: both are escaped here. Without the index (search turned off), entries go nowhere.
     """
-    path = site / "search" / "search_index.json"
-    if not path.is_file():
-        return
-    index = json.loads(path.read_text(encoding="utf-8"))
-    index["docs"] += [
-        {"location": entry.location, "title": text(entry.title), "text": text(entry.text)}
-        for entry in entries
-    ]
-    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+    def __init__(self, site: Path) -> None:
+        self._path = site / "search" / "search_index.json"
+        self._partial = self._path.with_name(".search_index.json.partial")
+        self._stream: TextIO | None = None
+        self._written = 0
+        if not self._path.is_file():
+            return
+        index = json.loads(self._path.read_text(encoding="utf-8"))
+        theirs = index.pop("docs")
+        self._stream = self._partial.open("w", encoding="utf-8")
+        head = _compact(index)[:-1]  # the other keys, docs last so entries can stream
+        self._stream.write(head + ("," if index else "") + '"docs":[')
+        for document in theirs:  # the theme engine's own entries, escaped by it
+            self._write(document)
+
+    def add(self, entries: Iterable[SearchEntry]) -> None:
+        for entry in entries:
+            title, body = text(entry.title), text(entry.text)
+            self._write({"location": entry.location, "title": title, "text": body})
+
+    def _write(self, document: object) -> None:
+        if self._stream is not None:
+            self._stream.write(("," if self._written else "") + _compact(document))
+            self._written += 1
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if self._stream is None:
+            return
+        self._stream.write("]}")
+        self._stream.close()
+        if error is None:
+            self._partial.replace(self._path)
+        else:
+            self._partial.unlink()
+
+
+def _compact(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

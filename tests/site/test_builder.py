@@ -296,3 +296,21 @@ def test_a_bound_metric_says_it_is_computed_from_the_data(example_site: Path) ->
     page = (example_site / "records" / "CSI-0003.html").read_text()
     assert "computed from the data by measure reopen_rate where service = Service Desk" in page
     assert "csi: measure reopen_rate where service = Service Desk, 2026-08, 190 tickets" in page
+
+
+def test_every_search_section_follows_its_pages_entry(example_site: Path) -> None:
+    """The theme groups a section under the page entry before it: the index is written
+    record by record, and a lesson found from the lessons page still follows its record."""
+    index = json.loads((example_site / "search" / "search_index.json").read_text())
+    seen: set[str] = set()
+    sections_of_records = 0
+    for entry in index["docs"]:
+        page, _, section = entry["location"].partition("#")
+        if section:
+            assert page in seen, entry["location"]
+            sections_of_records += page.startswith("records/")
+        else:
+            seen.add(page)
+    assert sections_of_records > 0
+    assert len([p for p in seen if p.startswith("records/")]) == 18
+    assert not list((example_site / "search").glob(".*partial"))
