@@ -68,8 +68,17 @@ class Backlog:
         return [item for item in self.ranked if item.blocked_by]
 
 
-def rank_records(records: Iterable[Record], policy: ScoringPolicy) -> Backlog:
-    """Score and order every record in a ranked state."""
+# Scores already computed under one scoring policy, by the assessment object scored.
+ScoreMemo = dict[int, tuple[Assessment, Score]]
+
+
+def rank_records(
+    records: Iterable[Record], policy: ScoringPolicy, memo: ScoreMemo | None = None
+) -> Backlog:
+    """Score and order every record in a ranked state.
+
+    `memo` (for one scoring policy) keeps scores between rankings of registers that share
+    record objects, as the gate's base and head do: each assessment is scored once."""
     by_id = {record.id: record for record in records}
     ranked_states = set(policy.ranked_states)
     done = set(policy.dependencies_done_in)
@@ -82,7 +91,7 @@ def rank_records(records: Iterable[Record], policy: ScoringPolicy) -> Backlog:
         for r in sorted(by_id.values(), key=lambda r: r.id)
         if r.status in ranked_states and r.assessment is None
     )
-    scores = {r.id: score_assessment(_assessment(r), policy) for r in candidates}
+    scores = {r.id: _score(_assessment(r), policy, memo) for r in candidates}
     blockers = {
         r.id: tuple(
             Blocker(d, by_id[d].status if d in by_id else None)
@@ -146,6 +155,17 @@ def _topological_order(
     # A dependency cycle (refused by validation) must still not drop records from the backlog.
     order.extend(sorted((r for r in candidates if r.id not in placed), key=key))
     return order
+
+
+def _score(assessment: Assessment, policy: ScoringPolicy, memo: ScoreMemo | None) -> Score:
+    if memo is None:
+        return score_assessment(assessment, policy)
+    kept = memo.get(id(assessment))
+    if kept is not None and kept[0] is assessment:  # the very object: an id is not reused
+        return kept[1]
+    score = score_assessment(assessment, policy)
+    memo[id(assessment)] = (assessment, score)
+    return score
 
 
 def _assessment(record: Record) -> Assessment:

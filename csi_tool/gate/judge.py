@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from csi_tool.backlog.delta import RankingDelta, compare_backlogs
-from csi_tool.backlog.ranking import Backlog, rank_records
+from csi_tool.backlog.ranking import Backlog, ScoreMemo, rank_records
 from csi_tool.errors import ConfigError, Finding
 from csi_tool.gate.append_only import rewritten_history
 from csi_tool.gate.approvals import Approval, required_approvals
@@ -103,9 +103,11 @@ def run_gate(
     )
     approvals = required_approvals(changes, governance, policies, author, wip.exceptions)
     refusals += _author_left_alone(approvals, author)
+    scoring = (after.policies or policies).scoring
+    memo: ScoreMemo | None = {} if scoring == policies.scoring else None  # shared records
     delta = compare_backlogs(
-        _backlog(before, policies),
-        _backlog(after, after.policies or policies),
+        _backlog(before, policies, memo),
+        _backlog(after, after.policies or policies, memo),
         {rid: item.record.status for rid, item in after.records.items()},
         base_ref,
     )
@@ -122,8 +124,8 @@ def _fingerprints(source: FileSource) -> dict[str, str]:
     }
 
 
-def _backlog(register: Register, policies: Policies) -> Backlog:
-    return rank_records((i.record for i in register.records.values()), policies.scoring)
+def _backlog(register: Register, policies: Policies, memo: ScoreMemo | None) -> Backlog:
+    return rank_records((i.record for i in register.records.values()), policies.scoring, memo)
 
 
 def _refusals(
