@@ -17,7 +17,7 @@ have findings. Writing files is `roundtrip.py`'s job.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -41,7 +41,10 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 # so such input is refused before it reaches the parser.
 MAX_NESTING = 1000
 _TEXT_TAGS = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp")  # dates are text
-_DEEP_LINE = re.compile(rf"^[ \t\-?:]{{{MAX_NESTING + 1}}}", re.MULTILINE)
+# A line indented deeper than that: at the text's start, or after a line feed (a literal
+# first character lets the regex engine skip ahead; `^` in multi-line mode tried everywhere).
+_DEEP_FIRST = re.compile(rf"[ \t\-?:]{{{MAX_NESTING + 1}}}")
+_DEEP_LATER = re.compile(rf"\n[ \t\-?:]{{{MAX_NESTING + 1}}}")
 
 
 class _AliasFound(Exception):
@@ -203,15 +206,18 @@ def locate(tree: Node, loc: Sequence[str | int]) -> tuple[int, int]:
 
 
 def _refuse_what_the_parser_would_accept(text: str, path: str) -> None:
-    for number, line_text in enumerate(text.splitlines(), start=1):
-        if line_text.startswith("%"):  # directives come before any content
+    # directives come before any content: only the lines up to the first are looked at
+    for number, line_text in enumerate(_leading_lines(text), start=1):
+        if line_text.startswith("%"):
             message = "YAML directives (%YAML, %TAG) are not allowed in csi files"
             raise YamlError(Finding(path, number, 1, "", message))
         if line_text.strip() and not line_text.lstrip().startswith("#"):
             break
-    deep = _DEEP_LINE.search(text)
-    if deep:
-        line = text.count("\n", 0, deep.start()) + 1
+    deep_line = 1 if _DEEP_FIRST.match(text) else None
+    if deep_line is None and (later := _DEEP_LATER.search(text)) is not None:
+        deep_line = text.count("\n", 0, later.start()) + 2  # the line after that line feed
+    if deep_line is not None:
+        line = deep_line
         raise YamlError(Finding(path, line, 1, "", f"nesting is deeper than {MAX_NESTING} levels"))
     if text.count("[") + text.count("{") <= MAX_NESTING:
         return  # too few brackets to nest that deep
@@ -224,6 +230,22 @@ def _refuse_what_the_parser_would_accept(text: str, path: str) -> None:
             depth -= 1
     if deepest > MAX_NESTING:
         raise YamlError(Finding(path, 1, 1, "", f"nesting is deeper than {MAX_NESTING} levels"))
+
+
+def _leading_lines(text: str) -> Iterator[str]:
+    """The text's lines, one by one (splitting all of a 5 KB file cost more than the rest)."""
+    start = 0
+    while start < len(text):
+        end = _LINE_BREAK.search(text, start)
+        if end is None:
+            yield text[start:]
+            return
+        yield text[start : end.start()]
+        start = end.end()
+
+
+# what str.splitlines breaks at, so line numbers stay those of the other findings
+_LINE_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def _alias_finding(text: str, path: str) -> Finding:
