@@ -12,6 +12,7 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from csi_tool import clock
 from csi_tool.benefits.measurement_csv import read_rows
 from csi_tool.errors import ConfigError, Finding, FindingsError
 from csi_tool.policies.policy_set import Policies
@@ -104,7 +105,7 @@ def add_to_tree(edit: RecordEdit, new: NewMeasurement) -> str | None:
     if "measurements" not in metric or metric["measurements"] is None:
         metric["measurements"] = CommentedSeq()
     measurements = metric["measurements"]
-    if new.date > dt.date.today():
+    if new.date > clock.today():
         return f"{new.date} is in the future: record measurements once they are taken"
     baseline = metric.get("baseline") or {}
     baseline_date = _as_date(baseline.get("date"))

@@ -6,6 +6,7 @@ import datetime as dt
 
 import click
 
+from csi_tool import clock
 from csi_tool.cli.support import register_policies, register_root, say
 from csi_tool.progress import silence
 from csi_tool.report import (
@@ -53,5 +54,5 @@ def prioritize(
         raise click.BadParameter(
             f"{unknown[0]!r}; lanes are: {', '.join(known)}", param_hint="--lane"
         )
-    result = run_prioritize(root, as_of.date() if as_of else dt.date.today())
+    result = run_prioritize(root, as_of.date() if as_of else clock.today())
     say(render_backlog(result, fmt, lanes))

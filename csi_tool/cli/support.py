@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from csi_tool import clock
 from csi_tool.errors import CsiError, FindingsError
 from csi_tool.layout import find_root
 from csi_tool.progress import silence
@@ -133,7 +134,7 @@ def option_date(text: str | None, option: str) -> dt.date:
     from csi_tool.benefits.measurements import parse_date
 
     if text is None:
-        return dt.date.today()
+        return clock.today()
     try:
         return parse_date(text)
     except ValueError as e:

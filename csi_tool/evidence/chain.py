@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from csi_tool import clock
 from csi_tool.benefits.review import MetricReview, review_records
 from csi_tool.errors import ConfigError, FindingsError
 from csi_tool.git.revisions import GitRevision
@@ -94,7 +95,7 @@ def evidence_pack(
     order = list(policies.workflow.states)
     records = [item.record for _, item in sorted(register.records.items())]
     # reviews are judged on the window's last day, or today if that is still to come
-    reviews = review_records(records, policies.review, min(until, dt.date.today()))
+    reviews = review_records(records, policies.review, min(until, clock.today()))
     chains = []
     for record in records:
         reasons = _in_window(record, trails.get(record.id), policies, since, until)

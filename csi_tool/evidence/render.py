@@ -9,11 +9,11 @@ Commits and pull requests link to the repository when its web address is known
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import html
 import json
 from typing import Any
 
+from csi_tool import clock
 from csi_tool.evidence.chain import Chain, EvidencePack, Link
 from csi_tool.history.trail import Event
 
@@ -146,7 +146,7 @@ def _figures(pack: EvidencePack) -> str:
         "<th>90th percentile (days)</th></tr>"
         + leads
         + "</table>"
-        + f"<p>Metric reviews overdue on {min(pack.until, dt.date.today())}: "
+        + f"<p>Metric reviews overdue on {min(pack.until, clock.today())}: "
         f"{len(pack.overdue_reviews)}</p>" + (f"<ul>{overdue}</ul>" if overdue else "")
     )
 

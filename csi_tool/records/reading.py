@@ -25,6 +25,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import astuple, dataclass
+from importlib import metadata
 
 from csi_tool import __version__
 from csi_tool.clock import today
@@ -39,6 +40,10 @@ from csi_tool.yaml import strict
 from csi_tool.yaml.documents import Document, parse_document, validate_model
 
 _DATABASE = "records-v2.sqlite"
+# The libraries that read records: an upgrade of one may read the same bytes otherwise.
+_READERS = " ".join(
+    f"{name} {metadata.version(name)}" for name in ("pydantic-core", "yaml-rs", "ruamel.yaml")
+)
 _BATCH = 500  # keys per query: SQLite allows at most 999 parameters in older builds
 
 
@@ -102,12 +107,17 @@ class CachedReader:
         """The record in a file (None if invalid), adding the file's findings to `findings`."""
         kept = self._kept.get(path)
         if kept is not None:  # the text is read again only if a finding needs its lines
+            try:
+                record = Record.model_validate_json(kept.record_json)
+            except ValueError:  # a damaged entry (Pydantic's errors are ValueErrors): re-read
+                kept = None
+        if kept is not None:
             self._source.forget(path)
             content = self._contents[path]
             reread = functools.partial(self._reread, path, content)
             document = Document(path, None, keys=kept.keys, content_id=content, reread=reread)
             findings.extend(kept.findings)
-            return LoadedRecord(Record.model_validate_json(kept.record_json), document)
+            return LoadedRecord(record, document)
         try:
             data = self._source.read_bytes(path, self._max_bytes)
             document, parsed, problems = parse_record(data, path, self._max_bytes)
@@ -149,6 +159,31 @@ class KeptRecord:
     keys: tuple[str, ...]
 
 
+def _kept_record(record: object, findings: object, keys: object) -> KeptRecord | None:
+    """An entry as stored, or None if it is not what `keep` writes (a damaged database)."""
+    if not (isinstance(record, str) and isinstance(findings, str) and isinstance(keys, str)):
+        return None
+    try:
+        rows = json.loads(findings) if findings else []
+    except ValueError:
+        return None
+    if not isinstance(rows, list) or not all(map(_is_finding_row, rows)):
+        return None
+    return KeptRecord(
+        record, [Finding(*row) for row in rows], tuple(keys.split("\n")) if keys else ()
+    )
+
+
+def _is_finding_row(row: object) -> bool:
+    """[path, line, column, field, message, code], as `keep` writes a finding."""
+    return (
+        isinstance(row, list)
+        and [type(value) for value in row] == [str, int, int, str, str, str]
+        and row[1] >= 1
+        and row[2] >= 1
+    )
+
+
 class RecordCache:
     """Kept records of one size limit, today, under the running code."""
 
@@ -161,13 +196,13 @@ class RecordCache:
     @classmethod
     def open(cls, max_bytes: int) -> RecordCache | None:
         """The cache, or None when its database cannot be used here."""
-        generation = hashlib.sha256(
-            f"csi {__version__}\n{code_fingerprint()}\ntoday {today().isoformat()}".encode()
-        ).hexdigest()
+        code = f"csi {__version__}\n{code_fingerprint()}\n{_READERS}"
+        generation = hashlib.sha256(f"{code}\ntoday {today().isoformat()}".encode()).hexdigest()
         folder = cache_folder()
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(folder / _DATABASE, timeout=5)
+            # another csi writing holds the database a moment; longer, and this run reads slowly
+            connection = sqlite3.connect(folder / _DATABASE, timeout=1)
             connection.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
             connection.execute("PRAGMA synchronous=NORMAL")  # a crash loses entries, never data
             connection.execute(
@@ -196,13 +231,11 @@ class RecordCache:
                     batch,
                 )
                 for key, record, findings, top_keys in rows:
-                    found[by_key[key]] = KeptRecord(
-                        record,
-                        [Finding(*item) for item in json.loads(findings)] if findings else [],
-                        tuple(top_keys.split("\n")) if top_keys else (),
-                    )
-        except (sqlite3.Error, ValueError, TypeError):
-            return {}  # a damaged cache is a miss
+                    kept = _kept_record(record, findings, top_keys)
+                    if kept is not None:  # a damaged entry is a miss
+                        found[by_key[key]] = kept
+        except sqlite3.Error:
+            return {}  # a damaged database is a miss
         return found
 
     def keep(self, entries: Iterable[tuple[str, str, KeptRecord]]) -> None:

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from csi_tool import clock
+
 WIDTH, HEIGHT = 640, 240
 _LEFT, _RIGHT, _TOP, _BOTTOM = 56, 16, 24, 40
 
@@ -50,7 +52,7 @@ def metric_chart(
     low, high = low - pad, high + pad
     if not math.isfinite(high - low):  # values near float's limits: the table shows them
         return ""
-    days = [d for d, _ in [*points, *trend]] or [dt.date.today()]
+    days = [d for d, _ in [*points, *trend]] or [clock.today()]
     first, last = period or (min(days), max(days))
     span = max((last - first).days, 1)
 

@@ -67,6 +67,7 @@ class Document:
     keys: tuple[str, ...] = ()  # the top-level keys the reader found, in order
     content_id: str | None = None  # the git blob id of the file's bytes, where it is known
     reread: Callable[[], str] | None = field(default=None, repr=False, compare=False)
+    _key_lines: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -100,13 +101,19 @@ class Document:
         merely looks like a key (inside a multi-line string) makes them differ."""
         if not self.keys:
             return None
-        written = [(m[1], m.start()) for m in _TOP_KEY.finditer(self.text)]
-        if tuple(name for name, _ in written) != self.keys:
+        if self._key_lines is None:  # once per file: a file may have thousands of findings
+            written = [(m[1], m.start()) for m in _TOP_KEY.finditer(self.text)]
+            lines: dict[str, int] = {}
+            line, offset_seen = 1, 0
+            for name, offset in written:
+                line += self.text.count("\n", offset_seen, offset)
+                offset_seen = offset
+                lines.setdefault(name, line)
+            same = tuple(name for name, _ in written) == self.keys
+            self._key_lines = lines if same else {}
+        if not self._key_lines:
             return None
-        for name, offset in written:
-            if name == key:
-                return self.text.count("\n", 0, offset) + 1, 1
-        return 1, 1  # a missing key: the file's start, as the slow reader says
+        return self._key_lines.get(str(key), 1), 1  # a missing key: the file's start
 
     def finding(self, loc: Sequence[str | int], message: str, code: str = "invalid") -> Finding:
         """A finding about the field at `loc`, placed on that field's line."""

@@ -21,7 +21,9 @@ from csi_tool.yaml.subset import may_hold_misread
 # characters involved: a regular expression over every file took a tenth of a cold check.
 _SPACE = frozenset(filter(str.isspace, map(chr, range(0x3001))))  # all of regex's \s
 _BEFORE_PROPERTY = _SPACE | frozenset("[]{},:-")  # what may precede & * ! in a token
-_ENDS_PROPERTY = _SPACE | frozenset("[]{},")  # what cannot follow them
+# What cannot follow them: only YAML's own blanks end a token (`&` then a no-break space is
+# an anchor named by that space, which yaml-rs would read).
+_ENDS_PROPERTY = frozenset(" \t\r\n[]{},")
 _BEFORE_KEY = _SPACE | frozenset("[{,")  # what may precede an explicit key's ?
 # Characters YAML forbids, and the line breaks beyond LF and CR (NEL, LS, PS), which the two
 # parsers fold differently.
@@ -80,8 +82,10 @@ def _risky_flow(text: str) -> bool:
     flows = "\n".join(tails)
     if _QUOTE_OPENS.search(flows) or _FLOW_RISK.search(flows):  # open quote: spans lines
         return True
+    # brackets are counted up to a comment: `[a, # ]` leaves the list open on the next line
+    code = [tail.split(" #", 1)[0].split("\t#", 1)[0] if "#" in tail else tail for tail in tails]
     return any(
-        tail.count("[") + tail.count("{") != tail.count("]") + tail.count("}") for tail in tails
+        part.count("[") + part.count("{") != part.count("]") + part.count("}") for part in code
     )
 
 

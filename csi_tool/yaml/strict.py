@@ -136,6 +136,11 @@ def decode(data: bytes, path: str, max_bytes: int) -> str:
             Finding(path, line, column, "", f"file is not valid UTF-8 (byte 0x{data[e.start]:02x})")
         ) from e
     text = text.removeprefix("\ufeff")
+    if "\ufeff" in text:  # only a file's first character may be a byte order mark
+        at = text.index("\ufeff")
+        line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+        message = "a byte order mark (U+FEFF) inside the file; remove it"
+        raise YamlError(Finding(path, line, column, "", message))
     if not text.strip():
         raise YamlError(Finding(path, 1, 1, "", "file is empty"))
     return text

@@ -59,6 +59,8 @@ def may_hold_misread(text: str) -> bool:
         or _glued_comment(text)
         or _spaces_only_line(text)
         or _empty_block(text)
+        or _ends_a_document(text)
+        or ("\\" in text and _SURROGATE_ESCAPE.search(text) is not None)
     )
 
 
@@ -78,16 +80,25 @@ def _quote_left_open(text: str) -> bool:
 
 
 def _glued_comment(text: str) -> bool:
-    """`"text"#…`, `'text'#…` or `>#…`, `|-2#…`: a # with no blank before it."""
+    """`"text"#…`, `[a]#…` or `>#…`, `|-2#…`: a # with no blank before it."""
     at = text.find("#")
-    while at > 0:
+    while at >= 0:
         before = at - 1
         while before > 0 and text[before] in "-+0123456789":  # a block header's indicators
             before -= 1
-        if text[at - 1] in "\"'" or text[before] in "|>":
+        if at > 0 and (text[at - 1] in "\"']}" or text[before] in "|>"):
             return True
         at = text.find("#", at + 1)
     return False
+
+
+def _ends_a_document(text: str) -> bool:
+    """`...` at a line's start: what follows is another document, which yaml-rs reads on."""
+    return text.startswith("...") or "\n..." in text
+
+
+# A surrogate written as an escape (`\ud83d`, as JSON writes emoji): the reference refuses it
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
 
 
 _BLOCK_HEADER = re.compile(r"[|>][-+0-9]*[ \t]*(?:#[^\n]*)?")
@@ -130,6 +141,8 @@ def refuse_misread(text: str, path: str) -> None:
             start, indent = open_collections.pop()
             if start.flow_style and event.end_mark.line != start.start_mark.line:
                 _refuse(path, start, _MULTI_LINE_FLOW)
+            if start.flow_style and text[event.end_mark.index : event.end_mark.index + 1] == "#":
+                _refuse_at(path, event.end_mark, "put a space between the bracket and the comment")
         elif isinstance(event, ScalarEvent):
             in_flow = any(start.flow_style for start, _ in open_collections)
             _check_scalar(text, path, event, indent, in_flow)
@@ -163,7 +176,7 @@ _MULTI_LINE_FLOW = (
 
 def _check_scalar(text: str, path: str, event: ScalarEvent, indent: int, in_flow: bool) -> None:
     start, end = event.start_mark, event.end_mark
-    if event.style is None and in_flow and text[start.index - 1 : start.index] == "?":
+    if not event.style and in_flow and text[start.index - 1 : start.index] == "?":  # plain
         _refuse(path, event, f'a key starting with ? must be quoted: write "?{event.value}"')
     elif event.style in ('"', "'"):
         if text[end.index : end.index + 1] == "#":
@@ -190,7 +203,8 @@ def _check_block(text: str, path: str, event: ScalarEvent, indent: int) -> None:
     body = text[header_end + 1 : end.index].split("\n") if header_end >= 0 else []
     first = next((line for line in body if line.strip(" ")), None)
     if first is None:  # no text: a deeper line starting with # is text, libyaml took a comment
-        after = next((line for line in text[end.index :].split("\n") if line.strip(" ")), "")
+        found = _LINE_WITH_TEXT.search(text, end.index)
+        after = found.group() if found else ""
         first = after if _indentation(after) > indent else None
     if first is not None:
         leading = itertools.takewhile(lambda line: not line.strip(" "), body)
@@ -198,6 +212,9 @@ def _check_block(text: str, path: str, event: ScalarEvent, indent: int) -> None:
             _refuse(path, event, _LEADING_SPACES)
     if end.index >= len(text) and not text.endswith("\n") and body and not body[-1].strip(" "):
         _refuse_at(path, end, "the file ends with a line of only spaces; remove them")
+
+
+_LINE_WITH_TEXT = re.compile(r"^ *[^ \n][^\n]*", re.MULTILINE)
 
 
 def _indentation(line: str) -> int:

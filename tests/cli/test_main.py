@@ -281,3 +281,12 @@ def test_validate_caches_its_result_outside_the_tree_and_never_serves_it_stale(
     entry = sorted(cache.glob("validate-*.json"))[0]
     entry.write_text("{damaged")
     assert run_csi(register_root, "validate").exit_code in (0, 1)  # a damaged entry is a miss
+
+
+def test_every_command_takes_today_from_csi_today(
+    register_root: Path, run_csi: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A re-run of yesterday's job, or a test, fixes the date for prioritize as for the rest."""
+    monkeypatch.setenv("CSI_TODAY", "2031-01-02")
+    result = run_csi(register_root, "prioritize")
+    assert "as of 2031-01-02" in result.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -165,3 +166,44 @@ def test_a_file_changed_between_reading_and_placing_a_finding_is_said(
     with pytest.raises(YamlError) as error:
         kept.locate(("title",))
     assert error.value.findings[0].message.startswith("the file changed while csi was reading")
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("record", '{"id":"CSI-0001"}'),
+        ("record", "not json"),
+        ("record", b"\x00\xff"),
+        ("findings", '[["register/CSI-0001.yaml","x",1,"","m","invalid"]]'),
+        ("findings", "[1, 2]"),
+    ],
+)
+def test_a_damaged_entry_is_read_the_slow_way_never_trusted_or_fatal(
+    register_root: Path,
+    tmp_path: Path,
+    run_csi: Callable[..., Result],
+    column: str,
+    value: str | bytes,
+) -> None:
+    fresh = run_csi(register_root, "review")
+    with sqlite3.connect(tmp_path / "csi-cache" / "records-v2.sqlite") as connection:
+        connection.execute(f"UPDATE kept SET {column} = ?", (value,))
+    damaged = run_csi(register_root, "review")
+    assert damaged.exit_code == fresh.exit_code, damaged.output
+    assert damaged.output == fresh.output
+
+
+def test_many_findings_in_one_file_are_placed_in_linear_time(register_root: Path) -> None:
+    def unknown_keys(count: int) -> str:
+        return MINIMAL_RECORD.format(id="CSI-0002", title="t") + "".join(
+            f"unknown_{n}: 1\n" for n in range(count)
+        )
+
+    timings = []
+    for count in (1000, 8000):
+        write_record(register_root, "CSI-0002", unknown_keys(count))
+        started = time.perf_counter()
+        register = load_work_tree(register_root)
+        timings.append((time.perf_counter() - started) / count)
+        assert len([f for f in register.findings if f.path.endswith("0002.yaml")]) >= count
+    assert timings[1] < 4 * timings[0]  # quadratic was 8× per finding at 8× the findings

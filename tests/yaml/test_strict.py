@@ -128,9 +128,10 @@ def test_locate_walks_keys_and_items() -> None:
 
 
 # The definition `_has_special_token` implements by scanning: every token the strict parser
-# must see, written as one regular expression (too slow to run on every file).
+# must see, written as one regular expression (too slow to run on every file). A property
+# (`&a`, `*a`, `!t`) ends only at YAML's blanks, so `&` then a no-break space is an anchor.
 _SPECIAL_TOKEN = re.compile(
-    r"(?:^|[\s\[\]{},:-])[&*!][^\s\[\]{},]|<<|(?:^|[\s\[{,])\?(?:\s|$)", re.MULTILINE
+    r"(?:^|[\s\[\]{},:-])[&*!][^ \t\r\n\[\]{},]|<<|(?:^|[\s\[{,])\?(?:\s|$)", re.MULTILINE
 )
 
 
