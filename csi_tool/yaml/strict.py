@@ -64,9 +64,10 @@ class _StrictConstructor(SafeConstructor):  # type: ignore[misc]
         try:
             return super().construct_object(node, deep)
         except (ValueError, OverflowError) as e:  # e.g. 2026-02-30 looks like a date but is not
-            raise ConstructorError(
-                None, None, f"{node.value!r} is not a valid value: {e}", node.start_mark
-            ) from e
+            problem = f"{node.value!r} is not a valid value: {e}"
+            if isinstance(node.value, str) and subset.odd_number(node.value):  # `+_`, `._`
+                problem = subset.ODD_NUMBER
+            raise ConstructorError(None, None, problem, node.start_mark) from e
 
     def flatten_mapping(self, node: MappingNode) -> Any:
         for key_node, _ in node.value:

@@ -60,6 +60,7 @@ def may_hold_misread(text: str) -> bool:
         or _spaces_only_line(text)
         or _empty_block(text)
         or _ends_a_document(text)
+        or _may_hold_odd_number(text)
         or ("\\" in text and _SURROGATE_ESCAPE.search(text) is not None)
     )
 
@@ -90,6 +91,29 @@ def _glued_comment(text: str) -> bool:
             return True
         at = text.find("#", at + 1)
     return False
+
+
+# Each starts with a literal, so the regex engine skips ahead to it.
+_UNDERSCORE_IN_NUMBER = re.compile(r"_(?<=[ \[{,:0-9a-fA-FxXoO.+\-]_)")
+_SIGNED_PREFIX = re.compile(r"0[xo](?<=[-+]0[xo])")
+_DOT_EXPONENT = re.compile(r"\.[0-9]+[eE]")
+
+
+def _may_hold_odd_number(text: str) -> bool:
+    """A plain value `odd_number` judges: `1_000`, `_1`, `0XC`, `+0x1`, `.5E1`..."""
+    if "0X" in text or "0O" in text or _DOT_EXPONENT.search(text) or _SIGNED_PREFIX.search(text):
+        return True
+    for found in _UNDERSCORE_IN_NUMBER.finditer(text):  # `p3_sla` is a word, `3_000` is not
+        start = found.start()
+        while start > 0 and text[start - 1] in _NUMBER_CHARACTERS:
+            start -= 1
+        number_start = text[start:].lstrip("+-")[:1] in ("_", ".") or text[start:][:1].isdigit()
+        if (start == 0 or text[start - 1] in " \t\n[{,:") and number_start:
+            return True
+    return False
+
+
+_NUMBER_CHARACTERS = frozenset("0123456789.+-xXoOabcdefABCDEF")
 
 
 def _ends_a_document(text: str) -> bool:
@@ -178,6 +202,8 @@ def _check_scalar(text: str, path: str, event: ScalarEvent, indent: int, in_flow
     start, end = event.start_mark, event.end_mark
     if not event.style and in_flow and text[start.index - 1 : start.index] == "?":  # plain
         _refuse(path, event, f'a key starting with ? must be quoted: write "?{event.value}"')
+    elif not event.style and odd_number(event.value):
+        _refuse(path, event, ODD_NUMBER)
     elif event.style in ('"', "'"):
         if text[end.index : end.index + 1] == "#":
             _refuse_at(path, end, "put a space between the closing quote and the comment (#)")
@@ -219,6 +245,27 @@ _LINE_WITH_TEXT = re.compile(r"^ *[^ \n][^\n]*", re.MULTILINE)
 
 def _indentation(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
+
+
+_NUMBER_LIKE = re.compile(r"[-+]?[0-9._][-+0-9._a-fA-FxXoOeE]*")
+ODD_NUMBER = (
+    "write a number plainly (12, -3, 1.5, 2e3, 0x1f, 0o17: no underscores, lower-case 0x and "
+    "0o, a digit before the point), or put the text in quotes"
+)
+
+
+def odd_number(value: str) -> bool:
+    """A plain value the readers (or a reader and the spec) take differently: a number with
+    underscores, an upper-case or signed 0x/0o prefix, `.5E1`, `_` or `._`."""
+    if not _NUMBER_LIKE.fullmatch(value):
+        return False
+    unsigned = value.lstrip("+-")
+    return (
+        ("_" in value and (any(c.isdigit() for c in value) or not value.strip("+-._")))
+        or unsigned[:2] in ("0X", "0O")
+        or (unsigned != value and unsigned[:2] in ("0x", "0o"))
+        or re.fullmatch(r"\.[0-9]+[eE][-+]?[0-9]+", unsigned) is not None
+    )
 
 
 _LEADING_SPACES = (

@@ -65,3 +65,25 @@ def test_many_empty_block_texts_are_read_in_linear_time() -> None:
     strict.load_fast(large, "x.yaml")
     per_key_large = (time.perf_counter() - started) / 16000
     assert per_key_large < 4 * per_key_small  # quadratic was 8× per key at 8× the keys
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0XC", "0O17", "_1", "_2.4", "_53e5", ".5E1", "._", "+_", "1_000", "3_", "0x_1", "+0x1"],
+)
+def test_a_number_the_readers_take_differently_is_refused(value: str) -> None:
+    text = f"k: {value}\n"
+    assert fast.needs_strict_parser(text)
+    assert "write a number plainly" in _refused(text)
+    assert "write a number plainly" in _refused(f"k: [a, {value}]\n")
+
+
+@pytest.mark.parametrize(
+    ("value", "read"),
+    [("12", 12), ("-3", -3), ("1.5", 1.5), ("2e3", 2000.0), ("0x1f", 31), ("0o17", 15)],
+)
+def test_plain_numbers_stay_on_the_fast_path_and_read_alike(value: str, read: object) -> None:
+    text = f"k: {value}\nkey_p3_sla: p3_sla\n"
+    assert not fast.needs_strict_parser(text)
+    assert strict.load_fast(text, "x.yaml")["k"] == read
+    assert strict._load_strict(text, "x.yaml")["k"] == read
