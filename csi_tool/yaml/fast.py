@@ -31,7 +31,9 @@ _FORBIDDEN_CHARACTER = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]"
 )
 _ONLY_TEXT = {str}
-_FLOW_RISK = re.compile(r"\?|:[^ \t\r\n]")  # only ASCII spaces separate in YAML
+# only ASCII spaces separate in YAML; `|` and `>` cannot start a scalar in a flow (yaml-rs
+# reads `[|a]`, the reference refuses it)
+_FLOW_RISK = re.compile(r"\?|:[^ \t\r\n]|[|>]")
 
 
 def read_ordinary(text: str) -> dict[str, Any] | None:

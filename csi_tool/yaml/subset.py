@@ -202,6 +202,8 @@ def _check_scalar(text: str, path: str, event: ScalarEvent, indent: int, in_flow
     start, end = event.start_mark, event.end_mark
     if not event.style and in_flow and text[start.index - 1 : start.index] == "?":  # plain
         _refuse(path, event, f'a key starting with ? must be quoted: write "?{event.value}"')
+    elif not event.style and in_flow and event.value == "-":
+        _refuse(path, event, 'a lone - in brackets is no value: quote it ("-") or remove it')
     elif not event.style and odd_number(event.value):
         _refuse(path, event, ODD_NUMBER)
     elif event.style in ('"', "'"):

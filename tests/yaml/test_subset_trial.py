@@ -87,3 +87,9 @@ def test_plain_numbers_stay_on_the_fast_path_and_read_alike(value: str, read: ob
     assert not fast.needs_strict_parser(text)
     assert strict.load_fast(text, "x.yaml")["k"] == read
     assert strict._load_strict(text, "x.yaml")["k"] == read
+
+
+@pytest.mark.parametrize("text", ["k: [|a]\n", "k: {a: >}\n", "k: [a, |]\n", "k: [-]\n"])
+def test_what_cannot_start_a_value_in_brackets_is_refused_by_every_reader(text: str) -> None:
+    assert fast.needs_strict_parser(text) or fast.read_ordinary(text) is None
+    _refused(text)
