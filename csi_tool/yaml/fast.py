@@ -80,17 +80,23 @@ def _risky_flow(text: str) -> bool:
     b"}`): the two parsers read quoted scalars alike. Regular expressions, not a loop over
     characters: this runs on every file of every read."""
     # each line's flow, from its first bracket, with quoted scalars emptied
-    tails = _QUOTED.sub("Q", "\n".join(_FLOW_LINE.findall(text))).split("\n")
-    flows = "\n".join(tails)
-    if _QUOTE_OPENS.search(flows) or _FLOW_RISK.search(flows):  # open quote: spans lines
+    flows = "\n".join(_FLOW_LINE.findall(text))
+    if '"' in flows or "'" in flows:
+        flows = _QUOTED.sub("Q", flows)
+        if _QUOTE_OPENS.search(flows):  # a quote left open: it spans lines
+            return True
+    if _FLOW_RISK.search(flows):
         return True
-    # brackets are counted up to a comment: `[a, # ]` leaves the list open on the next line
-    code = [tail.split(" #", 1)[0].split("\t#", 1)[0] if "#" in tail else tail for tail in tails]
+    if "#" in flows:  # brackets count up to a comment: `[a, # ]` leaves the list open
+        flows = _COMMENT.sub("", flows)
+    # every line's flow closes on that line: as many closing brackets as opening ones
     return any(
-        part.count("[") + part.count("{") != part.count("]") + part.count("}") for part in code
+        part.count("[") + part.count("{") != part.count("]") + part.count("}")
+        for part in flows.split("\n")
     )
 
 
+_COMMENT = re.compile(r"[ \t]#[^\n]*")
 # From a line's first `[` or `{` to its end (each match ends its line, so one per line).
 _FLOW_LINE = re.compile(r"[\[{][^\n]*")
 # A quoted scalar, where one may start: at a token's start, after `[`, `{`, `,` or a blank

@@ -94,16 +94,23 @@ def _glued_comment(text: str) -> bool:
 
 
 # Each starts with a literal, so the regex engine skips ahead to it.
-_UNDERSCORE_IN_NUMBER = re.compile(r"_(?<=[ \[{,:0-9a-fA-FxXoO.+\-]_)")
+_UNDERSCORE_IN_NUMBER = re.compile(r"_(?<=[ \[{,:0-9.+\-]_)")
+# in hexadecimal and octal numbers (`0x_1`, `0xA_1`) letters come before the underscore too
+_UNDERSCORE_IN_PREFIXED = re.compile(r"_(?<=[ \[{,:0-9a-fA-FxXoO.+\-]_)")
+_ZERO_PREFIX = re.compile(r"0[xXoO]")
 _SIGNED_PREFIX = re.compile(r"0[xo](?<=[-+]0[xo])")
 _DOT_EXPONENT = re.compile(r"\.[0-9]+[eE]")
 
 
 def _may_hold_odd_number(text: str) -> bool:
     """A plain value `odd_number` judges: `1_000`, `_1`, `0XC`, `+0x1`, `.5E1`..."""
-    if "0X" in text or "0O" in text or _DOT_EXPONENT.search(text) or _SIGNED_PREFIX.search(text):
+    if _DOT_EXPONENT.search(text):
         return True
-    for found in _UNDERSCORE_IN_NUMBER.finditer(text):  # `p3_sla` is a word, `3_000` is not
+    prefixed = _ZERO_PREFIX.search(text) is not None  # one scan; rare, then looked at closely
+    if prefixed and ("0X" in text or "0O" in text or _SIGNED_PREFIX.search(text)):
+        return True
+    underscores = (_UNDERSCORE_IN_PREFIXED if prefixed else _UNDERSCORE_IN_NUMBER).finditer(text)
+    for found in underscores:  # `p3_sla` is a word, `3_000` is not
         start = found.start()
         while start > 0 and text[start - 1] in _NUMBER_CHARACTERS:
             start -= 1
