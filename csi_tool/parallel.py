@@ -13,6 +13,7 @@ in any way, the function simply runs in this process: results never depend on th
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import sys
@@ -23,11 +24,11 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 
-class Background(Generic[T]):
-    """A function started in a forked child; `result()` waits for it."""
+class _ForkedChild:
+    """A forked child that writes into a pipe this process reads (no child where forking is
+    unsafe: then `_reader` stays None and the work is done here)."""
 
-    def __init__(self, function: Callable[[], T]) -> None:
-        self._function = function
+    def __init__(self, send: Callable[[int], None]) -> None:
         self._pid: int | None = None
         self._reader: int | None = None
         if _can_fork():
@@ -35,16 +36,24 @@ class Background(Generic[T]):
             pid = os.fork()
             if pid == 0:  # the child: compute, send, and leave without any cleanup
                 os.close(reader)
-                _send_and_exit(function, writer)
+                send(writer)
             os.close(writer)
             self._pid, self._reader = pid, reader
 
     def __del__(self) -> None:
-        # Never collected: close the pipe (the child's write then fails and it exits) and
-        # reap the child, so none is left behind in a long-running process.
+        # Never read: close the pipe (the child's write then fails and it exits) and reap
+        # the child, so none is left behind in a long-running process.
         if self._reader is not None and self._pid is not None:
             os.close(self._reader)
             os.waitpid(self._pid, 0)
+
+
+class Background(_ForkedChild, Generic[T]):
+    """A function started in a forked child; `result()` waits for it."""
+
+    def __init__(self, function: Callable[[], T]) -> None:
+        self._function = function
+        super().__init__(functools.partial(_send_and_exit, function))
 
     def result(self) -> T:
         """The function's value, from the child, or computed here if there is no child."""
@@ -86,7 +95,7 @@ def _send_and_exit(function: Callable[[], object], writer: int) -> None:
         os._exit(code)
 
 
-class BackgroundStream(Generic[T]):
+class BackgroundStream(_ForkedChild, Generic[T]):
     """Items made in a forked child, sent one by one: iterating receives each as it comes.
 
     For a long list of large items (rendered pages): neither process ever holds them all.
@@ -96,21 +105,7 @@ class BackgroundStream(Generic[T]):
 
     def __init__(self, make: Callable[[int], Iterator[T]]) -> None:
         self._make = make
-        self._pid: int | None = None
-        self._reader: int | None = None
-        if _can_fork():
-            reader, writer = os.pipe()
-            pid = os.fork()
-            if pid == 0:
-                os.close(reader)
-                _stream_and_exit(make, writer)
-            os.close(writer)
-            self._pid, self._reader = pid, reader
-
-    def __del__(self) -> None:
-        if self._reader is not None and self._pid is not None:
-            os.close(self._reader)
-            os.waitpid(self._pid, 0)
+        super().__init__(functools.partial(_stream_and_exit, make))
 
     def __iter__(self) -> Iterator[T]:
         if self._reader is None or self._pid is None:

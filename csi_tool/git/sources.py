@@ -45,14 +45,6 @@ class FileSource(Protocol):
 WHOLE_FILE = 10_485_760
 
 
-def content_ids(source: FileSource, folder: str) -> dict[str, str]:
-    """Path → git blob id of every file in `folder`, by reading them."""
-    return {
-        path: blob_id(source.read_bytes(path, WHOLE_FILE))
-        for path in source.list_files(folder) or []
-    }
-
-
 def blob_id(data: bytes) -> str:
     """The id git gives a file with this content (SHA-1 repositories; others never match)."""
     return hashlib.sha1(b"blob %d\0%b" % (len(data), data), usedforsecurity=False).hexdigest()

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml_rs
 
-from csi_tool.yaml.subset import may_hold_misread
+from csi_tool.yaml.subset import indentation
 
 # Text that may hold what only the strict parser refuses: an anchor, alias or tag token, a
 # merge key, or a character YAML forbids. A false alarm only costs speed. Also `?` as an
@@ -133,3 +133,124 @@ def _text_keys_only(value: Any) -> bool:
             children = item
         containers += [c for c in children if type(c) is dict or type(c) is list]
     return True
+
+
+# What the subset (subset.py) refuses: the files that may hold it go to the reference.
+# What the router looks for; a false alarm only sends a file to the reference. String
+# methods and anchored matches only: this runs on every file of every read.
+_VALUE_PREFIX = re.compile(r"[ \t]*(?:- +)*(?:\w[\w.-]*: +)?")  # where a quoted value starts
+_CLOSED_ON_ITS_LINE = {  # possessive: `'it''s` must not pass for `'it'` and the rest
+    '"': re.compile(r'"(?:[^"\\\n]|\\.)*+"'),
+    "'": re.compile(r"'(?:[^'\n]|'')*+'"),
+}
+_ONLY_SPACES = re.compile(r"^ +$", re.MULTILINE)
+
+
+def may_hold_misread(text: str) -> bool:
+    """Whether text may hold a construct `refuse_misread` judges (multi-line flows, `?` and
+    anchors are the router's own checks)."""
+    return (
+        _quote_left_open(text)
+        or _glued_comment(text)
+        or _spaces_only_line(text)
+        or _empty_block(text)
+        or _ends_a_document(text)
+        or _may_hold_odd_number(text)
+        or ("\\" in text and _SURROGATE_ESCAPE.search(text) is not None)
+    )
+
+
+def _quote_left_open(text: str) -> bool:
+    """A quoted value that does not close on the line it opens."""
+    for quote, closed in _CLOSED_ON_ITS_LINE.items():
+        at = text.find(quote)
+        while at >= 0:
+            if _VALUE_PREFIX.fullmatch(text, text.rfind("\n", 0, at) + 1, at):
+                scalar = closed.match(text, at)
+                if scalar is None:
+                    return True
+                at = text.find(quote, scalar.end())
+            else:
+                at = text.find(quote, at + 1)
+    return False
+
+
+def _glued_comment(text: str) -> bool:
+    """`"text"#…`, `[a]#…` or `>#…`, `|-2#…`: a # with no blank before it."""
+    at = text.find("#")
+    while at >= 0:
+        before = at - 1
+        while before > 0 and text[before] in "-+0123456789":  # a block header's indicators
+            before -= 1
+        if at > 0 and (text[at - 1] in "\"']}" or text[before] in "|>"):
+            return True
+        at = text.find("#", at + 1)
+    return False
+
+
+# Each starts with a literal, so the regex engine skips ahead to it.
+# (not preceded by a character outside the set: so also at the text's start)
+_UNDERSCORE_IN_NUMBER = re.compile(r"_(?<![^ \t\n\[{,:0-9.+\-]_)")
+# in hexadecimal and octal numbers (`0x_1`, `0xA_1`) letters come before the underscore too
+_UNDERSCORE_IN_PREFIXED = re.compile(r"_(?<![^ \t\n\[{,:0-9a-fA-FxXoO.+\-]_)")
+_ZERO_PREFIX = re.compile(r"0[xXoO]")
+_SIGNED_PREFIX = re.compile(r"0[xo](?<=[-+]0[xo])")
+_DOT_EXPONENT = re.compile(r"\.[0-9]+[eE]")
+
+
+def _may_hold_odd_number(text: str) -> bool:
+    """A plain value `odd_number` judges: `1_000`, `_1`, `0XC`, `+0x1`, `.5E1`..."""
+    if _DOT_EXPONENT.search(text):
+        return True
+    prefixed = _ZERO_PREFIX.search(text) is not None  # one scan; rare, then looked at closely
+    if prefixed and ("0X" in text or "0O" in text or _SIGNED_PREFIX.search(text)):
+        return True
+    underscores = (_UNDERSCORE_IN_PREFIXED if prefixed else _UNDERSCORE_IN_NUMBER).finditer(text)
+    for found in underscores:  # `p3_sla` is a word, `3_000` is not
+        start = found.start()
+        while start > 0 and text[start - 1] in _NUMBER_CHARACTERS:
+            start -= 1
+        first = start
+        while first < found.start() and text[first] in "+-":
+            first += 1
+        number_start = text[first] in "_." or text[first].isdigit()  # no copy: a hot path
+        if (start == 0 or text[start - 1] in " \t\n[{,:") and number_start:
+            return True
+    return False
+
+
+_NUMBER_CHARACTERS = frozenset("0123456789.+-xXoOabcdefABCDEF")
+
+
+def _ends_a_document(text: str) -> bool:
+    """`...` at a line's start: what follows is another document, which yaml-rs reads on."""
+    return text.startswith("...") or "\n..." in text
+
+
+# A surrogate written as an escape (`\ud83d`, as JSON writes emoji): the reference refuses it
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
+
+
+_BLOCK_HEADER = re.compile(r"[|>][-+0-9]*[ \t]*(?:#[^\n]*)?")
+
+
+def _empty_block(text: str) -> bool:
+    """A block text (`|`, `>-`...) with no line of text: yaml-rs reads `k: |` as a line break,
+    the spec (and the reference) as nothing."""
+    for indicator in "|>":
+        at = text.find(indicator)
+        while at > 0:
+            line_start = text.rfind("\n", 0, at) + 1
+            line_end = text.find("\n", at)
+            line_end = len(text) if line_end < 0 else line_end
+            if text[at - 1] == " " and _BLOCK_HEADER.fullmatch(text, at, line_end):
+                following = text[line_end + 1 :].lstrip("\n")
+                indent = indentation(text[line_start:line_end])
+                if not following or indentation(following) <= indent:
+                    return True
+            at = text.find(indicator, at + 1)
+    return False
+
+
+def _spaces_only_line(text: str) -> bool:
+    return (" \n" in text or text.endswith(" ")) and _ONLY_SPACES.search(text) is not None

@@ -93,3 +93,9 @@ def test_plain_numbers_stay_on_the_fast_path_and_read_alike(value: str, read: ob
 def test_what_cannot_start_a_value_in_brackets_is_refused_by_every_reader(text: str) -> None:
     assert fast.needs_strict_parser(text) or fast.read_ordinary(text) is None
     _refused(text)
+
+
+def test_underscores_at_a_files_start_are_routed_like_anywhere_else() -> None:
+    assert strict.load_fast("_: null\n", "x.yaml") == {"_": None}  # a word: both read it
+    assert fast.needs_strict_parser("_1: x\n")
+    assert "write a number plainly" in _refused("_1: x\n")
