@@ -54,7 +54,12 @@ EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 
 def _date_only(value: Any) -> Any:
     """Accept a calendar date written as YYYY-MM-DD, nothing else (no numbers, no times)."""
+    text: str | None = None
     if isinstance(value, str):  # first: read from YAML 1.2, every date arrives as text
+        known = _DATES_READ.get(value)
+        if known is not None:
+            return known
+        text = value
         if not _ISO_DATE.match(value):
             raise PydanticCustomError("date_format", "must be a date written as YYYY-MM-DD")
         try:
@@ -72,7 +77,15 @@ def _date_only(value: Any) -> Any:
             "date_range",
             f"{value.isoformat()} is not a plausible date (years {EARLIEST_YEAR} to {LATEST_YEAR})",
         )
+    if text is not None and len(_DATES_READ) < _DATES_KEPT:
+        _DATES_READ[text] = value
     return value
+
+
+# A register repeats a few thousand dates across 10,000 records: each text is judged once
+# (a date is immutable, so records may share it).
+_DATES_READ: dict[str, dt.date] = {}
+_DATES_KEPT = 100_000
 
 
 Date = Annotated[dt.date, BeforeValidator(_date_only)]

@@ -14,6 +14,7 @@ in any way, the function simply runs in this process: results never depend on th
 from __future__ import annotations
 
 import functools
+import mmap
 import os
 import pickle
 import sys
@@ -31,7 +32,7 @@ class _ForkedChild:
     def __init__(self, send: Callable[[int], None]) -> None:
         self._pid: int | None = None
         self._reader: int | None = None
-        if _can_fork():
+        if can_fork():
             reader, writer = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child: compute, send, and leave without any cleanup
@@ -73,7 +74,8 @@ class Background(_ForkedChild, Generic[T]):
         return self._function()
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
+    """Whether a forked child may share the work here (see the module's docstring)."""
     return (
         sys.platform == "linux"
         and (os.cpu_count() or 1) > 1
@@ -150,3 +152,37 @@ def _stream_and_exit(make: Callable[[int], Iterator[object]], writer: int) -> No
         code = 0
     finally:
         os._exit(code)
+
+
+class MeetInTheMiddle:
+    """Items 0..count-1 shared by this process and a forked child without a lock: this one
+    takes them from the start (`parent_takes`), the child from the end (`child_items`), until
+    they meet. How far each got lives in memory both see, so neither waits for the other
+    however their speeds differ. An item at the meeting point may be taken by both; none is
+    taken by neither (each side takes a contiguous run and stops only where the other's run
+    begins)."""
+
+    def __init__(self, count: int) -> None:
+        self._count = count
+        self._shared = mmap.mmap(-1, 8)  # anonymous: shared with a child forked after this
+        self._marks = memoryview(self._shared).cast("i")  # aligned 4-byte stores: never torn
+        self._marks[_PARENT_NEXT], self._marks[_CHILD_LOWEST] = 0, count
+
+    def parent_takes(self, index: int) -> bool:
+        """Whether this process takes item `index` (called in order: 0, 1, 2...); False once
+        the child has taken it, and then for every later item."""
+        if index >= self._marks[_CHILD_LOWEST]:
+            return False
+        self._marks[_PARENT_NEXT] = index + 1
+        return True
+
+    def child_items(self) -> Iterator[int]:
+        """The items the child takes: from the end down, until this process's run."""
+        for index in range(self._count - 1, -1, -1):
+            if index < self._marks[_PARENT_NEXT]:
+                return
+            self._marks[_CHILD_LOWEST] = index
+            yield index
+
+
+_PARENT_NEXT, _CHILD_LOWEST = 0, 1

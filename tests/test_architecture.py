@@ -23,7 +23,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("backlog", "benefits", "history", "signals"),
     ("measures",),
     ("records", "tickets"),
-    ("policies",),
+    ("policies", "caches"),
     ("yaml", "git"),
 )
 # Small modules every wing may use; they import only one another (and the package's version).

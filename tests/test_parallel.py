@@ -134,3 +134,41 @@ print(sum(in_child for _, in_child in items))
     # what the child had sent (some of its 600, the rest still in its buffer) came from it;
     # every other item was made here, each exactly once, in order
     assert 0 < int(_python(code)) <= 600
+
+
+_MEET = """
+import os, time
+from csi_tool.parallel import Background, MeetInTheMiddle
+split = MeetInTheMiddle(400)
+def child():
+    taken = []
+    for index in split.child_items():
+        time.sleep({child_pause})
+        taken.append(index)
+    return taken
+job = Background(child)
+mine = []
+for index in range(400):
+    if not split.parent_takes(index):
+        break
+    time.sleep({parent_pause})
+    mine.append(index)
+theirs = job.result()
+assert mine == list(range(len(mine))), mine  # a run from the start
+assert theirs == list(range(399, 399 - len(theirs), -1)), theirs  # a run from the end
+assert set(mine) | set(theirs) == set(range(400))  # none taken by neither
+assert len(set(mine) & set(theirs)) <= 1  # at most the meeting item by both
+print(len(mine), len(theirs))
+"""
+
+
+def test_two_processes_share_items_from_both_ends_whatever_their_speeds() -> None:
+    for parent_pause, child_pause in ((0.0, 0.0), (0.002, 0.0), (0.0, 0.002)):
+        code = _MEET.format(parent_pause=parent_pause, child_pause=child_pause)
+        mine, theirs = map(int, _python(code).split())
+        if parent_pause > child_pause:
+            assert theirs > mine  # the faster side took more
+        elif child_pause > parent_pause:
+            assert mine > theirs
+    # with no child, this process takes every item (the work is then done here)
+    assert _python(_MEET.format(parent_pause=0, child_pause=0), CSI_NO_FORK="1") == "400 0"

@@ -6,6 +6,7 @@ findings show, so a finding reads the same whichever source it came from.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
@@ -109,12 +110,34 @@ class WorkTree:
         kept = self._read.pop(relative, None)
         if kept is not None:
             return kept[: max_bytes + 1]
-        # Plain strings and os calls: pathlib's overhead was most of a warm check's time.
+        # Plain strings and os calls: pathlib's and io's overhead was most of a warm check's
+        # time. The file is opened without following a link and judged by what was opened,
+        # so it cannot be swapped between a check and the read; a pipe does not block.
         path = os.path.join(self.root, relative)  # noqa: PTH118
-        mode = os.lstat(path).st_mode
-        if stat.S_ISLNK(mode):
+        if not _NO_FOLLOW and stat.S_ISLNK(os.lstat(path).st_mode):  # no O_NOFOLLOW here
             raise not_a_plain_file(relative, "a symbolic link")
-        if not stat.S_ISREG(mode):
-            raise not_a_plain_file(relative, "not a plain file")
-        with open(path, "rb", buffering=0) as stream:  # noqa: PTH123
-            return stream.read(max_bytes + 1)
+        try:
+            descriptor = os.open(path, os.O_RDONLY | _NO_FOLLOW | _NO_BLOCK)
+        except OSError as e:
+            if e.errno == errno.ELOOP:  # what O_NOFOLLOW answers for a link
+                raise not_a_plain_file(relative, "a symbolic link") from None
+            raise
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                raise not_a_plain_file(relative, "not a plain file")
+            return _read_up_to(descriptor, max_bytes + 1)
+        finally:
+            os.close(descriptor)
+
+
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NO_BLOCK = getattr(os, "O_NONBLOCK", 0)
+
+
+def _read_up_to(descriptor: int, size: int) -> bytes:
+    """At most `size` bytes, to the end: one read may return fewer than asked."""
+    chunks = []
+    while size > 0 and (chunk := os.read(descriptor, size)):
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)

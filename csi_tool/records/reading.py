@@ -2,49 +2,27 @@
 
 Reading a record (the YAML reader, the router, Pydantic, the record's own checks) costs about
 half a millisecond, and every command reads the whole register: 10,000 records paid five
-seconds on every gate, review and site build. The record cache keeps, per file, what that
-work produced: the record as JSON, the file's own findings and its top-level keys. Pydantic
-reads the JSON back in Rust, at a fifth of the cost, into a record equal to the one read
-from YAML (the tests compare them on every example).
-
-An entry's key hashes everything the result depends on: csi's code (size and time of every
-module: an editable install changes code without changing its version), today's date (a date
-in the future is a finding), the file size limit, and the file's path and git blob id. A
-changed byte is another key, so a stale result is never served. Entries live in one SQLite
-database in the user's cache folder ($CSI_CACHE_DIR, else $XDG_CACHE_HOME/csi, else
-~/.cache/csi), never in the repository; writing new entries drops those of other days and
-other code. A cache that cannot be opened, read or written is not used: the records are then
-read the slow way, never refused.
+seconds on every gate, review and site build. Files read before come from the record cache
+(caches/records.py); the others are read here, and on a second core a forked child reads part
+of them into the cache meanwhile (`CachedReader.share_work`).
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
-import sqlite3
-from collections.abc import Iterable, Mapping
-from dataclasses import astuple, dataclass
-from importlib import metadata
+from collections.abc import Mapping
+from dataclasses import dataclass
 
-from csi_tool import __version__
-from csi_tool.clock import today
+from csi_tool.caches.records import BATCH, KeptRecord, RecordCache
 from csi_tool.errors import CsiError, Finding, YamlError
 from csi_tool.git.sources import FileSource, blob_id
 from csi_tool.layout import REGISTER_DIR, SCHEMA_VERSION
+from csi_tool.parallel import Background, MeetInTheMiddle, can_fork
 from csi_tool.records.checks import record_problems
 from csi_tool.records.migration import V1_PLACES, is_outdated, upgrade
 from csi_tool.records.models import Record
-from csi_tool.records.validation import cache_folder, code_fingerprint
 from csi_tool.yaml import strict
 from csi_tool.yaml.documents import Document, parse_document, validate_model
-
-_DATABASE = "records-v2.sqlite"
-# The libraries that read records: an upgrade of one may read the same bytes otherwise.
-_READERS = " ".join(
-    f"{name} {metadata.version(name)}" for name in ("pydantic-core", "yaml-rs", "ruamel.yaml")
-)
-_BATCH = 500  # keys per query: SQLite allows at most 999 parameters in older builds
 
 
 @dataclass(frozen=True)
@@ -90,6 +68,7 @@ class CachedReader:
         self._contents: dict[str, str] = {}
         self._kept: dict[str, KeptRecord] = {}
         self._new: list[tuple[str, str, KeptRecord]] = []
+        self._helper: _Helper | None = None
         if self._cache is None:
             return
         try:
@@ -103,8 +82,31 @@ class CachedReader:
         """Whether the file's record comes from the cache (its bytes need not be read)."""
         return path in self._kept
 
+    def share_work(self) -> None:
+        """On a second core, have a forked child read files the cache lacks into the cache,
+        from the last one back, while this process reads them from the first one on.
+
+        The child parses and validates its files and keeps each valid record in the cache;
+        when this process reaches the files the child took, it takes them from the cache, at
+        a fifth of the cost. What the child did not keep (an invalid file, a child that
+        failed) is read here, so the result never depends on whether the child ran. Call
+        after `prefetch`: the child inherits the bytes and never reads from git.
+        """
+        misses = [path for path in self._contents if path not in self._kept]
+        if self._cache is None or len(misses) < _SHARED_FROM or not can_fork():
+            return
+        split = MeetInTheMiddle(len(misses))
+        work = functools.partial(
+            _read_into_cache, self._source, self._contents, misses, split, self._max_bytes
+        )
+        self._helper = _Helper(Background(work), split, {path: i for i, path in enumerate(misses)})
+
     def read(self, path: str, findings: list[Finding]) -> LoadedRecord | None:
         """The record in a file (None if invalid), adding the file's findings to `findings`."""
+        helper = self._helper
+        # past the point where the child took the rest: wait for it
+        if helper and path in helper.misses and not helper.split.parent_takes(helper.misses[path]):
+            self._join_helper()
         kept = self._kept.get(path)
         if kept is not None:  # the text is read again only if a finding needs its lines
             try:
@@ -118,23 +120,21 @@ class CachedReader:
             document = Document(path, None, keys=kept.keys, content_id=content, reread=reread)
             findings.extend(kept.findings)
             return LoadedRecord(record, document)
-        try:
-            data = self._source.read_bytes(path, self._max_bytes)
-            document, parsed, problems = parse_record(data, path, self._max_bytes)
-        except YamlError as e:  # unreadable, or refused by the reference parser while placing
-            findings.extend(e.findings)
-            return None
-        findings.extend(problems)
-        if parsed is None:
-            return None
-        document.content_id = self._contents.get(path)
-        if path in self._contents and not document.places:  # an outdated file is not kept
-            kept = KeptRecord(parsed.model_dump_json(), problems, document.keys)
+        loaded, kept = read_fresh(self._source, path, self._contents.get(path), self._max_bytes)
+        findings.extend(loaded.findings)
+        if kept is not None:
             self._new.append((path, self._contents[path], kept))
-            if len(self._new) >= _BATCH and self._cache is not None:  # never all in memory
+            if len(self._new) >= BATCH and self._cache is not None:  # never all in memory
                 self._cache.keep(self._new)
                 self._new = []
-        return LoadedRecord(parsed, document)
+        return loaded.record
+
+    def _join_helper(self) -> None:
+        """Wait for the child and take what it kept."""
+        assert self._helper is not None and self._cache is not None
+        helper, self._helper = self._helper, None
+        helper.child.result()
+        self._kept.update(self._cache.find({path: self._contents[path] for path in helper.misses}))
 
     def _reread(self, path: str, content: str) -> str:
         data = self._source.read_bytes(path, self._max_bytes)
@@ -145,125 +145,74 @@ class CachedReader:
 
     def close(self) -> None:
         """Keep what was read the slow way, for the next command."""
+        if self._helper is not None:  # never left running (files not read after all)
+            self._join_helper()
         if self._cache is not None:
             self._cache.keep(self._new)
             self._cache.close()
 
 
+_SHARED_FROM = 1000  # files the cache lacks: fewer, and a fork costs more than it saves
+
+
 @dataclass(frozen=True)
-class KeptRecord:
-    """What reading one record file produced: the record as JSON, its findings, its keys."""
+class _Helper:
+    """A child reading files into the cache: the files the cache lacked, by their order."""
 
-    record_json: str
+    child: Background[int]
+    split: MeetInTheMiddle
+    misses: dict[str, int]
+
+
+@dataclass(frozen=True)
+class FreshRead:
+    """A file read the slow way: its record (None if invalid) and its findings."""
+
+    record: LoadedRecord | None
     findings: list[Finding]
-    keys: tuple[str, ...]
 
 
-def _kept_record(record: object, findings: object, keys: object) -> KeptRecord | None:
-    """An entry as stored, or None if it is not what `keep` writes (a damaged database)."""
-    if not (isinstance(record, str) and isinstance(findings, str) and isinstance(keys, str)):
-        return None
+def read_fresh(
+    source: FileSource, path: str, content: str | None, max_bytes: int
+) -> tuple[FreshRead, KeptRecord | None]:
+    """Read and check one file; with its entry for the cache when it can be kept (a valid
+    record of the current schema version, with a content id)."""
     try:
-        rows = json.loads(findings) if findings else []
-    except ValueError:
-        return None
-    if not isinstance(rows, list) or not all(map(_is_finding_row, rows)):
-        return None
-    return KeptRecord(
-        record, [Finding(*row) for row in rows], tuple(keys.split("\n")) if keys else ()
-    )
+        data = source.read_bytes(path, max_bytes)
+        document, parsed, problems = parse_record(data, path, max_bytes)
+    except YamlError as e:  # unreadable, or refused by the reference parser while placing
+        return FreshRead(None, e.findings), None
+    if parsed is None:
+        return FreshRead(None, problems), None
+    document.content_id = content
+    kept = None
+    if content is not None and not document.places:  # an outdated file is not kept
+        kept = KeptRecord(parsed.model_dump_json(), problems, document.keys)
+    return FreshRead(LoadedRecord(parsed, document), problems), kept
 
 
-def _is_finding_row(row: object) -> bool:
-    """[path, line, column, field, message, code], as `keep` writes a finding."""
-    return (
-        isinstance(row, list)
-        and [type(value) for value in row] == [str, int, int, str, str, str]
-        and row[1] >= 1
-        and row[2] >= 1
-    )
-
-
-class RecordCache:
-    """Kept records of one size limit, today, under the running code."""
-
-    def __init__(self, connection: sqlite3.Connection, generation: str, max_bytes: int) -> None:
-        self._connection = connection
-        self._generation = generation  # csi's code and today: entries of others are dead
-        self._max_bytes = max_bytes
-        self._pruned = False
-
-    @classmethod
-    def open(cls, max_bytes: int) -> RecordCache | None:
-        """The cache, or None when its database cannot be used here."""
-        code = f"csi {__version__}\n{code_fingerprint()}\n{_READERS}"
-        generation = hashlib.sha256(f"{code}\ntoday {today().isoformat()}".encode()).hexdigest()
-        folder = cache_folder()
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            # another csi writing holds the database a moment; longer, and this run reads slowly
-            connection = sqlite3.connect(folder / _DATABASE, timeout=1)
-            connection.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
-            connection.execute("PRAGMA synchronous=NORMAL")  # a crash loses entries, never data
-            connection.execute(
-                "CREATE TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY, generation TEXT NOT NULL,"
-                " record TEXT NOT NULL, findings TEXT NOT NULL, keys TEXT NOT NULL)"
-            )
-        except (OSError, sqlite3.Error):
-            return None
-        return cls(connection, generation, max_bytes)
-
-    def _key(self, path: str, content_id: str) -> str:
-        text = f"{self._generation}\0{self._max_bytes}\0{path}\0{content_id}"
-        return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
-
-    def find(self, contents: Mapping[str, str]) -> dict[str, KeptRecord]:
-        """Path → kept record, for the files (path → content id) read before."""
-        by_key = {self._key(path, content): path for path, content in contents.items()}
-        keys = list(by_key)
-        found: dict[str, KeptRecord] = {}
-        try:
-            for start in range(0, len(keys), _BATCH):
-                batch = keys[start : start + _BATCH]
-                rows = self._connection.execute(
-                    "SELECT key, record, findings, keys FROM kept WHERE key IN "
-                    f"({','.join('?' * len(batch))})",
-                    batch,
-                )
-                for key, record, findings, top_keys in rows:
-                    kept = _kept_record(record, findings, top_keys)
-                    if kept is not None:  # a damaged entry is a miss
-                        found[by_key[key]] = kept
-        except sqlite3.Error:
-            return {}  # a damaged database is a miss
-        return found
-
-    def keep(self, entries: Iterable[tuple[str, str, KeptRecord]]) -> None:
-        """Keep (path, content id, kept record) entries, dropping those no run will find."""
-        rows = [
-            (
-                self._key(path, content),
-                self._generation,
-                kept.record_json,
-                json.dumps([astuple(f) for f in kept.findings]) if kept.findings else "",
-                "\n".join(kept.keys),  # a valid record's keys are its field names
-            )
-            for path, content, kept in entries
-        ]
-        if not rows:
-            return
-        try:
-            with self._connection:
-                if not self._pruned:  # once per run: entries of other days and code are dead
-                    self._connection.execute(
-                        "DELETE FROM kept WHERE generation != ?", (self._generation,)
-                    )
-                    self._pruned = True
-                self._connection.executemany(
-                    "INSERT OR REPLACE INTO kept VALUES (?, ?, ?, ?, ?)", rows
-                )
-        except sqlite3.Error:
-            return  # another csi holds the database: this run's entries are not kept
-
-    def close(self) -> None:
-        self._connection.close()
+def _read_into_cache(
+    source: FileSource,
+    contents: Mapping[str, str],
+    misses: list[str],
+    split: MeetInTheMiddle,
+    max_bytes: int,
+) -> int:
+    """Read the files `split` gives the child (path → content id in `contents`) and keep
+    what can be kept; how many were kept. Runs in a forked child: it opens a connection of
+    its own (one never crosses a fork)."""
+    cache = RecordCache.open(max_bytes)
+    if cache is None:
+        return 0
+    entries, count = [], 0
+    for index in split.child_items():
+        path = misses[index]
+        _, kept = read_fresh(source, path, contents[path], max_bytes)
+        if kept is not None:
+            entries.append((path, contents[path], kept))
+        if len(entries) >= BATCH:
+            cache.keep(entries)
+            count, entries = count + len(entries), []
+    cache.keep(entries)
+    cache.close()
+    return count + len(entries)

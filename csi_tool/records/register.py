@@ -59,6 +59,7 @@ def load_register(
     source.prefetch([path for path in files if path not in reuse and not reader.kept(path)])
     progress = Progress(f"reading records ({source.label})", len(files))
     with acyclic_bulk():
+        reader.share_work()  # a second core reads part of what the cache lacks
         for path in files:
             loaded = reuse.get(path) or reader.read(path, register.findings)
             if loaded is None:

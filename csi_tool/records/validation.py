@@ -11,20 +11,18 @@ different key, so a stale result is never served. Entries live in the user's cac
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from csi_tool import __version__
+from csi_tool.caches.folder import code_fingerprint
+from csi_tool.caches.results import load_cached, store
 from csi_tool.clock import today
 from csi_tool.errors import ConfigError, Finding
 from csi_tool.git.sources import WHOLE_FILE, WorkTree, blob_id
 from csi_tool.layout import POLICIES_DIR, REGISTER_DIR, SCHEMA_VERSION, require_register_folder
-from csi_tool.yaml.atomic import replace_file
 from csi_tool.yaml.journal import recover
 
 
@@ -76,28 +74,6 @@ def _inside_root(path: Path, root: Path) -> str:
 
 def _covers(wanted: str, finding_path: str) -> bool:
     return wanted in ("", ".") or finding_path == wanted or finding_path.startswith(f"{wanted}/")
-
-
-def cache_folder() -> Path:
-    """Where csi keeps cached results."""
-    explicit = os.environ.get("CSI_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "csi"
-
-
-@functools.cache
-def code_fingerprint() -> str:
-    """Size and modification time of every module of csi: a stat each, no reading."""
-    package = Path(__file__).resolve().parent.parent
-    stamps = []
-    for directory, _, files in os.walk(package):
-        for name in files:
-            if name.endswith(".py"):
-                info = os.stat(os.path.join(directory, name))  # noqa: PTH116, PTH118
-                stamps.append(f"{directory}/{name}:{info.st_size}:{info.st_mtime_ns}")
-    return "\n".join(sorted(stamps))
 
 
 @dataclass(frozen=True)
@@ -174,28 +150,3 @@ def snapshot(root: Path, folders: tuple[str, ...]) -> Snapshot | None:
             digest.update(f"{path}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
             digest.update(data)
     return Snapshot(digest.hexdigest(), files)
-
-
-def load_cached(key: str) -> tuple[list[Finding], int] | None:
-    """The findings and record count stored under `key`, if any (a damaged entry is a miss)."""
-    path = cache_folder() / f"validate-{key}.json"
-    try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-        findings = [Finding(*item) for item in payload["findings"]]
-        return findings, int(payload["records_checked"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def store(key: str, findings: list[Finding], records_checked: int) -> None:
-    """Keep a result; a cache that cannot be written is simply not used."""
-    folder = cache_folder()
-    payload = {
-        "findings": [[f.path, f.line, f.column, f.field, f.message, f.code] for f in findings],
-        "records_checked": records_checked,
-    }
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        replace_file(folder / f"validate-{key}.json", json.dumps(payload))
-    except OSError:
-        return

@@ -12,8 +12,6 @@ from typing import Any
 
 import yaml_rs
 
-from csi_tool.yaml.subset import indentation
-
 # Text that may hold what only the strict parser refuses: an anchor, alias or tag token, a
 # merge key, or a character YAML forbids. A false alarm only costs speed. Also `?` as an
 # explicit key, where the two parsers disagree (and `?` near flow collections, checked in
@@ -31,9 +29,6 @@ _FORBIDDEN_CHARACTER = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]"
 )
 _ONLY_TEXT = {str}
-# only ASCII spaces separate in YAML; `|` and `>` cannot start a scalar in a flow (yaml-rs
-# reads `[|a]`, the reference refuses it)
-_FLOW_RISK = re.compile(r"\?|:[^ \t\r\n]|[|>]")
 
 
 def read_ordinary(text: str) -> dict[str, Any] | None:
@@ -50,7 +45,16 @@ def needs_strict_parser(text: str) -> bool:
         return True
     if may_hold_misread(text):  # constructs the subset refuses: only the reference judges them
         return True
+    return _forbidden_character(text)
+
+
+def _forbidden_character(text: str) -> bool:
+    if text.isascii():  # deleting the allowed bytes is a tenth of a regular expression's cost
+        return bool(text.encode("ascii").translate(None, _ALLOWED_ASCII))
     return _FORBIDDEN_CHARACTER.search(text) is not None
+
+
+_ALLOWED_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 
 
 def has_special_token(text: str) -> bool:
@@ -77,16 +81,16 @@ def _risky_flow(text: str) -> bool:
     """A flow collection (`[...]`, `{...}`) spanning lines, or holding `?` or `a:b` outside
     quotes, where libyaml refuses what yaml-rs accepts. Text outside flows (a URL in a note)
     is no risk, and neither is text inside a quoted scalar (`["https://…"]`, `{source: "a:
-    b"}`): the two parsers read quoted scalars alike. Regular expressions, not a loop over
-    characters: this runs on every file of every read."""
-    # each line's flow, from its first bracket, with quoted scalars emptied
-    flows = "\n".join(_FLOW_LINE.findall(text))
+    b"}`): the two parsers read quoted scalars alike. String methods and regular expressions
+    with a literal first character, not a loop over characters: this runs on every file of
+    every read."""
+    flows = "\n".join(_flow_lines(text))
     if '"' in flows or "'" in flows:
-        flows = _QUOTED.sub("Q", flows)
-        if _QUOTE_OPENS.search(flows):  # a quote left open: it spans lines
-            return True
-    if _FLOW_RISK.search(flows):
-        return True
+        flows = _QUOTED.sub(r"\1Q", flows)  # quoted scalars emptied
+        if ('"' in flows or "'" in flows) and _QUOTE_OPENS.search(flows):
+            return True  # a quote left open: it spans lines
+    if "?" in flows or "|" in flows or ">" in flows or _GLUED_COLON.search(flows):
+        return True  # only ASCII spaces separate in YAML; `|` and `>` cannot start a flow scalar
     if "#" in flows:  # brackets count up to a comment: `[a, # ]` leaves the list open
         flows = _COMMENT.sub("", flows)
     # every line's flow closes on that line: as many closing brackets as opening ones
@@ -96,13 +100,33 @@ def _risky_flow(text: str) -> bool:
     )
 
 
+def _flow_lines(text: str) -> list[str]:
+    """Each line's flow: from its first `[` or `{` to the line's end. `str.find` skips to the
+    brackets at C speed; a regular expression tested every character, at twice the cost."""
+    pieces = []
+    find = text.find
+    square, curly = find("["), find("{")
+    while square >= 0 or curly >= 0:
+        start = square if curly < 0 or 0 <= square < curly else curly
+        end = find("\n", start)
+        if end < 0:
+            pieces.append(text[start:])
+            break
+        pieces.append(text[start:end])
+        if square < end:
+            square = find("[", end)
+        if curly < end:
+            curly = find("{", end)
+    return pieces
+
+
 _COMMENT = re.compile(r"[ \t]#[^\n]*")
-# From a line's first `[` or `{` to its end (each match ends its line, so one per line).
-_FLOW_LINE = re.compile(r"[\[{][^\n]*")
+_GLUED_COLON = re.compile(r":[^ \t\r\n]")
 # A quoted scalar, where one may start: at a token's start, after `[`, `{`, `,` or a blank
-# (an apostrophe inside a plain word, as in `it's`, is text, left for the risk check).
-_QUOTED = re.compile(r"""(?<=[\[{, ])(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*')""")
-_QUOTE_OPENS = re.compile(r"""(?<=[\[{, ])["']""")
+# (an apostrophe inside a plain word, as in `it's`, is text, left for the risk check). The
+# character before is captured, not looked behind for: the search then skips ahead to it.
+_QUOTED = re.compile(r"""([\[{, ])(?:"[^"\\\n]*+(?:\\.[^"\\\n]*+)*+"|'[^'\n]*+(?:''[^'\n]*+)*+')""")
+_QUOTE_OPENS = re.compile(r"""[\[{, ]["']""")
 
 
 def load_with_yaml_rs(text: str) -> dict[str, Any] | None:
@@ -143,7 +167,10 @@ _CLOSED_ON_ITS_LINE = {  # possessive: `'it''s` must not pass for `'it'` and the
     '"': re.compile(r'"(?:[^"\\\n]|\\.)*+"'),
     "'": re.compile(r"'(?:[^'\n]|'')*+'"),
 }
-_ONLY_SPACES = re.compile(r"^ +$", re.MULTILINE)
+# a line of spaces only: after a line break (a literal first character, which the search skips
+# to), or at the start of the text
+_ONLY_SPACES = re.compile(r"\n +(?:\n|\Z)")
+_ONLY_SPACES_FIRST = re.compile(r" +(?:\n|\Z)")
 
 
 def may_hold_misread(text: str) -> bool:
@@ -231,6 +258,14 @@ def _ends_a_document(text: str) -> bool:
 _SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
 
 
+_BLANK_LINES = re.compile(r"\n*")
+_SPACES = re.compile(r" *")
+
+
+def _indentation_at(text: str, line_start: int) -> int:
+    return _SPACES.match(text, line_start).end() - line_start  # type: ignore[union-attr]
+
+
 _BLOCK_HEADER = re.compile(r"[|>][-+0-9]*[ \t]*(?:#[^\n]*)?")
 
 
@@ -244,13 +279,16 @@ def _empty_block(text: str) -> bool:
             line_end = text.find("\n", at)
             line_end = len(text) if line_end < 0 else line_end
             if text[at - 1] == " " and _BLOCK_HEADER.fullmatch(text, at, line_end):
-                following = text[line_end + 1 :].lstrip("\n")
-                indent = indentation(text[line_start:line_end])
-                if not following or indentation(following) <= indent:
+                # positions, not copies of the rest of the text: a file holds many blocks
+                following = _BLANK_LINES.match(text, line_end + 1).end()  # type: ignore[union-attr]
+                indent = _indentation_at(text, line_start)
+                if following >= len(text) or _indentation_at(text, following) <= indent:
                     return True
             at = text.find(indicator, at + 1)
     return False
 
 
 def _spaces_only_line(text: str) -> bool:
-    return (" \n" in text or text.endswith(" ")) and _ONLY_SPACES.search(text) is not None
+    if not (" \n" in text or text.endswith(" ")):
+        return False
+    return _ONLY_SPACES.search(text) is not None or _ONLY_SPACES_FIRST.match(text) is not None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -12,11 +14,11 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from csi_tool.caches.records import RecordCache
 from csi_tool.errors import YamlError
 from csi_tool.git.revisions import GitRevision
 from csi_tool.git.sources import WorkTree
 from csi_tool.policies.loading import DEFAULT_MAX_BYTES
-from csi_tool.records.reading import RecordCache
 from csi_tool.records.register import Register, load_register, load_work_tree
 from tests.conftest import MINIMAL_RECORD, write_record
 
@@ -207,3 +209,59 @@ def test_many_findings_in_one_file_are_placed_in_linear_time(register_root: Path
         timings.append((time.perf_counter() - started) / count)
         assert len([f for f in register.findings if f.path.endswith("0002.yaml")]) >= count
     assert timings[1] < 4 * timings[0]  # quadratic was 8× per finding at 8× the findings
+
+
+_SHARED_READ = """
+import dataclasses, json, sys
+from pathlib import Path
+import csi_tool.records.reading as reading
+from csi_tool.records.register import load_work_tree
+reading._SHARED_FROM = 2  # a small register shares its reading too
+joined = []
+join = reading.CachedReader._join_helper
+reading.CachedReader._join_helper = lambda self: joined.append(1) or join(self)
+register = load_work_tree(Path(sys.argv[1]))
+print(json.dumps({
+    "records": {rid: item.record.model_dump(mode="json") for rid, item in register.records.items()},
+    "keys": {rid: item.document.keys for rid, item in register.records.items()},
+    "findings": [dataclasses.astuple(finding) for finding in register.findings],
+    "unreadable": register.unreadable,
+    "joined": bool(joined),
+}))
+"""
+
+
+def test_a_register_read_by_two_processes_equals_one_read_by_one(tmp_path: Path) -> None:
+    """A forked child reads files the cache lacks from the end while csi reads from the
+    start: the records, findings and refusals are those of a reading in one process,
+    whichever files each took (an invalid file and an outdated one among them)."""
+    from benchmarks.generate_register import generate_register
+    from tests.records.test_migration import V1_FLOW
+
+    root = generate_register(tmp_path / "repo", 60)
+    register = root / "register"
+    (register / "CSI-00058.yaml").write_text("schema_version: 2\nid: CSI-00058\ntitle: [\n")
+    (register / "CSI-00059.yaml").write_text(V1_FLOW.replace("CSI-0003", "CSI-00059"))
+    text = (register / "CSI-00057.yaml").read_text()
+    (register / "CSI-00057.yaml").write_text(text.replace("status:", "status: nope\nx:", 1))
+
+    def read(cache: str, **env: str) -> dict[str, object]:
+        done = subprocess.run(
+            [sys.executable, "-c", _SHARED_READ, str(root)],
+            env={**os.environ, "CSI_CACHE_DIR": str(tmp_path / cache), **env},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        result: dict[str, object] = json.loads(done.stdout)
+        return result
+
+    alone = read("alone", CSI_NO_FORK="1")
+    shared = read("shared")
+    assert shared.pop("joined") and not alone.pop("joined")  # the child took a share
+    assert alone["unreadable"] == ["register/CSI-00057.yaml", "register/CSI-00058.yaml"]
+    assert len(alone["records"]) == 58  # type: ignore[arg-type]
+    assert shared == alone
+    again = read("shared")  # from the cache, but for the three files it never keeps
+    again.pop("joined")
+    assert again == alone
