@@ -17,7 +17,9 @@ import functools
 import mmap
 import os
 import pickle
+import struct
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
@@ -44,8 +46,9 @@ class _ForkedChild:
     def __del__(self) -> None:
         # Never read: close the pipe (the child's write then fails and it exits) and reap
         # the child, so none is left behind in a long-running process.
-        if self._reader is not None and self._pid is not None:
+        if self._reader is not None:
             os.close(self._reader)
+        if self._pid is not None:  # a stream abandoned part way: its child's next write fails
             os.waitpid(self._pid, 0)
 
 
@@ -97,61 +100,98 @@ def _send_and_exit(function: Callable[[], object], writer: int) -> None:
         os._exit(code)
 
 
-class BackgroundStream(_ForkedChild, Generic[T]):
-    """Items made in a forked child, sent one by one: iterating receives each as it comes.
+class FromBothEnds(_ForkedChild, Generic[T]):
+    """Items 0..count-1 made by this process from the first on and by a forked child from
+    the last back, until they meet (see MeetInTheMiddle); iterating gives each item once, in
+    order, whatever the split.
 
-    For a long list of large items (rendered pages): neither process ever holds them all.
-    `make(start)` gives the items from index `start` on; if the child fails part way, the
-    items it did not send are made here, from where it stopped.
+    For many large items (rendered pages) while this process has other work first: the
+    child starts at once, and makes more if this one starts late. It writes each item into
+    an unlinked temporary file, never held up by a pipe nobody reads yet, and sends where
+    each lies when it is done, so neither process holds them all. An item the child did not
+    make (it failed) is made here.
     """
 
-    def __init__(self, make: Callable[[int], Iterator[T]]) -> None:
-        self._make = make
-        super().__init__(functools.partial(_stream_and_exit, make))
+    def __init__(self, count: int, make: Callable[[int], T]) -> None:
+        self._count, self._make = count, make
+        self._split = MeetInTheMiddle(count)
+        self._spill = tempfile.TemporaryFile(prefix="csi-items-")  # noqa: SIM115 - see close
+        work = functools.partial(_make_from_the_end, self._split, make, self._spill.fileno())
+        super().__init__(work)
 
     def __iter__(self) -> Iterator[T]:
         if self._reader is None or self._pid is None:
-            yield from self._make(0)
+            self._spill.close()
+            yield from map(self._make, range(self._count))
             return
-        received, item = 0, None
+        index = 0
+        while index < self._count and self._split.parent_takes(index):
+            yield self._make(index)
+            index += 1
+        places = self._child_places()
+        with self._spill:
+            for later in range(index, self._count):
+                yield self._from_child(later, places)
+
+    def _child_places(self) -> dict[int, tuple[int, int]]:
+        """Index → (offset, size) in the file of every item the child made (none if it failed
+        before saying)."""
+        assert self._reader is not None and self._pid is not None
         with os.fdopen(self._reader, "rb") as stream:
             self._reader = None
-            while True:
-                try:
-                    item = pickle.load(stream)  # our own child, just forked
-                except Exception:  # noqa: BLE001 - cut short: the rest is made here
-                    stream.read()  # drained, so the child is never left blocked on a write
-                    break
-                if item is _END:
-                    break
-                received += 1
-                yield item
+            table = stream.read()
         _, status = os.waitpid(self._pid, 0)
         self._pid = None
-        if item is not _END or os.waitstatus_to_exitcode(status) != 0:
-            yield from self._make(received)
+        if os.waitstatus_to_exitcode(status) != 0 or len(table) % _PLACE.size:
+            return {}
+        places, offset = {}, 0
+        for item_index, size in _PLACE.iter_unpack(table):
+            places[item_index] = (offset, size)
+            offset += size
+        return places
+
+    def _from_child(self, index: int, places: dict[int, tuple[int, int]]) -> T:
+        place = places.get(index)
+        if place is not None:
+            offset, size = place
+            try:
+                item: T = pickle.loads(os.pread(self._spill.fileno(), size, offset))
+                return item
+            except Exception:  # noqa: BLE001 - a damaged item is made here
+                pass
+        return self._make(index)
+
+    def __del__(self) -> None:
+        # never iterated, or not to the end (a build that failed first): the child stops at
+        # its next item, and is reaped
+        self._split.take_the_rest()
+        self._spill.close()
+        super().__del__()
 
 
-class _End:
-    """The last thing a streaming child sends; pickled by name, so `is` compares."""
-
-    def __reduce__(self) -> str:
-        return "_END"
+_PLACE = struct.Struct("<QQ")  # an item's index and size, in the order written to the file
 
 
-_END = _End()
-
-
-def _stream_and_exit(make: Callable[[int], Iterator[object]], writer: int) -> None:
+def _make_from_the_end(
+    split: MeetInTheMiddle, make: Callable[[int], object], spill: int, writer: int
+) -> None:
     code = 1
     try:
-        with os.fdopen(writer, "wb") as stream:
-            for item in make(0):
-                pickle.dump(item, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(_END, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        table = bytearray()
+        for index in split.child_items():
+            data = pickle.dumps(make(index), protocol=pickle.HIGHEST_PROTOCOL)
+            _write_all(spill, data)
+            table += _PLACE.pack(index, len(data))
+        _write_all(writer, bytes(table))
         code = 0
     finally:
         os._exit(code)
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view) :]
 
 
 class MeetInTheMiddle:
@@ -175,6 +215,10 @@ class MeetInTheMiddle:
             return False
         self._marks[_PARENT_NEXT] = index + 1
         return True
+
+    def take_the_rest(self) -> None:
+        """This process takes every item left: the child stops at its next one."""
+        self._marks[_PARENT_NEXT] = self._count
 
     def child_items(self) -> Iterator[int]:
         """The items the child takes: from the end down, until this process's run."""

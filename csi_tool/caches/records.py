@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import astuple, dataclass
@@ -95,6 +96,11 @@ class RecordCache:
                 "CREATE TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY, generation TEXT NOT NULL,"
                 " record TEXT NOT NULL, findings TEXT NOT NULL, keys TEXT NOT NULL)"
             )
+            connection.execute(  # blob ids of files on disk, by their stamps (see WorkTree)
+                "CREATE TABLE IF NOT EXISTS stamps (root TEXT NOT NULL, path TEXT NOT NULL,"
+                " stamp TEXT NOT NULL, blob TEXT NOT NULL, PRIMARY KEY (root, path))"
+                " WITHOUT ROWID"
+            )
         except (OSError, sqlite3.Error):
             return None
         return cls(connection, generation, max_bytes)
@@ -151,5 +157,36 @@ class RecordCache:
         except sqlite3.Error:
             return  # another csi holds the database: this run's entries are not kept
 
+    def known_ids(self, root: str, stamps: Mapping[str, str]) -> dict[str, str]:
+        """Path → blob id of the files under `root` whose stamp is the one seen when the id
+        was kept: one query for the whole folder."""
+        try:
+            rows = self._connection.execute(
+                "SELECT path, stamp, blob FROM stamps WHERE root = ?", (root,)
+            ).fetchall()
+        except sqlite3.Error:
+            return {}
+        return {
+            path: blob
+            for path, stamp, blob in rows
+            if isinstance(blob, str) and stamps.get(path) == stamp and _BLOB_ID.fullmatch(blob)
+        }
+
+    def keep_ids(self, root: str, entries: Iterable[tuple[str, str, str]]) -> None:
+        """Keep (path, stamp, blob id) of files under `root`."""
+        rows = [(root, path, stamp, blob) for path, stamp, blob in entries]
+        if not rows:
+            return
+        try:
+            with self._connection:
+                self._connection.executemany(
+                    "INSERT OR REPLACE INTO stamps VALUES (?, ?, ?, ?)", rows
+                )
+        except sqlite3.Error:
+            return
+
     def close(self) -> None:
         self._connection.close()
+
+
+_BLOB_ID = re.compile("[0-9a-f]{40}")

@@ -10,7 +10,8 @@ import errno
 import hashlib
 import os
 import stat
-from collections.abc import Sequence
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -106,6 +107,29 @@ class WorkTree:
     def forget(self, relative: str) -> None:
         self._read.pop(relative, None)
 
+    def stamps(self, folder: str) -> dict[str, str]:
+        """Path → what a change of its content changes (size, modification and change times,
+        inode), for files changed last well before now: a cache may then give their blob ids
+        without reading them. A file changed in the clock tick of its stamp could keep the
+        stamp with other bytes, so recent files get none (git's "racy" rule)."""
+        settled = time.time_ns() - _SETTLED_NS
+        stamps = {}
+        for path in self.list_files(folder) or []:
+            try:
+                info = os.lstat(os.path.join(self.root, path))  # noqa: PTH118
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode) and info.st_ctime_ns < settled:
+                stamps[path] = (
+                    f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}:"
+                    f"{info.st_dev}"
+                )  # ctime cannot be set back: a file touched to its old times is still seen
+        return stamps
+
+    def adopt_ids(self, ids: Mapping[str, str]) -> None:
+        """Blob ids known for files (from their stamps): `fingerprints` then skips reading them."""
+        self._ids.update(ids)
+
     def read_bytes(self, relative: str, max_bytes: int) -> bytes:
         kept = self._read.pop(relative, None)
         if kept is not None:
@@ -130,6 +154,7 @@ class WorkTree:
             os.close(descriptor)
 
 
+_SETTLED_NS = 2_000_000_000  # far more than any file system's clock tick
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NO_BLOCK = getattr(os, "O_NONBLOCK", 0)
 

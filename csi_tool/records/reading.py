@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from csi_tool.caches.records import BATCH, KeptRecord, RecordCache
 from csi_tool.errors import CsiError, Finding, YamlError
-from csi_tool.git.sources import FileSource, blob_id
+from csi_tool.git.sources import FileSource, WorkTree, blob_id
 from csi_tool.layout import REGISTER_DIR, SCHEMA_VERSION
 from csi_tool.parallel import Background, MeetInTheMiddle, can_fork
 from csi_tool.records.checks import record_problems
@@ -72,11 +72,27 @@ class CachedReader:
         if self._cache is None:
             return
         try:
-            contents = source.fingerprints(REGISTER_DIR)  # blob ids: git's, or hashed bytes
+            contents = self._content_ids(source, self._cache)
         except CsiError:  # a link or a pipe in register/: reading the file says so, uncached
             return
         self._contents = {path: contents[path] for path in paths if path in contents}
         self._kept = self._cache.find(self._contents)
+
+    @staticmethod
+    def _content_ids(source: FileSource, cache: RecordCache) -> dict[str, str]:
+        """Blob ids of the register's files: git's, or hashed bytes; on disk, files unchanged
+        since an earlier command (by their stamps) are not read at all."""
+        if not isinstance(source, WorkTree):
+            return source.fingerprints(REGISTER_DIR)
+        root, stamps = str(source.root.resolve()), source.stamps(REGISTER_DIR)
+        known = cache.known_ids(root, stamps)
+        source.adopt_ids(known)
+        contents = source.fingerprints(REGISTER_DIR)
+        fresh = [(path, stamp, contents[path]) for path, stamp in stamps.items()]
+        cache.keep_ids(
+            root, [entry for entry in fresh if entry[0] not in known and entry[0] in contents]
+        )
+        return contents
 
     def kept(self, path: str) -> bool:
         """Whether the file's record comes from the cache (its bytes need not be read)."""

@@ -18,12 +18,12 @@ import shutil
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from csi_tool.errors import ConfigError, CsiError
-from csi_tool.parallel import BackgroundStream
+from csi_tool.parallel import FromBothEnds
 from csi_tool.site.data import SiteData, collect_site_data
 from csi_tool.site.exports import write_exports
 from csi_tool.site.pages import Page, RecordPage, SearchEntry
@@ -92,29 +92,27 @@ PARALLEL_FROM = 2000
 
 
 class RecordPages:
-    """One page per record. In a large register, a second process renders the second half
-    (see parallel.py) from the moment this is made, while this one goes on: with the
-    navigation pages and MkDocs, then with the first half as it is iterated."""
+    """One page per record. In a large register, a second process renders them from the last
+    one back (see parallel.py) from the moment this is made, while this one goes on with
+    the navigation pages and MkDocs, then renders from the first one on as it is iterated,
+    until the two meet."""
 
     def __init__(self, root: Path, data: SiteData) -> None:
         self._data = data
         self._pull_requests = site_setting(root, "pull_request_base")
         self._needed_by = data.needed_by()
-        ids = list(data.register.records)
-        half = len(ids) // 2 if len(ids) >= PARALLEL_FROM else len(ids)
-        self._first = ids[:half]
-        # sent page by page as the child renders them: neither process holds them all
-        self._second = BackgroundStream(functools.partial(self._render_from, ids[half:]))
+        self._ids = list(data.register.records)
+        self._pages: Iterable[RecordPage] = (
+            FromBothEnds(len(self._ids), self._render_at)
+            if len(self._ids) >= PARALLEL_FROM
+            else map(self._render_at, range(len(self._ids)))
+        )
 
     def __iter__(self) -> Iterator[RecordPage]:
-        for record_id in self._first:
-            yield self._render(record_id)
-        yield from self._second
+        return iter(self._pages)
 
-    def _render_from(self, ids: list[str], start: int) -> Iterator[RecordPage]:
-        return (self._render(record_id) for record_id in ids[start:])
-
-    def _render(self, record_id: str) -> RecordPage:
+    def _render_at(self, index: int) -> RecordPage:
+        record_id = self._ids[index]
         record = self._data.register.records[record_id].record
         return record_page(
             record, self._data, self._needed_by.get(record_id, []), self._pull_requests

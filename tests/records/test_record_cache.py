@@ -265,3 +265,37 @@ def test_a_register_read_by_two_processes_equals_one_read_by_one(tmp_path: Path)
     again = read("shared")  # from the cache, but for the three files it never keeps
     again.pop("joined")
     assert again == alone
+
+
+def test_files_on_disk_unchanged_since_the_last_command_are_not_read_again(
+    register_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Their stamps (size, times, inode) give their blob ids; a file whose stamp is new is
+    hashed, so a changed byte at the same size and modification time is still seen (the
+    change time moves, and cannot be set back)."""
+    import csi_tool.git.sources as sources
+    from csi_tool.records.reading import CachedReader
+
+    monkeypatch.setattr(sources, "_SETTLED_NS", 0)  # every file counts as settled at once
+    path = register_root / "register" / "CSI-0001.yaml"
+    load_work_tree(register_root)
+    again = WorkTree(register_root)
+    reader = CachedReader(again, ["register/CSI-0001.yaml"], DEFAULT_MAX_BYTES)
+    assert reader.kept("register/CSI-0001.yaml")
+    assert again._read == {}  # its id came from its stamp: no byte of it was read
+    before = path.stat()
+    time.sleep(0.01)
+    path.write_text(path.read_text().replace("First record", "First recorD"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    assert load_work_tree(register_root).records["CSI-0001"].record.title == "First recorD"
+
+
+def test_a_file_changed_moments_ago_gets_no_stamp(register_root: Path) -> None:
+    """Within a clock tick, a file could change again and keep its stamp (git's racy rule):
+    files changed in the last two seconds are always hashed."""
+    assert WorkTree(register_root).stamps("register") == {}
+    old = time.time() - 3600
+    path = register_root / "register" / "CSI-0001.yaml"
+    os.utime(path, (old, old))  # the modification time alone does not settle it
+    assert WorkTree(register_root).stamps("register") == {}
