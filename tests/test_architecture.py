@@ -20,7 +20,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("cli",),
     ("site", "scaffold", "evidence"),
     ("gate",),
-    ("backlog", "benefits", "history", "signals"),
+    ("backlog", "benefits", "history", "signals", "intake"),
     ("measures",),
     ("records", "tickets"),
     ("policies", "caches"),

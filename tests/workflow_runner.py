@@ -83,6 +83,11 @@ def run_job(
         )
         results.append(StepRun(name, True, done.returncode, done.stdout + done.stderr))
         failed = failed or done.returncode != 0
+        if "id" in step:  # what `steps.<id>.outcome` says to later steps
+            context = {
+                **context,
+                f"steps.{step['id']}.outcome": "failure" if done.returncode else "success",
+            }
     return results
 
 
@@ -104,6 +109,8 @@ def _should_run(condition: object, failed: bool, context: dict[str, str]) -> boo
         return True
     if expression == "failure()":
         return failed
+    if "failure()" in expression:  # `failure() && …`: runs only after a failure
+        return evaluate(expression, {**context, "failure()": "true" if failed else "false"})
     return not failed and evaluate(expression, context)
 
 
@@ -125,6 +132,11 @@ def evaluate(expression: str, context: dict[str, str]) -> bool:
 
 
 def _compare(expression: str, context: dict[str, str]) -> bool:
+    if expression == "failure()":
+        return context["failure()"] == "true"
+    contains = re.fullmatch(r"contains\((\S+), '([^']*)'\)", expression)
+    if contains:  # a list in the context is its items joined by commas
+        return contains.group(2) in _operand(contains.group(1), context).split(",")
     comparison = re.fullmatch(r"(\S+) (==|!=) (\S+)", expression)
     if comparison is None:
         raise AssertionError(f"the simulator does not know the condition {expression!r}")

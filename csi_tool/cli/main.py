@@ -20,6 +20,7 @@ from csi_tool.cli.benefits import baseline, measure, review, transition_command
 from csi_tool.cli.evidence import evidence
 from csi_tool.cli.gate import codeowners, gate
 from csi_tool.cli.history import history
+from csi_tool.cli.intake import intake
 from csi_tool.cli.records import migrate, new, renumber, schema, validate
 from csi_tool.cli.scaffold import init_command
 from csi_tool.cli.signals import signals
@@ -50,6 +51,7 @@ for _command in (
     gate,
     history,
     init_command,
+    intake,
     measure,
     migrate,
     new,

@@ -75,6 +75,11 @@ class Source(_Model):
         pattern=r"^SIG-[0-9a-f]{8}$",
         description="The `csi signals` opportunity the record came from, e.g. `SIG-3f9a2c1b`.",
     )
+    raised_by: Handle | None = Field(
+        None,
+        description="Who raised the idea (the issue's author, for a record from `csi intake`): "
+        "credited on the record's page and on the recognition page.",
+    )
 
 
 class Vision(_Model):

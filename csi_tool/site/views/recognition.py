@@ -39,9 +39,14 @@ def recognition_page(data: SiteData) -> Page:
     intro = (
         f"<p>{counted(sum(map(len, quarters.values())), 'improvement')} delivered, "
         "credited to their owners and to everyone whose changes to the record are in the "
-        "history. Realised: metrics whose target is met.</p>"
+        "history, and ideas to whoever raised them. Realised: metrics whose target is met.</p>"
     )
     sections = [Section(intro)]
+    delivered = {record.id for records in quarters.values() for record in records}
+    ideas = _ideas(data, delivered)
+    if ideas:
+        headers = ("Person or team", "Ideas raised", "Delivered")
+        sections.append(Section(table(headers, ideas, numeric=(1, 2)), "Ideas raised"))
     if credits:
         rows = [
             (text(person), str(count), str(realised[person]))
@@ -64,11 +69,26 @@ def recognition_page(data: SiteData) -> Page:
     return Page("recognition", "Recognition", "Delivered, and who delivered it", sections)
 
 
+def _ideas(data: SiteData, delivered: set[str]) -> list[tuple[str, str, str]]:
+    """Who raised ideas that are in the register (through the issue form), most first."""
+    raised: Counter[str] = Counter()
+    landed: Counter[str] = Counter()
+    for record_id, item in data.register.records.items():
+        person = item.record.source.raised_by if item.record.source else None
+        if person:
+            raised[person] += 1
+            landed[person] += record_id in delivered
+    ranked = sorted(raised.items(), key=lambda kv: (-kv[1], kv[0]))[:CREDITS_SHOWN]
+    return [(text(person), str(count), str(landed[person])) for person, count in ranked]
+
+
 def _people(record: Record, data: SiteData) -> list[str]:
-    """The owner, then the authors of the record's history, each once."""
+    """The owner, then who raised the idea, then the authors of the record's history, each
+    once."""
     trail = data.trails.get(record.id)
     authors = [event.author for event in trail.events] if trail else []
-    return list(dict.fromkeys([p for p in [record.owner or "", *authors] if p]))
+    raiser = record.source.raised_by if record.source else None
+    return list(dict.fromkeys([p for p in [record.owner or "", raiser or "", *authors] if p]))
 
 
 def _delivered(record: Record, data: SiteData) -> str:

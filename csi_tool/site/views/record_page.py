@@ -115,6 +115,8 @@ def _facts(record: Record, data: SiteData) -> str:
         ("Practices", ", ".join(text(p) for p in record.practices) or "—"),
         ("Tags", ", ".join(text(t) for t in record.tags) or "—"),
     ]
+    if record.source and record.source.raised_by:
+        rows.append(("Raised by", text(record.source.raised_by)))
     if record.roles:
         for role in ("validator", "approver", "outcome_confirmer"):
             handle = getattr(record.roles, role)
@@ -292,6 +294,8 @@ def _knowledge(reference: str) -> str:
 
 
 def _history(record: Record, data: SiteData, pr_url: str | None) -> Iterator[str]:
+    if record.source and record.source.raised_by:  # an idea from anyone, credited first
+        yield f"<p>The idea was raised by {text(record.source.raised_by)}.</p>"
     trail = data.trails.get(record.id)
     if not trail or not trail.events:
         yield f"<p>{text(data.history_note or 'No history in git yet.')}</p>"
