@@ -41,10 +41,13 @@ def checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     git(checkout, "switch", "-q", "main")
     fake = tmp_path / "fake-bin"
     fake.mkdir()
-    (fake / "gh").write_text(
-        f'#!/bin/sh\nfor a in "$@"; do printf \'[%s]\' "$a" >> {tmp_path / "gh.log"}; done\n'
-        f"echo >> {tmp_path / 'gh.log'}\n"
-    )
+    log = tmp_path / "gh.log"
+    script = """#!/bin/sh
+for a in "$@"; do printf '[%s]' "$a" >> LOG; done
+echo >> LOG
+case "$1 $2" in "pr list") grep -c '^\\[pr\\]\\[create\\]' LOG || true;; esac
+"""  # `gh pr list … --jq length`: how many proposals it opened
+    (fake / "gh").write_text(script.replace("LOG", str(log)))
     (fake / "gh").chmod(0o755)
     monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.chdir(tmp_path)  # where a canary would land if a command ran
@@ -93,6 +96,12 @@ def test_an_accepted_hostile_idea_becomes_a_pull_request_and_nothing_runs(
     assert "raised_by: '@alice'" in added
     message = git(origin, "log", "-1", "--format=%B", "csi-intake/issue-17").strip()
     assert message == f"CSI-0019: {title}"
+    # accepted again after an edit: the branch is updated, no second pull request
+    git(checkout, "switch", "-q", "main")
+    git(checkout, "branch", "-qD", "csi-intake/issue-17")  # a runner's checkout is fresh
+    again = _run(checkout, tmp_path, monkeypatch, answers=answers, title=HOSTILE_TITLE)
+    assert "Updated the open proposal on csi-intake/issue-17" in again[-2].output, again
+    assert (tmp_path / "gh.log").read_text().count("[pr][create]") == 1
 
 
 def test_a_form_that_cannot_become_a_record_gets_a_comment_instead(
