@@ -18,6 +18,10 @@ from csi_tool.records.analysis import Fishbone, ProcessStep, StepKind
 _LABEL, _BOX, _GAP, _LANE, _PAD = 140, 124, 26, 74, 12
 FISHBONE_CATEGORIES = ("people", "process", "tools", "environment", "policy")
 
+# One wrapper per width, made once: a page of diagrams wraps hundreds of labels.
+_STEP_LABEL = textwrap.TextWrapper(20)
+_HEAD_LABEL = textwrap.TextWrapper(22)
+
 
 def swimlane(
     key: str,
@@ -49,8 +53,9 @@ def swimlane(
             f'<rect class="step step-{step.kind.value}" x="{x}" y="{y}" width="{_BOX}" '
             f'height="{_LANE - 16}" rx="{14 if step.kind is StepKind.APPROVAL else 3}"/>'
         )
-        lines = textwrap.wrap(step.name, 20)[:2]
-        if len(textwrap.wrap(step.name, 20)) > 2:
+        wrapped = _STEP_LABEL.wrap(step.name)
+        lines = wrapped[:2]
+        if len(wrapped) > 2:
             lines[-1] = _cut(lines[-1] + " …", 20)
         for j, line in enumerate(lines):
             parts.append(
@@ -79,7 +84,7 @@ def fishbone(key: str, problem: str, causes: Fishbone, description: str) -> str:
     parts = [_open(key, f"Fishbone: {problem}", description, width, height, "csi-diagram")]
     parts.append(f'<line class="spine" x1="20" y1="{spine}" x2="{head}" y2="{spine}"/>')
     parts.append(f'<rect class="head" x="{head}" y="{spine - 46}" width="150" height="92" rx="6"/>')
-    for j, line in enumerate(textwrap.wrap(problem, 22)[:5]):
+    for j, line in enumerate(_HEAD_LABEL.wrap(problem)[:5]):
         parts.append(
             f'<text class="head-label" x="{head + 8}" y="{spine - 26 + j * 14}">'
             f"{escape(line)}</text>"
