@@ -131,19 +131,25 @@ class CachedReader:
                 kept = None
         if kept is not None:
             self._source.forget(path)
-            content = self._contents[path]
-            reread = functools.partial(self._reread, path, content)
-            document = Document(path, None, keys=kept.keys, content_id=content, reread=reread)
             findings.extend(kept.findings)
-            return LoadedRecord(record, document)
+            return LoadedRecord(record, self._textless(path, kept))
         loaded, kept = read_fresh(self._source, path, self._contents.get(path), self._max_bytes)
         findings.extend(loaded.findings)
-        if kept is not None:
-            self._new.append((path, self._contents[path], kept))
-            if len(self._new) >= BATCH and self._cache is not None:  # never all in memory
-                self._cache.keep(self._new)
-                self._new = []
-        return loaded.record
+        if kept is None or loaded.record is None:
+            return loaded.record
+        self._new.append((path, self._contents[path], kept))
+        if len(self._new) >= BATCH and self._cache is not None:  # never all in memory
+            self._cache.keep(self._new)
+            self._new = []
+        # held as if it came from the cache: 10,000 texts would be a tenth of a site build's
+        # memory, and only a file with a finding needs its text again
+        return LoadedRecord(loaded.record.record, self._textless(path, kept))
+
+    def _textless(self, path: str, kept: KeptRecord) -> Document:
+        """The document of a record kept by content: its text is read again on demand."""
+        content = self._contents[path]
+        reread = functools.partial(self._reread, path, content)
+        return Document(path, None, keys=kept.keys, content_id=content, reread=reread)
 
     def _join_helper(self) -> None:
         """Wait for the child and take what it kept."""

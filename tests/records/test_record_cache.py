@@ -152,6 +152,8 @@ def test_a_kept_record_holds_no_text_and_reads_it_again_for_a_findings_line(
     text = MINIMAL_RECORD.format(id="CSI-0002", title="Depends on a missing record")
     write_record(register_root, "CSI-0002", text + "depends_on: [CSI-0099]\n")
     first = load_work_tree(register_root)  # read from YAML: the finding is placed on line 6
+    # read the slow way, a valid record is held as one from the cache: no text either
+    assert first.records["CSI-0001"].document._text is None
     again = load_work_tree(register_root)
     assert again.records["CSI-0001"].document._text is None  # no finding: never read again
     assert again.findings == first.findings  # placed by reading CSI-0002 again
