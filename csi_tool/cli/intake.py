@@ -8,7 +8,8 @@ import click
 
 from csi_tool.cli.support import EXIT_FINDINGS, register_policies, register_root, say
 from csi_tool.clock import today
-from csi_tool.errors import display_path
+from csi_tool.errors import ConfigError, display_path
+from csi_tool.layout import RECORD_SUFFIX, REGISTER_DIR
 from csi_tool.yaml.journal import register_lock
 
 
@@ -31,6 +32,7 @@ def intake(ctx: click.Context, issue_json: Path, out_dir: Path | None) -> None:
     from csi_tool.intake.issue_form import read_event
     from csi_tool.intake.messages import (
         branch_name,
+        commit_message,
         missing_comment,
         pull_request_body,
         pull_request_title,
@@ -39,6 +41,11 @@ def intake(ctx: click.Context, issue_json: Path, out_dir: Path | None) -> None:
 
     root = register_root(ctx)
     proposal = read_event(issue_json)
+    if out_dir is not None:  # a folder that cannot be made stops before any record is written
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise ConfigError(f"--out-dir {out_dir}: {e.strerror}") from e
     with register_lock(root):  # two intakes at once never pick the same id
         policies = register_policies(root)
         draft = draft_record(root, policies, proposal, today())
@@ -49,15 +56,17 @@ def intake(ctx: click.Context, issue_json: Path, out_dir: Path | None) -> None:
             for problem in draft.problems:
                 say(f"csi: issue #{proposal.number}: {problem}", err=True)
             ctx.exit(EXIT_FINDINGS)
+        record_id = str(draft.tree["id"])
+        path = f"{REGISTER_DIR}/{record_id}{RECORD_SUFFIX}"
+        if out_dir is not None:  # first: a record is never left without what proposes it
+            write_outputs(
+                out_dir,
+                {
+                    "branch.txt": branch_name(proposal) + "\n",
+                    "title.txt": pull_request_title(record_id, str(draft.tree["title"])) + "\n",
+                    "commit.txt": commit_message(record_id, proposal),
+                    "body.md": pull_request_body(proposal, record_id, path),
+                },
+            )
         new_record = write_draft(root, policies, draft)
-    record_id, path = str(draft.tree["id"]), display_path(new_record.path, root)
-    if out_dir is not None:
-        write_outputs(
-            out_dir,
-            {
-                "branch.txt": branch_name(proposal) + "\n",
-                "title.txt": pull_request_title(record_id, str(draft.tree["title"])) + "\n",
-                "body.md": pull_request_body(proposal, record_id, path),
-            },
-        )
-    say(f"wrote {path} from issue #{proposal.number}")
+    say(f"wrote {display_path(new_record.path, root)} from issue #{proposal.number}")

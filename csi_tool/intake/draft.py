@@ -11,12 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from csi_tool.errors import CsiError
 from csi_tool.fields import SourceKind
-from csi_tool.intake.issue_form import FormField, Proposal, form_fields
+from csi_tool.git.repo import revision_exists
+from csi_tool.git.revisions import GitRevision
+from csi_tool.intake.issue_form import FormField, Proposal, form_fields, out_of_order
+from csi_tool.intake.messages import branch_name
+from csi_tool.layout import REGISTER_DIR
 from csi_tool.policies.policy_set import Policies
 from csi_tool.records.models import TITLE_MAX_LENGTH, Record
 from csi_tool.records.new import NewRecord, next_record_id, write_new_record
@@ -27,7 +32,11 @@ TITLE_PREFIX = "[Improvement]:"  # the form's default title, which proposers kee
 # Characters that reorder or hide text (Trojan Source): a record refuses them, so the
 # proposer is asked to remove them rather than have them dropped unseen.
 _HIDDEN = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Control characters, lone surrogates (no text holds them), and characters that show as
+# nothing: a zero-width space, word joiner, byte-order mark, Hangul fillers, tag characters.
+# (Zero-width joiners stay: emoji and several scripts need them.)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u115f\u1160\u3164\uffa0\U000e0000-\U000e007f]")
 _URL = re.compile(r"^https?://[^\s<>\"']+$")
 _TICKET = re.compile(r"^[A-Za-z]{2,}[0-9]{3,}$")
 _HANDLE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$")  # a GitHub login
@@ -48,15 +57,27 @@ def draft_record(root: Path, policies: Policies, proposal: Proposal, today: dt.d
     title = " ".join(proposal.title.split())
     if title.lower().startswith(TITLE_PREFIX.lower()):
         title = title[len(TITLE_PREFIX) :].strip()
+    misplaced = out_of_order(proposal.body, list(fields.values()))
+    for field in misplaced:
+        problems.append(
+            f"the heading “### {field.label}” is not where the form puts it; keep the "
+            "form's questions in their order."
+        )
     for field in fields.values():
-        if field.required and proposal.answers.get(field.id) is None:
+        answer = proposal.answers.get(field.id)
+        if field.required and answer is None and field not in misplaced:
             problems.append(f"“{field.label}” has no answer; it is needed for the record.")
+        if field.options and answer is not None and answer not in field.options:
+            problems.append(
+                f"“{field.label}” must be one of the form's choices, with nothing added "
+                "after it (text added at the end of the issue lands there)."
+            )
     if problems:
         return Draft(None, problems)
     answers = {key: value for key, value in proposal.answers.items() if value is not None}
     tree = CommentedMap()
     tree["schema_version"] = 2
-    tree["id"] = next_record_id(root, policies.register.id)
+    tree["id"] = _earlier_id(root, proposal, policies) or next_record_id(root, policies.register.id)
     tree["title"] = title
     tree["created"] = today
     tree["service"] = " ".join(answers["service"].split())
@@ -91,6 +112,11 @@ def _unusable_text(proposal: Proposal, fields: dict[str, FormField]) -> list[str
             )
         elif _CONTROL.search(text.replace("\t", " ")):
             problems.append(f"{where} contains control characters; please remove them.")
+        elif _INVISIBLE.search(text):
+            problems.append(
+                f"{where} contains characters that show as nothing (such as a zero-width "
+                "space); please remove them."
+            )
     return problems
 
 
@@ -129,7 +155,11 @@ def _references(text: str) -> tuple[list[str], list[str], list[str], bool]:
     links: list[str] = []
     rest = False
     for token in re.split(r"[\s,;]+", text):
-        token = token.strip("()[]<>")
+        while token != (bare := token.strip("()[]<>\"'").rstrip(".:!?")):
+            token = bare  # brackets and the end of a sentence are no part of it
+        scheme, colon, address = token.partition("://")
+        if colon and scheme.lower() in ("http", "https"):
+            token = f"{scheme.lower()}://{address}"
         if not token:
             continue
         if _URL.match(token) and len(token) <= 2000:
@@ -181,3 +211,19 @@ def _invalid(tree: CommentedMap, fields: dict[str, FormField]) -> list[str]:
     if len(tree["title"]) > TITLE_MAX_LENGTH and not problems:
         problems.append(f"the title is too long: at most {TITLE_MAX_LENGTH} characters.")
     return problems
+
+
+def _earlier_id(root: Path, proposal: Proposal, policies: Policies) -> str | None:
+    """The id this issue's proposal took before (accepted again after an edit): the record
+    keeps it, rather than taking the next one because its own branch holds it."""
+    ref = f"refs/remotes/origin/{branch_name(proposal)}"
+    if not revision_exists(root, ref):
+        return None
+    try:
+        proposed = set(GitRevision(root, ref).list_files(REGISTER_DIR) or [])
+        base = set(GitRevision(root, "HEAD").list_files(REGISTER_DIR) or [])
+    except CsiError:
+        return None
+    stems = [PurePosixPath(path).stem for path in proposed - base]
+    ids = [stem for stem in stems if policies.register.id.matches(stem)]
+    return ids[0] if len(ids) == 1 else None

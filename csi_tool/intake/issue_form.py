@@ -44,6 +44,7 @@ class Proposal:
     url: str | None
     author: str | None
     answers: dict[str, str | None]
+    body: str = ""
 
 
 def form_fields() -> list[FormField]:
@@ -76,13 +77,15 @@ def read_event(path: Path) -> Proposal:
         payload = json.loads(raw)
     except (UnicodeDecodeError, ValueError) as e:
         raise ConfigError(f"{path} is not JSON: {e}") from e
+    except RecursionError as e:  # nested deeper than any event GitHub sends
+        raise ConfigError(f"{path} is not an issue event: nested too deeply") from e
     issue = None
     if isinstance(payload, dict):  # an event holds the issue; an issue's own JSON is one
         issue = payload.get("issue", payload if "body" in payload else None)
     if not isinstance(issue, dict):
         raise ConfigError(f"{path} holds no issue (an issue event, or an issue)")
     number = issue.get("number")
-    if type(number) is not int or number < 1:
+    if type(number) is not int or not 1 <= number < 2**31:
         raise ConfigError(f"{path}: the issue has no number")
     title, body = issue.get("title"), issue.get("body") or ""
     if not isinstance(title, str) or not isinstance(body, str):
@@ -94,28 +97,27 @@ def read_event(path: Path) -> Proposal:
         url if isinstance(url, str) else None,
         _login(issue.get("user") or issue.get("author")),
         parse_answers(body, form_fields()),
+        body,
     )
 
 
 def _login(user: Any) -> str | None:
+    """A GitHub login that can be credited as a handle (a bot's `name[bot]` cannot)."""
     login = user.get("login") if isinstance(user, dict) else None
-    return login if isinstance(login, str) else None
+    return login if isinstance(login, str) and _LOGIN.fullmatch(login) else None
+
+
+_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?")
 
 
 def parse_answers(body: str, fields: list[FormField]) -> dict[str, str | None]:
     """Each field's answer in a body GitHub rendered from the form: the text between its
     heading and the next field's (headings are looked for in the form's order, so a `###`
-    line inside an answer is part of the answer)."""
-    text = body.replace("\r\n", "\n").replace("\r", "\n")
+    line inside an answer is part of the answer, and text added after the last answer is
+    part of it). A heading missing, or out of the form's order, is no answer."""
+    text = _lines(body)
+    positions = _in_order(text, fields)
     answers: dict[str, str | None] = {}
-    positions = []
-    at = 0
-    for field in fields:
-        heading = re.compile(rf"^### {re.escape(field.label)}[ \t]*$", re.MULTILINE)
-        found = heading.search(text, at)
-        positions.append(found)
-        if found is not None:
-            at = found.end()
     for index, (field, found) in enumerate(zip(fields, positions, strict=True)):
         if found is None:
             answers[field.id] = None
@@ -125,3 +127,34 @@ def parse_answers(body: str, fields: list[FormField]) -> dict[str, str | None]:
         answer = text[found.end() : end].strip()
         answers[field.id] = None if answer in ("", _NO_RESPONSE) else answer
     return answers
+
+
+def out_of_order(body: str, fields: list[FormField]) -> list[FormField]:
+    """Fields whose heading is in the body, but not where the form puts it."""
+    text = _lines(body)
+    positions = _in_order(text, fields)
+    return [
+        field
+        for field, found in zip(fields, positions, strict=True)
+        if found is None and _heading(field).search(text) is not None
+    ]
+
+
+def _lines(body: str) -> str:
+    return body.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _in_order(text: str, fields: list[FormField]) -> list[re.Match[str] | None]:
+    """Each field's heading, looked for after the previous one found."""
+    positions = []
+    at = 0
+    for field in fields:
+        found = _heading(field).search(text, at)
+        positions.append(found)
+        if found is not None:
+            at = found.end()
+    return positions
+
+
+def _heading(field: FormField) -> re.Pattern[str]:
+    return re.compile(rf"^### {re.escape(field.label)}[ \t]*$", re.MULTILINE)

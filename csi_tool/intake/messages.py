@@ -19,6 +19,12 @@ def pull_request_title(record_id: str, title: str) -> str:
     return f"{record_id}: {title}"
 
 
+def commit_message(record_id: str, proposal: Proposal) -> str:
+    """Only csi's words: a title in a commit message could close other issues (`fixes #3`)
+    once merged."""
+    return f"Add {record_id}, the idea of issue #{proposal.number}\n"
+
+
 def pull_request_body(proposal: Proposal, record_id: str, path: str) -> str:
     credit = f" raised by @{proposal.author}" if proposal.author else ""
     return (

@@ -26,7 +26,11 @@ def build_with_mkdocs(config_file: Path, out: Path, site_url: str | None) -> Non
     command = [sys.executable, "-m", __name__, str(config_file), str(out), site_url or ""]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode == 1:
-        raise SiteBuildError(f"the site build failed: {json.loads(done.stdout)['error']}")
+        try:
+            reason = json.loads(done.stdout)["error"]
+        except (ValueError, KeyError, TypeError):  # it failed before it could say why
+            reason = (done.stderr.strip().splitlines() or ["no reason given"])[-1]
+        raise SiteBuildError(f"the site build failed: {reason}")
     if done.returncode != 0:
         raise RuntimeError(f"MkDocs stopped unexpectedly: {done.stderr.strip()[-2000:]}")
 
@@ -65,7 +69,10 @@ def _build(config_file: str, out: str, site_url: str) -> str | None:
 
 
 if __name__ == "__main__":
-    failure = _build(*sys.argv[1:4])
+    try:
+        failure = _build(*sys.argv[1:4])
+    except Exception as e:  # noqa: BLE001 - a template that fails on a setting (a number
+        failure = f"{type(e).__name__}: {e}"  # where an address belongs): said, not a crash
     if failure is not None:
         print(json.dumps({"error": failure}))
         sys.exit(1)

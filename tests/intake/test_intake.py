@@ -241,3 +241,65 @@ def test_a_bot_or_odd_login_is_not_credited_but_the_idea_lands(
     assert run_csi(repo, "intake", str(event)).exit_code == 0
     record = strict.load_fast((repo / "register" / "CSI-0019.yaml").read_text(), "CSI-0019")
     assert "raised_by" not in record["source"]
+
+
+@pytest.mark.parametrize(
+    ("answers", "said"),
+    [
+        (
+            {**ANSWERS, "Where the idea comes from": "Audit\n\nEdit: also the portal."},
+            "“Where the idea comes from” must be one of the form's choices",
+        ),
+        (
+            {"What is wrong today": "x", "Service": "Desk", **ANSWERS},
+            "the heading “### What is wrong today” is not where the form puts it",
+        ),
+        ({**ANSWERS, "Service": "Desk \ud800"}, "“Service” contains control characters"),
+        ({**ANSWERS, "Service": "\u200b\u200b\u200b"}, "characters that show as nothing"),
+    ],
+)
+def test_answers_the_form_would_not_give_are_said_not_guessed(
+    answers: dict[str, str | None],
+    said: str,
+    repo: Path,
+    tmp_path: Path,
+    run_csi: Callable[..., Result],
+) -> None:
+    """Text added at the end lands in the last answer, a dropdown; headings moved around
+    are not where the form puts them: neither is silently dropped or read as another."""
+    out = tmp_path / "out"
+    event = issue_event(tmp_path / "e.json", answers)
+    assert run_csi(repo, "intake", str(event), "--out-dir", str(out)).exit_code == 1
+    assert said in (out / "comment.md").read_text()
+    assert not (repo / "register" / "CSI-0019.yaml").exists()
+
+
+def test_references_at_the_end_of_a_sentence_and_in_capitals_are_found(
+    repo: Path, tmp_path: Path, run_csi: Callable[..., Result]
+) -> None:
+    references = "See INC0012345. And HTTPS://Reports.example.com/r, (PRB0000001)."
+    event = issue_event(tmp_path / "e.json", {**ANSWERS, "References": references})
+    assert run_csi(repo, "intake", str(event)).exit_code == 0
+    record = strict.load_fast((repo / "register" / "CSI-0019.yaml").read_text(), "CSI-0019")
+    found = record["source"]["references"]
+    assert found["incidents"] == ["INC0012345"] and found["problems"] == ["PRB0000001"]
+    assert found["links"][1] == "https://Reports.example.com/r"
+
+
+def test_an_out_dir_that_cannot_be_made_stops_before_any_record(
+    repo: Path, tmp_path: Path, run_csi: Callable[..., Result]
+) -> None:
+    (tmp_path / "afile").write_text("")
+    event = issue_event(tmp_path / "e.json")
+    result = run_csi(repo, "intake", str(event), "--out-dir", str(tmp_path / "afile" / "sub"))
+    assert result.exit_code == 2
+    assert not (repo / "register" / "CSI-0019.yaml").exists()
+
+
+def test_an_event_nested_too_deeply_is_refused_not_a_crash(
+    repo: Path, tmp_path: Path, run_csi: Callable[..., Result]
+) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    result = run_csi(repo, "intake", str(path))
+    assert result.exit_code == 2 and "nested too deeply" in result.output

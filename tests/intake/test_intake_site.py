@@ -59,3 +59,16 @@ def test_no_repository_no_link_and_a_hostile_address_stays_inert(
     page = (hostile / "index.html").read_text()
     assert "Suggest an improvement" in page
     assert 'onmouseover="alert(1)' not in page
+
+
+def test_a_repository_setting_that_is_no_text_builds_without_the_link(
+    tmp_path: Path, run_csi: Callable[..., Result]
+) -> None:
+    root = tmp_path / "repo"
+    for name in ("policies", "register", "site"):
+        shutil.copytree(PROJECT / name, root / name)
+    config = root / "site" / "mkdocs.yml"
+    config.write_text(config.read_text().replace('pull_request_base: ""', "pull_request_base: 5"))
+    result = run_csi(root, "site", "build", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert "Suggest an improvement" not in (root / "build" / "site" / "index.html").read_text()

@@ -26,6 +26,7 @@ def _context(label: str = "csi-accepted") -> dict[str, str]:
     return {
         "github.event_name": "issues",
         "github.token": "token",
+        "secrets.CSI_PROPOSALS_TOKEN || github.token": "token",
         "github.event.label.name": label,
         "github.event.issue.labels.*.name": f"csi-proposal,{label}",
         "github.event.issue.number": "17",
@@ -95,13 +96,18 @@ def test_an_accepted_hostile_idea_becomes_a_pull_request_and_nothing_runs(
     added = git(origin, "show", "csi-intake/issue-17:register/CSI-0019.yaml")
     assert "raised_by: '@alice'" in added
     message = git(origin, "log", "-1", "--format=%B", "csi-intake/issue-17").strip()
-    assert message == f"CSI-0019: {title}"
+    assert message == "Add CSI-0019, the idea of issue #17"  # no title: `fixes #3` closes #3
     # accepted again after an edit: the branch is updated, no second pull request
     git(checkout, "switch", "-q", "main")
     git(checkout, "branch", "-qD", "csi-intake/issue-17")  # a runner's checkout is fresh
     again = _run(checkout, tmp_path, monkeypatch, answers=answers, title=HOSTILE_TITLE)
     assert "Updated the open proposal on csi-intake/issue-17" in again[-2].output, again
     assert (tmp_path / "gh.log").read_text().count("[pr][create]") == 1
+    assert (
+        f"[pr][edit][csi-intake/issue-17][--title][CSI-0019: {title}]"
+        in (tmp_path / "gh.log").read_text()
+    )  # the same id again: its own earlier branch does not push it to CSI-0020
+    assert git(origin, "show", "csi-intake/issue-17:register/CSI-0019.yaml")
 
 
 def test_a_form_that_cannot_become_a_record_gets_a_comment_instead(
