@@ -43,6 +43,12 @@ def test_every_page_invites_ideas_and_the_proposer_is_credited(
         assert SUGGEST in (site / name).read_text(), name
     record = (site / "records" / "CSI-0019.html").read_text()
     assert "<td>Raised by</td><td>@alice</td>" in record
+    # the record's service answered already in the form it links to
+    assert (
+        '<a href="https://github.com/acme/register/issues/new?template=improvement.yml'
+        '&amp;service=Service%20Desk" rel="noopener noreferrer nofollow">'
+        "suggest an improvement</a>"
+    ) in record
     assert "<p>The idea was raised by @alice.</p>" in record
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in record and "<script>alert(1)" not in record
     recognition = (site / "recognition.html").read_text()

@@ -7,6 +7,7 @@ links only for http(s) URLs).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import quote
 
 from csi_tool.records.models import Decision, Record
 from csi_tool.site.data import SiteData
@@ -54,7 +55,7 @@ def record_page(
     shown = [item for item in shown if item[2]]
     body = (
         record_summary(record, data)
-        + _facts(record, data)
+        + _facts(record, data, pr_url)
         + "".join(heading(2, anchor, label) + content for anchor, label, content in shown)
     )
     title = f"{record.id}: {' '.join(record.title.split())}"
@@ -107,10 +108,14 @@ def _search_text(record: Record) -> str:
     return f"{' '.join(' '.join(prose).split())[:_SEARCH_PROSE_LIMIT]} {identifiers}".strip()
 
 
-def _facts(record: Record, data: SiteData) -> str:
+def _facts(record: Record, data: SiteData, repository: str | None) -> str:
     ranked = data.ranked(record.id)
+    service = text(record.service or "—")
+    if repository and record.service:  # the issue form, its service answered already
+        form = f"{repository}/issues/new?template=improvement.yml&service="
+        service += " · " + link(form + quote(record.service, safe=""), "suggest an improvement")
     rows = [  # status and owner are in the summary above
-        ("Service", text(record.service or "—")),
+        ("Service", service),
         ("Created", record.created.isoformat()),
         ("Practices", ", ".join(text(p) for p in record.practices) or "—"),
         ("Tags", ", ".join(text(t) for t in record.tags) or "—"),
