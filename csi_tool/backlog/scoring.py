@@ -18,20 +18,26 @@ class Score:
 
 
 def score_assessment(assessment: Assessment, policy: ScoringPolicy) -> Score:
-    """The record's score under the policy's method, times its confidence when configured."""
-    if policy.method is Method.WSJF:
-        value, breakdown = _wsjf(assessment, policy)
-    else:
-        value, breakdown = _weighted(assessment, policy)
+    """The record's score under the policy's method. With the confidence factor, confidence
+    scales the benefit only: a score that subtracted effort may be negative, and multiplying
+    it by a confidence below 1 would raise it, rewarding uncertainty."""
+    confidence = None
     if policy.confidence_factor:
         confidence = assessment.confidence if assessment.confidence is not None else 1.0
-        value *= confidence
-        breakdown += f" × {_number(confidence)} confidence"
-    value = round(value, 9)  # the same decimal on every machine, whatever the summation order
+    if policy.method is Method.WSJF:
+        value, breakdown = _wsjf(assessment, policy, confidence)
+    else:
+        value, breakdown = _weighted(assessment, policy, confidence)
+    # Significant digits, the same on every machine whatever the summation order; decimal
+    # places would tie scores of a policy whose weights are all small, though scaling every
+    # weight alike must keep the order.
+    value = float(f"{value:.12g}")
     return Score(value, policy.method.value, f"{breakdown} = {_number(value)}")
 
 
-def _weighted(assessment: Assessment, policy: ScoringPolicy) -> tuple[float, str]:
+def _weighted(
+    assessment: Assessment, policy: ScoringPolicy, confidence: float | None
+) -> tuple[float, str]:
     settings = policy.weighted_score
     assert settings is not None  # scoring_problems refuses a policy without it
     terms = [
@@ -42,24 +48,35 @@ def _weighted(assessment: Assessment, policy: ScoringPolicy) -> tuple[float, str
     total = sum(weight * value for _, weight, value in terms)
     shown = " + ".join(f"{_number(w)}×{v} {name}" for name, w, v in terms)
     if settings.effort is EffortMode.DIVIDE:
-        return total / assessment.effort, f"({shown}) ÷ {assessment.effort} effort"
+        value, breakdown = total / assessment.effort, f"({shown}) ÷ {assessment.effort} effort"
+        return _with_confidence(value, breakdown, confidence)
+    benefit, shown = _with_confidence(total, f"({shown})", confidence)
     penalty = settings.effort_weight * assessment.effort
     return (
-        total - penalty,
-        f"({shown}) − {_number(settings.effort_weight)}×{assessment.effort} effort",
+        benefit - penalty,
+        f"{shown} − {_number(settings.effort_weight)}×{assessment.effort} effort",
     )
 
 
-def _wsjf(assessment: Assessment, policy: ScoringPolicy) -> tuple[float, str]:
+def _with_confidence(value: float, shown: str, confidence: float | None) -> tuple[float, str]:
+    if confidence is None:
+        return value, shown
+    return value * confidence, f"{shown} × {_number(confidence)} confidence"
+
+
+def _wsjf(
+    assessment: Assessment, policy: ScoringPolicy, confidence: float | None
+) -> tuple[float, str]:
     settings = policy.wsjf
     assert settings is not None
     value = getattr(assessment, settings.business_value.value)
     time = getattr(assessment, settings.time_criticality.value)
     risk = getattr(assessment, settings.risk_reduction.value)
     size = getattr(assessment, settings.job_size.value)
-    return (
+    return _with_confidence(
         (value + time + risk) / size,
         f"({value} value + {time} time criticality + {risk} risk reduction) ÷ {size} job size",
+        confidence,
     )
 
 

@@ -33,7 +33,10 @@ class EffortMode(StrEnum):
 
 
 LaxFactor = Annotated[Factor, Field(strict=False)]
-Weight = Annotated[float, Field(ge=0, description="A weight; 0 leaves the factor out.")]
+# finite: an infinite weight makes every score infinite (or NaN), which no ranking can order
+Weight = Annotated[
+    float, Field(ge=0, allow_inf_nan=False, description="A weight; 0 leaves the factor out.")
+]
 
 
 class WeightedScore(PolicyModel):

@@ -76,3 +76,61 @@ def test_wsjf_mapping_comes_from_the_policy() -> None:
     )
     # (5 + 3 + 4) ÷ 4 = 3, × 0.5 = 1.5
     assert score_assessment(_assessment(4, 3, 4, 5, 0.5), policy).value == 1.5
+
+
+def test_a_lower_confidence_never_raises_a_score_that_subtracts_effort() -> None:
+    """Confidence scales the benefit only: a negative score times 0.5 would rise."""
+    policy = default_scoring(
+        weighted_score={
+            "weights": {"impact": 2, "urgency": 1, "risk": 0},
+            "effort": "subtract",
+            "effort_weight": 1.5,
+        }
+    )
+    sure = score_assessment(_assessment(1, 1, 5, 1, 1.0), policy)
+    unsure = score_assessment(_assessment(1, 1, 5, 1, 0.5), policy)
+    assert sure.value == pytest.approx(3 - 7.5)
+    assert unsure.value == pytest.approx(1.5 - 7.5)
+    assert unsure.value < sure.value
+    assert unsure.breakdown == ("(2×1 impact + 1×1 urgency) × 0.5 confidence − 1.5×5 effort = -6")
+
+
+@pytest.mark.parametrize("scale", [1e-9, 1e-3, 1e6])
+def test_scaling_every_weight_alike_keeps_every_order(scale: float) -> None:
+    """Scores keep significant digits: with nine decimals, weights of a billionth tied."""
+    assessments = [
+        _assessment(impact, urgency, effort, risk, confidence)
+        for impact, urgency, effort, risk, confidence in [
+            (5, 4, 2, 3, 0.9),
+            (5, 4, 2, 3, 0.8),
+            (4, 4, 2, 3, None),
+            (3, 5, 1, 2, 0.7),
+            (2, 2, 5, 1, None),
+            (2, 2, 4, 1, 0.95),
+            (1, 1, 5, 1, 0.6),
+        ]
+    ]
+    weights = {"impact": 3.0, "urgency": 2.0, "risk": 1.0}
+
+    def scores(effort: str, factor: float) -> list[float]:
+        policy = default_scoring(
+            weighted_score={
+                "weights": {k: w * factor for k, w in weights.items()},
+                "effort": effort,
+                "effort_weight": 1.0 * factor,
+            }
+        )
+        return [score_assessment(a, policy).value for a in assessments]
+
+    for effort in ("divide", "subtract"):
+        plain, scaled = scores(effort, 1.0), scores(effort, scale)
+        order = sorted(range(len(plain)), key=lambda i: plain[i])
+        assert sorted(range(len(scaled)), key=lambda i: scaled[i]) == order
+        assert len(set(scaled)) == len(set(plain))  # no two scores fall together
+
+
+def test_an_infinite_weight_is_refused() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="finite number"):
+        default_scoring(weighted_score={"weights": {"impact": float("inf")}, "effort": "divide"})
