@@ -38,7 +38,9 @@ def render_findings(findings: Sequence[Finding], fmt: str, checked: int) -> str:
                 "records_checked": checked,
             },
         }
-        return neutralise_workflow_commands(json.dumps(payload, indent=2, ensure_ascii=False))
+        return neutralise_workflow_commands(
+            json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False)
+        )
     if fmt == "github":
         return "\n".join(github_annotation(f) for f in findings)
     return neutralise_workflow_commands("\n".join(text_line(f) for f in findings))

@@ -17,7 +17,9 @@ def render_backlog(result: Prioritization, fmt: str, lanes: Sequence[str]) -> st
     """The backlog per lane (all lanes, or those named), blocked records and findings."""
     shown = [lane for lane in result.backlog.lanes if not lanes or lane.key in lanes]
     if fmt == "json":
-        return json.dumps(backlog_payload(result, [lane.key for lane in shown]), indent=2)
+        return json.dumps(
+            backlog_payload(result, [lane.key for lane in shown]), indent=2, allow_nan=False
+        )
     if fmt == "markdown":
         return _backlog_markdown(result, shown)
     return _backlog_table(result, shown)
@@ -26,7 +28,7 @@ def render_backlog(result: Prioritization, fmt: str, lanes: Sequence[str]) -> st
 def render_delta(delta: RankingDelta, fmt: str) -> str:
     """What changed in the ranking since the base revision."""
     if fmt == "json":
-        return json.dumps(_delta_json(delta), indent=2)
+        return json.dumps(_delta_json(delta), indent=2, allow_nan=False)
     if fmt == "markdown":
         return _delta_markdown(delta)
     return _delta_text(delta)

@@ -28,7 +28,9 @@ def render_review(reviews: Sequence[MetricReview], as_of: dt.date, fmt: str) -> 
     """Every reviewed metric, grouped by record, with a closing tally."""
     if fmt == "json":
         payload = review_payload(reviews, as_of)
-        return neutralise_workflow_commands(json.dumps(payload, indent=2, ensure_ascii=False))
+        return neutralise_workflow_commands(
+            json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False)
+        )
     if fmt == "markdown":
         return _markdown(reviews, as_of)
     return neutralise_workflow_commands(_text(reviews, as_of))

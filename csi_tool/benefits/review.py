@@ -107,15 +107,13 @@ def _review_metric(
     if baseline is not None and target is not None and waiting:
         benefit = NOT_STARTED
     elif baseline is not None and target is not None and latest is not None:
-        span = target - baseline  # zero in an invalid record; infinite past float's range
-        share = (latest - baseline) / span * 100 if span else math.nan
-        progress = round(share, 1) if math.isfinite(share) else None
+        progress = _progress(latest, baseline, target)
         assert metric.baseline and metric.target
         since_start = [(day, value) for day, value in points if start is None or day >= start]
         line = [(metric.baseline.date, baseline), *since_start]
-        projected = _clamp(_trend_at(line, metric.target.by), metric, baseline, points)
+        projected = _finite(_clamp(_trend_at(line, metric.target.by), metric, baseline, points))
         benefit = _benefit(metric, latest, projected, as_of)
-        begins = _trend_at(line, line[0][0])
+        begins = _finite(_trend_at(line, line[0][0]))
         if projected is not None and begins is not None:
             trend = ((line[0][0], begins), (metric.target.by, projected))
     values = [value for _, value in points]
@@ -146,6 +144,23 @@ def _review_metric(
         metric.target.by if metric.target else None,
         trend,
     )
+
+
+def _progress(latest: float, baseline: float, target: float) -> float | None:
+    """How far from baseline to target, in percent; None where no number can say it (a
+    target equal to the baseline, or a distance past float's range, which `csi validate`
+    reports). Halves first: a distance from -1e308 to 1e308 overflows, its half does not."""
+    span = target / 2 - baseline / 2
+    if span == 0 or not math.isfinite(span):
+        return None
+    share = (latest / 2 - baseline / 2) / span * 100
+    return round(share, 1) if math.isfinite(share) else None
+
+
+def _finite(value: float | None) -> float | None:
+    """A derived value, or None where the arithmetic left float's range (never Infinity in
+    JSON or on a chart)."""
+    return value if value is not None and math.isfinite(value) else None
 
 
 def _better(metric: Metric, value: float, than: float) -> bool:

@@ -116,7 +116,7 @@ def render_json(pack: EvidencePack) -> str:
             for c in pack.chains
         ],
     }
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
 
 
 def _anchor(chain: Chain) -> str:

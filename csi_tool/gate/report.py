@@ -25,7 +25,7 @@ def render_gate(result: GateResult, fmt: str) -> str:
     """The gate's verdict for the log. GitHub shows 10 annotations per step, so the github
     format prints every refusal as plain text too: each one is always in the log."""
     if fmt == "json":
-        return neutralise_workflow_commands(json.dumps(_as_json(result), indent=2))
+        return neutralise_workflow_commands(json.dumps(_as_json(result), indent=2, allow_nan=False))
     lines = [text_line(f) for f in result.refusals]
     text = neutralise_workflow_commands("\n".join([*lines, "", *_overview(result)]).strip("\n"))
     if fmt == "github":

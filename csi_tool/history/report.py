@@ -20,7 +20,9 @@ def render_history(trails: list[RecordTrail], stats: list[LeadTimeStats] | None,
                 {"name": s.name, "records": s.count, "median_days": s.median, "p90_days": s.p90}
                 for s in stats
             ]
-        return neutralise_workflow_commands(json.dumps(payload, indent=2, ensure_ascii=False))
+        return neutralise_workflow_commands(
+            json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False)
+        )
     lines: list[str] = []
     for trail in trails:
         lines += ["", f"{trail.record_id}  {trail.title}"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterator
 
 from csi_tool.clock import today
@@ -179,8 +180,16 @@ def _metric_value_problems(i: int, metric: Metric) -> Iterator[Problem]:
                 f"the target {metric.target.value:g} must be {word} the baseline "
                 f"{metric.baseline.value:g} for a metric that should {metric.direction.value}",
             )
+        else:
+            yield from _span_problems(i, metric.target.value - metric.baseline.value)
     previous = None
     for j, measurement in enumerate(metric.measurements):
+        if metric.baseline and measurement.date < metric.baseline.date:
+            yield (
+                ("metrics", i, "measurements", j, "date"),
+                f"dated before the baseline ({metric.baseline.date.isoformat()}): progress is "
+                "measured from the baseline on; correct the date, or the baseline's",
+            )
         if previous is not None and measurement.date == previous:
             yield (
                 ("metrics", i, "measurements", j, "date"),
@@ -192,6 +201,28 @@ def _metric_value_problems(i: int, metric: Metric) -> Iterator[Problem]:
                 "measurements must be listed oldest first",
             )
         previous = measurement.date
+
+
+def _span_problems(i: int, span: float) -> Iterator[Problem]:
+    """Progress is (value − baseline) ÷ (target − baseline): a distance that overflows, or
+    one so small that its reciprocal does, leaves no number to report."""
+    loc = ("metrics", i, "target", "value")
+    if not math.isfinite(span):
+        yield (
+            loc,
+            (
+                "the distance from the baseline to the target is beyond what a number can hold; "
+                "measure in a larger unit"
+            ),
+        )
+    elif not math.isfinite(1 / span):
+        yield (
+            loc,
+            (
+                "the target is too close to the baseline for progress to be computed; measure in "
+                "a smaller unit"
+            ),
+        )
 
 
 def _dependency_problems(record: Record) -> Iterator[Problem]:

@@ -26,7 +26,7 @@ def render_signals(results: Sequence[SourceSignals], fmt: str, limit: int | None
         payload = {"sources": [source_payload(result) for result in results]}
         # compact: a large export has thousands of signals, and Python's JSON encoder leaves
         # its fast C path when asked to indent
-        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         return neutralise_workflow_commands(text)
     if fmt == "markdown":
         return "\n".join(_markdown(result, limit) for result in results)

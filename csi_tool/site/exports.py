@@ -39,5 +39,5 @@ def _write_register(path: Path, data: SiteData) -> None:
 
 def _write(path: Path, payload: object) -> None:
     # compact: Python's JSON encoder is many times slower when it indents, and tools read these
-    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     path.write_text(text + "\n", encoding="utf-8")

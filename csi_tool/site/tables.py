@@ -109,7 +109,7 @@ def data_table(
     payload = {"noun": noun, "columns": [c.key for c in columns], "rows": list(map(list, rows))}
     # ensure_ascii: every character outside ASCII (U+2028 included) becomes an escape, and
     # "</" cannot close anything in a script file of its own.
-    data = json.dumps(payload, ensure_ascii=True, separators=(",", ":"))
+    data = json.dumps(payload, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
     script = f"(window.csiTables = window.csiTables || {{}})[{json.dumps(name)}] = {data};\n"
     return DataTable(html, script_path, script, table_csv(columns, rows))
 
