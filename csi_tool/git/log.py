@@ -51,7 +51,7 @@ class CommitInfo:
     parent: str | None
     author: str
     merged_by: str | None  # for merge commits: who merged; `author` is then the branch's author
-    date: dt.datetime
+    date: dt.datetime  # when it landed on the branch (committer date), not when written
     subject: str
     paths: tuple[str, ...]
 
@@ -86,7 +86,7 @@ class RegisterHistory:
                 "--reverse",
                 "--no-renames",
                 "--name-only",
-                "--format=%x00%H%x1f%P%x1f%an%x1f%aI%x1f%s",
+                "--format=%x00%H%x1f%P%x1f%an%x1f%cI%x1f%s",  # landed: committer date
                 "--",
                 self._inside(folder),
             )

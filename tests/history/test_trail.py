@@ -172,3 +172,28 @@ def test_pull_request_numbers_from_merge_and_squash_subjects(
     subject: str, number: int | None
 ) -> None:
     assert pull_request_number(subject) == number
+
+
+def test_a_change_is_dated_when_it_landed_on_the_base_branch(
+    tmp_path: Path, as_person: Callable[[str, str], None], run_csi: Callable[..., Result]
+) -> None:
+    """A rebase merge keeps the author's date (written five days before) and sets the
+    committer's (when it landed): milestones and lead times take the landing, as staleness
+    does."""
+    root = tmp_path / "repo"
+    shutil.copytree(PROJECT / "policies", root / "policies")
+    (root / "register").mkdir()
+    git(root, "init", "-q")
+    as_person("Alice", "2026-01-05")
+    _write(root, "logged")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "Log CSI-0001")
+    as_person("Bob", "2026-02-10")
+    os.environ["GIT_AUTHOR_DATE"] = "2026-02-05T10:00:00+00:00"  # written, then rebased
+    _write(root, "approved", APPROVED)
+    git(root, "commit", "-qam", "Approve CSI-0001 (#7)")
+    payload = json.loads(run_csi(root, "history", "--format", "json").stdout)
+    record = payload["records"][0]
+    assert {e["date"] for e in record["events"]} == {"2026-01-05", "2026-02-10"}
+    assert record["milestones"]["approved"] == "2026-02-10"
+    assert record["lead_times_days"]["logged→approved"] == 36
