@@ -20,7 +20,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from csi_tool.fields import Direction, cadence_days
+from csi_tool.benefits.cadence import overdue_after, review_due
+from csi_tool.fields import Direction
 from csi_tool.policies.review import ReviewPolicy
 from csi_tool.records.metrics import Metric
 from csi_tool.records.models import Record
@@ -88,9 +89,12 @@ def _review_metric(
     since = metric.baseline.date if metric.baseline else record.created
     points = [(m.date, m.value) for m in metric.measurements if m.date >= since]
     latest_date, latest = points[-1] if points else (None, None)
-    last_seen = latest_date or since
-    next_review = last_seen + dt.timedelta(days=cadence_days(metric.review_cadence))
-    if as_of > next_review:
+    # The clock runs from the latest measurement, or from when the work was approved or
+    # started if that came later: a baseline taken months before approval starts nothing.
+    starts = [day for day in (latest_date, _approved_on(record), _planned_start(record)) if day]
+    last_seen = max(starts) if starts else since
+    next_review = review_due(last_seen, metric.review_cadence)
+    if as_of > overdue_after(next_review, metric.review_cadence, policy.grace_days):
         review = "overdue"
     elif as_of >= next_review - dt.timedelta(days=policy.due_soon_days):
         review = "due"
@@ -144,6 +148,15 @@ def _review_metric(
         metric.target.by if metric.target else None,
         trend,
     )
+
+
+def _approved_on(record: Record) -> dt.date | None:
+    decision = record.decision
+    return decision.date if decision and decision.outcome.value == "approved" else None
+
+
+def _planned_start(record: Record) -> dt.date | None:
+    return record.plan.start if record.plan else None
 
 
 def _progress(latest: float, baseline: float, target: float) -> float | None:

@@ -19,6 +19,13 @@ class ReviewPolicy(PolicyModel):
     due_soon_days: int = Field(
         7, ge=0, le=90, description="A review counts as due this many days before its date."
     )
+    grace_days: int = Field(
+        14,
+        ge=0,
+        le=90,
+        description="Days after a calendar period ends (month, quarter, half year, year) for "
+        "its measurement to arrive before the review is overdue.",
+    )
     sustained_states: list[StateName] = Field(
         default_factory=lambda: ["closed"],
         description="States in which a fading gain is reported as a regression.",

@@ -110,11 +110,15 @@ def test_each_benefit_status_review_state_breach_and_regression() -> None:
         for rid, r in reviews.items()
     }
     assert table == {
-        "CSI-0001": ("realised", 110.0, "ok", "2026-06-14", False, None),
-        "CSI-0002": ("on track", 40.0, "overdue", "2026-05-31", False, None),
-        "CSI-0003": ("at risk", 5.0, "due", "2026-06-04", False, None),
-        "CSI-0004": ("not realised", 40.0, "overdue", "2026-05-15", True, None),
-        "CSI-0005": ("not started", None, "overdue", "2026-01-31", False, None),
+        # monthly, on the calendar: measured in May, June's measurement falls due at the end
+        # of June (overdue only after the policy's 14 days of grace)
+        "CSI-0001": ("realised", 110.0, "ok", "2026-06-30", False, None),
+        "CSI-0002": ("on track", 40.0, "ok", "2026-06-30", False, None),
+        "CSI-0003": ("at risk", 5.0, "ok", "2026-06-30", False, None),
+        # measured in April: May's fell due on May 31, within the grace on June 1
+        "CSI-0004": ("not realised", 40.0, "due", "2026-05-31", True, None),
+        # nothing measured since the baseline of January 1: February's, past its grace
+        "CSI-0005": ("not started", None, "overdue", "2026-02-28", False, None),
         "CSI-0006": (
             "not realised",
             33.3,
@@ -236,3 +240,52 @@ def test_a_records_leading_indicators_come_before_its_lagging_ones(
     ]
     text = run_csi(example_root, "review", "--as-of", "2026-11-25").stdout
     assert " (leading): " in text and " (lagging): " in text
+
+
+@pytest.mark.parametrize(
+    ("cadence", "measured", "as_of", "review", "due"),
+    [
+        # the issue's example: measured on 30 June, the next quarterly measurement falls due
+        # on 30 September, and is overdue only after the grace
+        ("quarterly", "2026-06-30", "2026-09-30", "due", "2026-09-30"),
+        ("quarterly", "2026-06-30", "2026-10-14", "due", "2026-09-30"),
+        ("quarterly", "2026-06-30", "2026-10-15", "overdue", "2026-09-30"),
+        ("quarterly", "2026-04-01", "2026-09-30", "due", "2026-09-30"),  # any day of Q2
+        ("monthly", "2026-01-31", "2026-03-01", "due", "2026-02-28"),  # February's end
+        ("half_yearly", "2026-07-01", "2027-06-01", "ok", "2027-06-30"),
+        ("yearly", "2026-12-31", "2027-12-31", "due", "2027-12-31"),
+        ("weekly", "2026-06-30", "2026-07-08", "overdue", "2026-07-07"),  # days, no grace
+    ],
+)
+def test_reviews_fall_due_on_calendar_periods_with_the_policys_grace(
+    cadence: str, measured: str, as_of: str, review: str, due: str
+) -> None:
+    record = _record(
+        "CSI-0001",
+        "measuring",
+        {
+            "review_cadence": cadence,
+            "baseline": {"value": 10, "date": dt.date(2026, 1, 1), "source": "report"},
+            "target": {"value": 5, "by": dt.date(2028, 12, 31)},
+            "measurements": [_m(measured, 8)],
+        },
+    )
+    [result] = review_records([record], POLICY, dt.date.fromisoformat(as_of))
+    assert (result.review, result.next_review.isoformat()) == (review, due)
+
+
+def test_the_review_clock_starts_at_approval_not_at_an_older_baseline() -> None:
+    """CSI-0010's case: a baseline taken months before approval, nothing measured since."""
+    approved = _record("CSI-0001", "in_progress", BASE | TARGET_5).model_copy(
+        update={"decisions": [_decision("2026-05-20")]}
+    )
+    [result] = review_records([approved], POLICY, AS_OF)
+    assert (result.review, result.next_review.isoformat()) == ("ok", "2026-06-30")
+
+
+def _decision(day: str) -> Any:
+    from csi_tool.records.models import Decision
+
+    return Decision.model_validate(
+        {"outcome": "approved", "date": dt.date.fromisoformat(day), "by": "@board"}
+    )
