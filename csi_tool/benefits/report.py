@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
 
-from csi_tool.benefits.review import BENEFIT_STATUSES, MetricReview
+from csi_tool.benefits.review import BENEFIT_STATUSES, MetricReview, ProcessReview
 from csi_tool.markdown import md_code, md_inline
 from csi_tool.report import neutralise_workflow_commands
 
@@ -54,6 +54,8 @@ def _text(reviews: Sequence[MetricReview], as_of: dt.date) -> str:
         for r in items:
             lines.append(f"  {r.metric} ({r.kind}): {_movement(r)}")
             lines.append(f"    {_verdict(r)}")
+            if r.process is not None:
+                lines.append(f"    process: {process_words(r.process)}")
     tally = _tally(reviews)
     lines += ["", "Summary: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in tally.items())]
     return "\n".join(lines)
@@ -85,6 +87,25 @@ def _verdict(r: MetricReview) -> str:
     if r.regression:
         parts.append(f"REGRESSED: {r.regression}")
     return "; ".join(parts)
+
+
+def process_words(process: ProcessReview) -> str:
+    """Whether the process shifted after the work started, in words (separate from whether
+    the target was met)."""
+    if process.limits is None:
+        return (
+            f"no limits yet: {process.before} value(s) before the work started, "
+            f"{process.needed} more needed"
+        )
+    limits = f"centre {process.limits.centre:.4g}, limits {process.limits.lower:.4g} to "
+    limits += f"{process.limits.upper:.4g}"
+    if not process.signals:
+        return f"no shift ({limits})"
+    if process.shift is None:
+        return f"signals both ways ({limits})"
+    rules = sorted({signal.rule.value for signal in process.signals})
+    way = "up" if process.shift else "down"
+    return f"shifted {way}: {', '.join(rules)} ({limits})"
 
 
 def _markdown(reviews: Sequence[MetricReview], as_of: dt.date) -> str:
@@ -143,4 +164,27 @@ def _json(r: MetricReview) -> dict[str, Any]:
         "benefit": r.benefit,
         "projected_at_target_date": r.projected,
         "regression": r.regression,
+        "process": _process_json(r.process),
+    }
+
+
+def _process_json(process: ProcessReview | None) -> dict[str, Any] | None:
+    if process is None:
+        return None
+    limits = process.limits
+    return {
+        "values_before": process.before,
+        "more_needed": process.needed,
+        "centre": limits.centre if limits else None,
+        "lower_limit": limits.lower if limits else None,
+        "upper_limit": limits.upper if limits else None,
+        "shift": None if process.shift is None else ("up" if process.shift else "down"),
+        "signals": [
+            {
+                "rule": s.rule.value,
+                "direction": "up" if s.upward else "down",
+                "values": len(s.indices),
+            }
+            for s in process.signals
+        ],
     }

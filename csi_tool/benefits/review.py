@@ -20,9 +20,10 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from csi_tool.benefits.behaviour import Limits, Signal, natural_limits, shift, signals
 from csi_tool.benefits.cadence import overdue_after, review_due
 from csi_tool.fields import Direction
-from csi_tool.policies.review import ReviewPolicy
+from csi_tool.policies.review import ProcessBehaviour, ReviewPolicy
 from csi_tool.records.metrics import Metric
 from csi_tool.records.models import Record
 
@@ -63,6 +64,19 @@ class MetricReview:
     target_by: dt.date | None = None
     # the least-squares line the projection reads, from its first point to the target date
     trend: tuple[tuple[dt.date, float], tuple[dt.date, float]] | None = None
+    process: ProcessReview | None = None  # the process behaviour chart, with a baseline
+
+
+@dataclass(frozen=True)
+class ProcessReview:
+    """Whether the process shifted after the work started, told from noise: natural limits
+    from the values before (the baseline's among them) and the run rules after."""
+
+    before: int  # values before the work started
+    needed: int  # more values before it needed for limits (0: there are limits)
+    limits: Limits | None
+    signals: tuple[Signal, ...]
+    shift: bool | None  # True up, False down, None no signal (or both ways)
 
 
 def review_records(
@@ -126,6 +140,7 @@ def _review_metric(
         if sustained
         else None
     )
+    process = _process(metric, start or _approved_on(record), policy.process_behaviour)
     return MetricReview(
         record.id,
         record.title,
@@ -147,7 +162,31 @@ def _review_metric(
         metric.kind.value,
         metric.target.by if metric.target else None,
         trend,
+        process,
     )
+
+
+def _process(
+    metric: Metric, started: dt.date | None, rules: ProcessBehaviour
+) -> ProcessReview | None:
+    """The metric's process behaviour chart: the baseline and the measurements before the
+    work started (on approval, when the plan gives no start) set the limits; those after
+    are judged by the run rules. None without a baseline."""
+    if metric.baseline is None:
+        return None
+    before = [metric.baseline.value]
+    after = []
+    for measurement in metric.measurements:
+        if measurement.date < metric.baseline.date:
+            continue  # a finding of its own (`csi validate`)
+        if started is None or measurement.date < started:
+            before.append(measurement.value)
+        else:
+            after.append(measurement.value)
+    limits = natural_limits(before, rules.minimum_baseline_points)
+    found = signals(limits, after, rules.run_length, rules.trend_length) if limits else []
+    needed = max(0, max(2, rules.minimum_baseline_points) - len(before))
+    return ProcessReview(len(before), needed, limits, tuple(found), shift(found))
 
 
 def _approved_on(record: Record) -> dt.date | None:

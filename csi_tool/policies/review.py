@@ -9,6 +9,24 @@ from pydantic import Field
 from csi_tool.policies.base import PolicyModel, StateName
 
 
+class ProcessBehaviour(PolicyModel):
+    """Process behaviour charts: how many points make a baseline period, and the run rules."""
+
+    minimum_baseline_points: int = Field(
+        5,
+        ge=2,
+        le=100,
+        description="Values before the work started (the baseline's among them) needed for "
+        "natural process limits; with fewer, no shift is judged.",
+    )
+    run_length: int = Field(
+        8, ge=2, le=30, description="Values in a row on one side of the centre line: a shift."
+    )
+    trend_length: int = Field(
+        6, ge=2, le=30, description="Values in a row, each above (or below) the last: a shift."
+    )
+
+
 class ReviewPolicy(PolicyModel):
     """How `csi review` judges measurements against baselines and targets."""
 
@@ -53,4 +71,9 @@ class ReviewPolicy(PolicyModel):
         gt=0,
         le=1,
         description="Share of the best gain that, once lost, counts as a regression (0.5: half).",
+    )
+    process_behaviour: ProcessBehaviour = Field(
+        default_factory=ProcessBehaviour,
+        description="Whether the process shifted after the change, told from noise by a "
+        "process behaviour chart of the values before it.",
     )

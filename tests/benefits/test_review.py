@@ -289,3 +289,38 @@ def _decision(day: str) -> Any:
     return Decision.model_validate(
         {"outcome": "approved", "date": dt.date.fromisoformat(day), "by": "@board"}
     )
+
+
+def test_review_says_whether_the_process_shifted_apart_from_the_target() -> None:
+    """Limits from the baseline and the measurements before the plan's start; after it,
+    eight values below the centre line are a shift down, though the target is not met."""
+    before = [
+        _m("2026-02-01", 11),
+        _m("2026-03-01", 9),
+        _m("2026-04-01", 10),
+        _m("2026-05-01", 11),
+    ]
+    after = [_m(f"2026-{month:02d}-15", 8.5) for month in range(6, 12)]
+    after += [_m("2026-12-01", 8.4), _m("2026-12-20", 8.3)]
+    record = _record(
+        "CSI-0001",
+        "in_progress",
+        BASE | TARGET_5 | {"measurements": before + after},
+    ).model_copy(update={"plan": _plan("2026-06-01")})
+    [result] = review_records([record], POLICY, dt.date(2026, 12, 21))
+    process = result.process
+    assert process is not None and process.limits is not None
+    assert process.before == 5  # the baseline and four measurements before June 1
+    assert process.limits.centre == pytest.approx(10.2)  # (10 + 11 + 9 + 10 + 11) / 5
+    assert process.shift is False  # eight values in a row below the centre line
+    assert result.benefit != "realised"  # the target of 5 is not met: a separate question
+    few = _record("CSI-0002", "in_progress", BASE | TARGET_5 | {"measurements": after})
+    [result] = review_records([few.model_copy(update={"plan": _plan("2026-06-01")})], POLICY, AS_OF)
+    assert result.process is not None
+    assert (result.process.limits, result.process.needed) == (None, 4)
+
+
+def _plan(start: str) -> Any:
+    from csi_tool.records.models import Plan
+
+    return Plan.model_validate({"start": dt.date.fromisoformat(start)})

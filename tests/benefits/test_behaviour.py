@@ -1,0 +1,101 @@
+"""Process behaviour charts: limits from a baseline period and the run rules, checked by
+hand on a worked example and against a plainly written implementation on generated series."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from csi_tool.benefits.behaviour import Limits, Rule, natural_limits, shift, signals
+
+
+def test_limits_and_signals_of_a_worked_example() -> None:
+    baseline = [10, 12, 11, 13, 12, 11, 10, 12]
+    limits = natural_limits(baseline, minimum=5)
+    assert limits is not None
+    # mean 91 / 8; moving ranges 2, 1, 2, 1, 1, 1, 2: 10 / 7; limits 2.66 of them either side
+    assert limits.centre == pytest.approx(11.375)
+    assert limits.moving_range == pytest.approx(10 / 7)
+    assert limits.upper == pytest.approx(11.375 + 2.66 * 10 / 7)
+    assert limits.lower == pytest.approx(11.375 - 2.66 * 10 / 7)
+    after = [16, 12, 12, 12, 12, 12, 12, 12, 12]
+    found = signals(limits, after)
+    assert [(s.rule, s.upward, s.indices) for s in found] == [
+        (Rule.BEYOND_LIMIT, True, (0,)),
+        (Rule.RUN, True, tuple(range(9))),  # 16 is above the centre too
+    ]
+    assert shift(found) is True
+
+
+def test_too_few_baseline_points_give_no_limits() -> None:
+    assert natural_limits([10, 11, 12], minimum=5) is None
+    assert natural_limits([10], minimum=1) is None  # one value has no moving range
+    assert natural_limits([-1e308, 1e308], minimum=2) is None  # past float's range
+
+
+def test_a_trend_counts_values_not_steps_and_equal_values_break_it() -> None:
+    limits = Limits(centre=0, lower=-100, upper=100, moving_range=1)
+    found = signals(limits, [1, 2, 3, 4, 5, 6, 6, 5, 4, 3, 2], run_length=20, trend_length=6)
+    assert (
+        [(s.rule, s.upward, s.indices) for s in found]
+        == [
+            (Rule.TREND, True, (0, 1, 2, 3, 4, 5)),  # six values, five steps up
+            (Rule.TREND, False, (6, 7, 8, 9, 10)),  # not six: 6 then 6 is no step
+        ][:1]
+    )
+    assert shift(found) is True
+
+
+def _plain(
+    limits: Limits, values: list[float], run_length: int, trend_length: int
+) -> dict[tuple[Rule, bool], set[int]]:
+    """The rules as a textbook states them: every window that qualifies marks its values."""
+    marked: dict[tuple[Rule, bool], set[int]] = {}
+    for i, value in enumerate(values):
+        if value > limits.upper:
+            marked.setdefault((Rule.BEYOND_LIMIT, True), set()).add(i)
+        if value < limits.lower:
+            marked.setdefault((Rule.BEYOND_LIMIT, False), set()).add(i)
+    for i in range(len(values) - run_length + 1):
+        window = values[i : i + run_length]
+        if all(v > limits.centre for v in window):
+            marked.setdefault((Rule.RUN, True), set()).update(range(i, i + run_length))
+        if all(v < limits.centre for v in window):
+            marked.setdefault((Rule.RUN, False), set()).update(range(i, i + run_length))
+    for i in range(len(values) - trend_length + 1):
+        window = values[i : i + trend_length]
+        steps = [window[j + 1] - window[j] for j in range(trend_length - 1)]
+        if all(step > 0 for step in steps):
+            marked.setdefault((Rule.TREND, True), set()).update(range(i, i + trend_length))
+        if all(step < 0 for step in steps):
+            marked.setdefault((Rule.TREND, False), set()).update(range(i, i + trend_length))
+    return marked
+
+
+_VALUES = st.lists(st.integers(-20, 20).map(float), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    baseline=st.lists(st.integers(-20, 20).map(float), min_size=2, max_size=15),
+    after=_VALUES,
+    run_length=st.integers(2, 9),
+    trend_length=st.integers(2, 7),
+)
+def test_the_rules_agree_with_a_plain_implementation(
+    baseline: list[float], after: list[float], run_length: int, trend_length: int
+) -> None:
+    limits = natural_limits(baseline, minimum=2)
+    assert limits is not None
+    centre = sum(baseline) / len(baseline)
+    moving = sum(abs(baseline[j + 1] - baseline[j]) for j in range(len(baseline) - 1))
+    assert limits.centre == pytest.approx(centre)
+    assert limits.upper == pytest.approx(centre + 2.66 * moving / (len(baseline) - 1))
+    found = signals(limits, after, run_length, trend_length)
+    ours: dict[tuple[Rule, bool], set[int]] = {}
+    for signal in found:
+        ours.setdefault((signal.rule, signal.upward), set()).update(signal.indices)
+    assert ours == _plain(limits, after, run_length, trend_length)
+    ways = {upward for (_, upward) in ours}
+    assert shift(found) == (next(iter(ways)) if len(ways) == 1 else None)
