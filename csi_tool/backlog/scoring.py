@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from csi_tool.policies.scoring import EffortMode, Method, ScoringPolicy
@@ -25,19 +26,27 @@ def score_assessment(assessment: Assessment, policy: ScoringPolicy) -> Score:
     if policy.confidence_factor:
         confidence = assessment.confidence if assessment.confidence is not None else 1.0
     if policy.method is Method.WSJF:
-        value, breakdown = _wsjf(assessment, policy, confidence)
+        value, breakdown, scale = _wsjf(assessment, policy, confidence)
     else:
-        value, breakdown = _weighted(assessment, policy, confidence)
-    # Significant digits, the same on every machine whatever the summation order; decimal
-    # places would tie scores of a policy whose weights are all small, though scaling every
-    # weight alike must keep the order.
-    value = float(f"{value:.12g}")
+        value, breakdown, scale = _weighted(assessment, policy, confidence)
+    value = _rounded(value, scale)
     return Score(value, policy.method.value, f"{breakdown} = {_number(value)}")
+
+
+def _rounded(value: float, scale: float) -> float:
+    """The score to 12 significant digits of its largest term: the same on every machine,
+    whatever the summation order. Relative to the terms, not to the result: a benefit and a
+    penalty that cancel leave summation noise (1e-16), which must tie at 0; and relative,
+    not to fixed decimals, so scaling every weight alike keeps every order."""
+    if scale == 0:
+        return 0.0
+    return round(value, 11 - math.floor(math.log10(scale))) + 0.0  # + 0.0: never -0.0
 
 
 def _weighted(
     assessment: Assessment, policy: ScoringPolicy, confidence: float | None
-) -> tuple[float, str]:
+) -> tuple[float, str, float]:
+    """The score, its arithmetic, and the size of its largest term (for rounding)."""
     settings = policy.weighted_score
     assert settings is not None  # scoring_problems refuses a policy without it
     terms = [
@@ -49,12 +58,14 @@ def _weighted(
     shown = " + ".join(f"{_number(w)}×{v} {name}" for name, w, v in terms)
     if settings.effort is EffortMode.DIVIDE:
         value, breakdown = total / assessment.effort, f"({shown}) ÷ {assessment.effort} effort"
-        return _with_confidence(value, breakdown, confidence)
+        value, breakdown = _with_confidence(value, breakdown, confidence)
+        return value, breakdown, abs(value)
     benefit, shown = _with_confidence(total, f"({shown})", confidence)
     penalty = settings.effort_weight * assessment.effort
     return (
         benefit - penalty,
         f"{shown} − {_number(settings.effort_weight)}×{assessment.effort} effort",
+        max(abs(benefit), abs(penalty)),
     )
 
 
@@ -66,18 +77,19 @@ def _with_confidence(value: float, shown: str, confidence: float | None) -> tupl
 
 def _wsjf(
     assessment: Assessment, policy: ScoringPolicy, confidence: float | None
-) -> tuple[float, str]:
+) -> tuple[float, str, float]:
     settings = policy.wsjf
     assert settings is not None
     value = getattr(assessment, settings.business_value.value)
     time = getattr(assessment, settings.time_criticality.value)
     risk = getattr(assessment, settings.risk_reduction.value)
     size = getattr(assessment, settings.job_size.value)
-    return _with_confidence(
+    score, breakdown = _with_confidence(
         (value + time + risk) / size,
         f"({value} value + {time} time criticality + {risk} risk reduction) ÷ {size} job size",
         confidence,
     )
+    return score, breakdown, abs(score)
 
 
 _ORDER = {"impact": 0, "urgency": 1, "risk": 2}

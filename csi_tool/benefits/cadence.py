@@ -22,14 +22,17 @@ _MONTHS = {
 }
 
 
-def review_due(last_seen: dt.date, cadence: Cadence) -> dt.date:
-    """The day the review after `last_seen` falls due: the end of the next calendar period;
-    for weekly and fortnightly metrics, that many days later."""
+def review_due(last_seen: dt.date, cadence: Cadence, measured: bool = True) -> dt.date:
+    """The day the review after `last_seen` falls due: the end of the next calendar period
+    after a measurement, or of the period itself when the clock starts without one (on
+    approval: that period is not yet measured); for weekly and fortnightly metrics, that
+    many days later."""
     months = _MONTHS.get(cadence)
     if months is None:
         return last_seen + dt.timedelta(days=cadence_days(cadence))
     period = (last_seen.month - 1) // months  # which period of its year last_seen is in
-    after_next = last_seen.year * 12 + (period + 2) * months  # months from year 0
+    ahead = 2 if measured else 1  # periods to the one whose first day ends the due one
+    after_next = last_seen.year * 12 + (period + ahead) * months  # months from year 0
     year, month = divmod(after_next, 12)
     return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
 

@@ -79,7 +79,7 @@ def _verdict(r: MetricReview) -> str:
     review = {
         "ok": f"next review {r.next_review}",
         "due": f"review due {r.next_review}",
-        "overdue": f"review OVERDUE since {r.next_review}",
+        "overdue": f"review OVERDUE since {r.overdue_since} (due {r.next_review})",
     }[r.review]
     parts.append(review)
     if r.breach:
@@ -92,6 +92,8 @@ def _verdict(r: MetricReview) -> str:
 def process_words(process: ProcessReview) -> str:
     """Whether the process shifted after the work started, in words (separate from whether
     the target was met)."""
+    if process.limits is None and process.needed == 0:
+        return "no limits: the values before the work started leave float's range"
     if process.limits is None:
         return (
             f"no limits yet: {process.before} value(s) before the work started, "
@@ -158,6 +160,7 @@ def _json(r: MetricReview) -> dict[str, Any]:
         "latest": r.latest,
         "latest_date": r.latest_date.isoformat() if r.latest_date else None,
         "next_review": r.next_review.isoformat(),
+        "overdue_since": r.overdue_since.isoformat() if r.overdue_since else None,
         "review": r.review,
         "breach": r.breach,
         "progress_percent": r.progress,

@@ -65,6 +65,7 @@ class MetricReview:
     # the least-squares line the projection reads, from its first point to the target date
     trend: tuple[tuple[dt.date, float], tuple[dt.date, float]] | None = None
     process: ProcessReview | None = None  # the process behaviour chart, with a baseline
+    overdue_since: dt.date | None = None  # the first overdue day: the due date plus the grace
 
 
 @dataclass(frozen=True)
@@ -105,10 +106,13 @@ def _review_metric(
     latest_date, latest = points[-1] if points else (None, None)
     # The clock runs from the latest measurement, or from when the work was approved or
     # started if that came later: a baseline taken months before approval starts nothing.
-    starts = [day for day in (latest_date, _approved_on(record), _planned_start(record)) if day]
-    last_seen = max(starts) if starts else since
-    next_review = review_due(last_seen, metric.review_cadence)
-    if as_of > overdue_after(next_review, metric.review_cadence, policy.grace_days):
+    started = [day for day in (_approved_on(record), _planned_start(record)) if day]
+    clock = max([latest_date or since, *started])
+    measured = clock == (latest_date or since)  # the baseline measured its period too
+    next_review = review_due(clock, metric.review_cadence, measured)
+    overdue_from = overdue_after(next_review, metric.review_cadence, policy.grace_days)
+    overdue_from += dt.timedelta(days=1)
+    if as_of >= overdue_from:
         review = "overdue"
     elif as_of >= next_review - dt.timedelta(days=policy.due_soon_days):
         review = "due"
@@ -141,6 +145,7 @@ def _review_metric(
         else None
     )
     process = _process(metric, start or _approved_on(record), policy.process_behaviour)
+    late = overdue_from if review == "overdue" else None
     return MetricReview(
         record.id,
         record.title,
@@ -163,6 +168,7 @@ def _review_metric(
         metric.target.by if metric.target else None,
         trend,
         process,
+        late,
     )
 
 

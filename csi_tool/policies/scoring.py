@@ -33,9 +33,13 @@ class EffortMode(StrEnum):
 
 
 LaxFactor = Annotated[Factor, Field(strict=False)]
-# finite: an infinite weight makes every score infinite (or NaN), which no ranking can order
+# Bounded: an infinite weight, or one near float's limit, makes scores infinite or NaN,
+# which no ranking can order; a million is far beyond any weighting people use.
 Weight = Annotated[
-    float, Field(ge=0, allow_inf_nan=False, description="A weight; 0 leaves the factor out.")
+    float,
+    Field(
+        ge=0, le=1_000_000, allow_inf_nan=False, description="A weight; 0 leaves the factor out."
+    ),
 ]
 
 

@@ -95,7 +95,7 @@ def test_a_lower_confidence_never_raises_a_score_that_subtracts_effort() -> None
     assert unsure.breakdown == ("(2×1 impact + 1×1 urgency) × 0.5 confidence − 1.5×5 effort = -6")
 
 
-@pytest.mark.parametrize("scale", [1e-9, 1e-3, 1e6])
+@pytest.mark.parametrize("scale", [1e-9, 1e-3, 1e3])
 def test_scaling_every_weight_alike_keeps_every_order(scale: float) -> None:
     """Scores keep significant digits: with nine decimals, weights of a billionth tied."""
     assessments = [
@@ -134,3 +134,27 @@ def test_an_infinite_weight_is_refused() -> None:
 
     with pytest.raises(ValidationError, match="finite number"):
         default_scoring(weighted_score={"weights": {"impact": float("inf")}, "effort": "divide"})
+
+
+def test_a_benefit_and_penalty_that_cancel_tie_at_zero_whatever_the_summation_noise() -> None:
+    """0.1 + 0.2 − 0.3 is 5.6e-17 in floats: scores round relative to their largest term."""
+    policy = default_scoring(
+        weighted_score={
+            "weights": {"impact": 0.1, "urgency": 0.2, "risk": 0.3},
+            "effort": "subtract",
+            "effort_weight": 0.6,
+        },
+        confidence_factor=False,
+    )
+    scores = {
+        score_assessment(_assessment(i, u, e, r), policy).value
+        for i, u, e, r in [(1, 1, 1, 1), (1, 1, 2, 3), (2, 2, 2, 2)]
+    }
+    assert scores == {0.0}
+
+
+def test_a_weight_near_floats_limit_is_refused() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="less than or equal to 1000000"):
+        default_scoring(weighted_score={"weights": {"impact": 1e308}, "effort": "divide"})

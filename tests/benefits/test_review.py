@@ -280,7 +280,28 @@ def test_the_review_clock_starts_at_approval_not_at_an_older_baseline() -> None:
         update={"decisions": [_decision("2026-05-20")]}
     )
     [result] = review_records([approved], POLICY, AS_OF)
-    assert (result.review, result.next_review.isoformat()) == ("ok", "2026-06-30")
+    # approved in May, nothing measured since: May's measurement falls due at its end (the
+    # baseline of January would have made it overdue since March 15)
+    assert (result.review, result.next_review.isoformat()) == ("due", "2026-05-31")
+    assert result.overdue_since is None
+
+
+def test_the_period_of_the_approval_is_measured_too() -> None:
+    """CSI-0010's case: measured on 30 September, approved on 15 October, quarterly: the
+    fourth quarter falls due on 31 December, not skipped to the end of March."""
+    record = _record(
+        "CSI-0001",
+        "in_progress",
+        {
+            "review_cadence": "quarterly",
+            "baseline": {"value": 10, "date": dt.date(2026, 6, 30), "source": "report"},
+            "target": {"value": 5, "by": dt.date(2027, 12, 31)},
+            "measurements": [_m("2026-09-30", 9)],
+        },
+    ).model_copy(update={"decisions": [_decision("2026-10-15")]})
+    [result] = review_records([record], POLICY, dt.date(2027, 1, 20))
+    assert (result.review, result.next_review.isoformat()) == ("overdue", "2026-12-31")
+    assert result.overdue_since == dt.date(2027, 1, 15)  # the grace of 14 days passed
 
 
 def _decision(day: str) -> Any:

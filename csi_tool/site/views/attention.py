@@ -78,7 +78,8 @@ def needing_attention(data: SiteData) -> list[Attention]:
         if review.review == "overdue":
             overdue[review.record_id].append(review.name)
             item = entry(review.record_id)
-            item.days_overdue = max(item.days_overdue, (data.as_of - review.next_review).days)
+            since = review.overdue_since or review.next_review  # past the grace, not the due date
+            item.days_overdue = max(item.days_overdue, (data.as_of - since).days + 1)
     for record_id, names in overdue.items():
         entry(record_id).reasons.append((OVERDUE_REVIEW, f"review overdue: {', '.join(names)}"))
     for delivery in data.deliveries:

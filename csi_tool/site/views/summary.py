@@ -64,7 +64,7 @@ def _flags(record: Record, data: SiteData) -> list[str]:
     for review in data.reviews_of(record.id):
         name = text(review.name)
         if review.review == "overdue":
-            flags.append(f"{name}: review overdue since {review.next_review}")
+            flags.append(f"{name}: review overdue since {review.overdue_since}")
         if review.breach:
             flags.append(f"{name}: past its action threshold")
         if shown_benefit(review) == REGRESSED:
