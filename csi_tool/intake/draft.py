@@ -23,7 +23,7 @@ from csi_tool.intake.issue_form import FormField, Proposal, form_fields, out_of_
 from csi_tool.intake.messages import branch_name
 from csi_tool.layout import REGISTER_DIR
 from csi_tool.policies.policy_set import Policies
-from csi_tool.records.models import TITLE_MAX_LENGTH, Record
+from csi_tool.records.models import Record
 from csi_tool.records.new import NewRecord, next_record_id, write_new_record
 from csi_tool.yaml import roundtrip, strict
 from csi_tool.yaml.documents import Document, validate_model
@@ -208,8 +208,6 @@ def _invalid(tree: CommentedMap, fields: dict[str, FormField]) -> list[str]:
             problems.append("the title is too short: say the improvement in a few words.")
         else:
             problems.append(f"{where} cannot be used as it is ({finding.message}).")
-    if len(tree["title"]) > TITLE_MAX_LENGTH and not problems:
-        problems.append(f"the title is too long: at most {TITLE_MAX_LENGTH} characters.")
     return problems
 
 

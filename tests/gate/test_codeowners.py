@@ -37,6 +37,7 @@ def test_codeowners_maps_records_by_service_and_policies_to_governance(
         "/.github/actions/ @acme/csi-board",
         "/.github/csi-requirements.txt @acme/csi-board",
         "/.github/dependabot.yml @acme/csi-board",
+        "/.github/ISSUE_TEMPLATE/ @acme/csi-board",
         "/.pre-commit-config.yaml @acme/csi-board",
         "/site/ @acme/csi-board",
         "/csi_tool/ @acme/csi-board",  # this repository's own policy also guards csi itself
