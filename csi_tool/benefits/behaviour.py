@@ -56,8 +56,11 @@ def natural_limits(values: Sequence[float], minimum: int) -> Limits | None:
     two: one value has no moving range) or where the arithmetic leaves float's range."""
     if len(values) < max(2, minimum):
         return None
-    centre = math.fsum(values) / len(values)
-    moving = math.fsum(abs(b - a) for a, b in pairwise(values)) / (len(values) - 1)
+    try:
+        centre = math.fsum(values) / len(values)
+        moving = math.fsum(abs(b - a) for a, b in pairwise(values)) / (len(values) - 1)
+    except OverflowError:  # fsum's sum of finite values past float's range
+        return None
     lower, upper = centre - SCALING * moving, centre + SCALING * moving
     if not all(map(math.isfinite, (centre, moving, lower, upper))):
         return None

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
 
-from csi_tool.benefits.review import BENEFIT_STATUSES, MetricReview, ProcessReview
+from csi_tool.benefits.process import ProcessReview
+from csi_tool.benefits.review import BENEFIT_STATUSES, MetricReview
 from csi_tool.markdown import md_code, md_inline
 from csi_tool.report import neutralise_workflow_commands
 
@@ -69,13 +70,11 @@ def _movement(r: MetricReview) -> str:
 
 
 def _verdict(r: MetricReview) -> str:
-    parts = [r.benefit]
+    parts = [verdict_words(r)]
     if r.progress is not None:
         parts.append(f"progress {r.progress:g}%")
-    if r.projected is not None and r.benefit in {"on track", "at risk"}:
-        parts.append(f"trend reaches {r.projected:.1f} by the target date")
-    elif r.benefit in {"on track", "at risk"}:
-        parts.append("too few measurements since the start for a trend")
+    if r.projected is not None:
+        parts.append(f"trend reaches {r.projected:.4g} by the target date")
     review = {
         "ok": f"next review {r.next_review}",
         "due": f"review due {r.next_review}",
@@ -87,6 +86,14 @@ def _verdict(r: MetricReview) -> str:
     if r.regression:
         parts.append(f"REGRESSED: {r.regression}")
     return "; ".join(parts)
+
+
+def verdict_words(r: MetricReview) -> str:
+    """The verdict with its reason, and what it still waits for."""
+    words = f"{r.benefit} ({r.reason}"
+    if r.more_needed:
+        words += f"; {r.more_needed} more value{'' if r.more_needed == 1 else 's'} needed"
+    return words + ")"
 
 
 def process_words(process: ProcessReview) -> str:
@@ -165,6 +172,8 @@ def _json(r: MetricReview) -> dict[str, Any]:
         "breach": r.breach,
         "progress_percent": r.progress,
         "benefit": r.benefit,
+        "reason": r.reason,
+        "more_values_needed": r.more_needed,
         "projected_at_target_date": r.projected,
         "regression": r.regression,
         "process": _process_json(r.process),
@@ -177,6 +186,7 @@ def _process_json(process: ProcessReview | None) -> dict[str, Any] | None:
     limits = process.limits
     return {
         "values_before": process.before,
+        "of_them_from_the_bound_measure": process.earlier,
         "more_needed": process.needed,
         "centre": limits.centre if limits else None,
         "lower_limit": limits.lower if limits else None,

@@ -1,42 +1,38 @@
 """`csi review`: did we get there, and are we staying there? Per record and metric.
 
-Rules, documented in the README:
-- a review is due `cadence` days after the latest measurement (or the baseline when there is
-  none): "due" from `due_soon_days` before that date, "overdue" after it;
+Rules, documented in docs/benefit-verdicts.md:
+- a review is due at the end of the calendar period after the latest measurement (or the
+  approval or planned start, when later), `cadence` (see `cadence`); "due" from
+  `due_soon_days` before that date, "overdue" after the policy's grace;
 - a breach is the latest measurement beyond the action threshold, in the bad direction;
 - progress is (latest − baseline) ÷ (target − baseline), in percent;
-- benefit: "realised" when the latest measurement meets the target; "not realised" when the
-  target date has passed without it; otherwise "on track" or "at risk" as the least-squares
-  trend through the baseline and the measurements reaches the target by its date or not;
-  "no data" without a measurement, baseline or target;
-- in a sustained state (closed), a "regression" is a breach, or the loss of
-  `regression_share` of the best gain ever measured.
+- the verdict (see `verdict`) weighs the values since the work started against the target,
+  the process behaviour chart of the values before it (see `process`) and a projection
+  (see `projection`);
+- in a sustained state (closed), a "regression" is a breach, a latest value worse than the
+  baseline, or the loss of `regression_share` of the best gain ever measured.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from csi_tool.benefits.behaviour import Limits, Signal, natural_limits, shift, signals
 from csi_tool.benefits.cadence import overdue_after, review_due
+from csi_tool.benefits.process import ProcessReview, process_review
+from csi_tool.benefits.projection import Projection, project
+from csi_tool.benefits.verdict import NO_DATA, NOT_STARTED, VERDICTS, Evidence, Verdict, judge
 from csi_tool.fields import Direction
-from csi_tool.policies.review import ProcessBehaviour, ReviewPolicy
+from csi_tool.policies.review import ReviewPolicy
 from csi_tool.records.metrics import Metric
 from csi_tool.records.models import Record
 
-REALISED, ON_TRACK, AT_RISK, NOT_REALISED, NO_DATA, NOT_STARTED = (
-    "realised",
-    "on track",
-    "at risk",
-    "not realised",
-    "no data",
-    "not started",  # benefit is judged once the work has started
-)
-BENEFIT_STATUSES = (REALISED, ON_TRACK, AT_RISK, NOT_REALISED, NOT_STARTED, NO_DATA)
-MIN_TREND_POINTS = 3  # a line through two points is no trend
+BENEFIT_STATUSES = VERDICTS
+# The bound measure's values of the periods before each metric's baseline, oldest first,
+# by (record id, metric key): more values for the process behaviour chart's limits.
+EarlierValues = Mapping[tuple[str, str], Sequence[float]]
 
 
 @dataclass(frozen=True)
@@ -57,7 +53,7 @@ class MetricReview:
     review: str  # "ok", "due" or "overdue"
     breach: bool
     progress: float | None
-    benefit: str
+    benefit: str  # the verdict's name
     projected: float | None
     regression: str | None  # why the gain counts as fading, or None
     kind: str = "lagging"  # leading indicators are listed before a record's lagging ones
@@ -66,25 +62,19 @@ class MetricReview:
     trend: tuple[tuple[dt.date, float], tuple[dt.date, float]] | None = None
     process: ProcessReview | None = None  # the process behaviour chart, with a baseline
     overdue_since: dt.date | None = None  # the first overdue day: the due date plus the grace
-
-
-@dataclass(frozen=True)
-class ProcessReview:
-    """Whether the process shifted after the work started, told from noise: natural limits
-    from the values before (the baseline's among them) and the run rules after."""
-
-    before: int  # values before the work started
-    needed: int  # more values before it needed for limits (0: there are limits)
-    limits: Limits | None
-    signals: tuple[Signal, ...]
-    shift: bool | None  # True up, False down, None no signal (or both ways)
+    reason: str = ""  # why the verdict, in words
+    more_needed: int | None = None  # values still needed before a verdict can be given
 
 
 def review_records(
-    records: Iterable[Record], policy: ReviewPolicy, as_of: dt.date
+    records: Iterable[Record],
+    policy: ReviewPolicy,
+    as_of: dt.date,
+    earlier: EarlierValues | None = None,
 ) -> list[MetricReview]:
     """A review of every metric of every record in a reviewed state, in id order; within a
-    record, its leading indicators first (a change in behaviour shows before the outcome)."""
+    record, its leading indicators first (a change in behaviour shows before the outcome).
+    `earlier` adds bound measures' values from before their baselines to the charts."""
     reviewed = set(policy.reviewed_states)
     sustained = set(policy.sustained_states)
     results = []
@@ -92,22 +82,28 @@ def review_records(
         if record.status not in reviewed:
             continue
         for metric in sorted(record.metrics, key=lambda m: m.kind.value != "leading"):
-            results.append(
-                _review_metric(record, metric, policy, as_of, record.status in sustained)
-            )
+            before = (earlier or {}).get((record.id, metric.key), ())
+            closed = record.status in sustained
+            results.append(_review_metric(record, metric, policy, as_of, closed, before))
     return results
 
 
 def _review_metric(
-    record: Record, metric: Metric, policy: ReviewPolicy, as_of: dt.date, sustained: bool
+    record: Record,
+    metric: Metric,
+    policy: ReviewPolicy,
+    as_of: dt.date,
+    sustained: bool,
+    earlier: Sequence[float],
 ) -> MetricReview:
     since = metric.baseline.date if metric.baseline else record.created
     points = [(m.date, m.value) for m in metric.measurements if m.date >= since]
     latest_date, latest = points[-1] if points else (None, None)
     # The clock runs from the latest measurement, or from when the work was approved or
     # started if that came later: a baseline taken months before approval starts nothing.
-    started = [day for day in (_approved_on(record), _planned_start(record)) if day]
-    clock = max([latest_date or since, *started])
+    start = record.plan.start if record.plan else None
+    approved = _approved_on(record)
+    clock = max([latest_date or since, *(day for day in (approved, start) if day)])
     measured = clock == (latest_date or since)  # the baseline measured its period too
     next_review = review_due(clock, metric.review_cadence, measured)
     overdue_from = overdue_after(next_review, metric.review_cadence, policy.grace_days)
@@ -121,30 +117,33 @@ def _review_metric(
     breach = latest is not None and _breaches(metric, latest)
     baseline = metric.baseline.value if metric.baseline else None
     target = metric.target.value if metric.target else None
-    progress = projected = None
-    trend: tuple[tuple[dt.date, float], tuple[dt.date, float]] | None = None
-    benefit = NO_DATA
-    start = record.plan.start if record.plan else None
+    began = start or approved  # the work started on its planned start, or on approval
+    after = [(day, value) for day, value in points if began is None or day >= began]
+    rules = policy.process_behaviour
+    process = process_review(metric, began, rules, earlier)
+    progress = projection = None
     waiting = record.status in policy.not_started_states or (start is not None and start > as_of)
-    if baseline is not None and target is not None and waiting:
-        benefit = NOT_STARTED
-    elif baseline is not None and target is not None and latest is not None:
-        progress = _progress(latest, baseline, target)
-        assert metric.baseline and metric.target
-        since_start = [(day, value) for day, value in points if start is None or day >= start]
-        line = [(metric.baseline.date, baseline), *since_start]
-        projected = _finite(_clamp(_trend_at(line, metric.target.by), metric, baseline, points))
-        benefit = _benefit(metric, latest, projected, as_of)
-        begins = _finite(_trend_at(line, line[0][0]))
-        if projected is not None and begins is not None:
-            trend = ((line[0][0], begins), (metric.target.by, projected))
+    if baseline is None or target is None:
+        verdict = Verdict(NO_DATA, "no baseline" if baseline is None else "no target")
+    elif waiting:
+        verdict = Verdict(NOT_STARTED, "the work has not started")
+    else:
+        progress = None if latest is None else _progress(latest, baseline, target)
+        every = [baseline, *(value for _, value in points)]
+        # a projection to a target date already past has nothing left to tell
+        projection = (
+            project(metric, after, policy.projection_points, every)
+            if metric.target and as_of <= metric.target.by
+            else None
+        )
+        evidence = _evidence(metric, after, process, projection, sustained, policy)
+        verdict = judge(evidence, as_of)
     values = [value for _, value in points]
     regression = (
         _regression(metric, baseline, values, breach, policy.regression_share)
         if sustained
         else None
     )
-    process = _process(metric, start or _approved_on(record), policy.process_behaviour)
     late = overdue_from if review == "overdue" else None
     return MetricReview(
         record.id,
@@ -161,47 +160,50 @@ def _review_metric(
         review,
         breach,
         progress,
-        benefit,
-        projected,
+        verdict.name,
+        projection.value if projection else None,
         regression,
         metric.kind.value,
         metric.target.by if metric.target else None,
-        trend,
+        projection.line if projection else None,
         process,
         late,
+        verdict.reason,
+        verdict.more_needed,
     )
 
 
-def _process(
-    metric: Metric, started: dt.date | None, rules: ProcessBehaviour
-) -> ProcessReview | None:
-    """The metric's process behaviour chart: the baseline and the measurements before the
-    work started (on approval, when the plan gives no start) set the limits; those after
-    are judged by the run rules. None without a baseline."""
-    if metric.baseline is None:
-        return None
-    before = [metric.baseline.value]
-    after = []
-    for measurement in metric.measurements:
-        if measurement.date < metric.baseline.date:
-            continue  # a finding of its own (`csi validate`)
-        if started is None or measurement.date < started:
-            before.append(measurement.value)
-        else:
-            after.append(measurement.value)
-    limits = natural_limits(before, rules.minimum_baseline_points)
-    found = signals(limits, after, rules.run_length, rules.trend_length) if limits else []
-    needed = max(0, max(2, rules.minimum_baseline_points) - len(before))
-    return ProcessReview(len(before), needed, limits, tuple(found), shift(found))
+def _evidence(
+    metric: Metric,
+    after: list[tuple[dt.date, float]],
+    process: ProcessReview | None,
+    projection: Projection | None,
+    closed: bool,
+    policy: ReviewPolicy,
+) -> Evidence:
+    """The verdict's inputs, turned so that higher is better (a decrease metric negated)."""
+    assert metric.baseline is not None and metric.target is not None
+    sign = 1 if metric.direction is Direction.INCREASE else -1
+    limits = process.limits if process else None
+    moved = process.shift if process else None
+    return Evidence(
+        baseline=sign * metric.baseline.value,
+        target=sign * metric.target.value,
+        target_by=metric.target.by,
+        after=[sign * value for _, value in after],
+        centre=sign * limits.centre if limits else None,
+        shift=None if moved is None else moved == (sign > 0),
+        projected=sign * projection.value if projection else None,
+        closed=closed,
+        sustained_points=policy.sustained_points,
+        run_length=policy.process_behaviour.run_length,
+        projection_points=policy.projection_points,
+    )
 
 
 def _approved_on(record: Record) -> dt.date | None:
     decision = record.decision
     return decision.date if decision and decision.outcome.value == "approved" else None
-
-
-def _planned_start(record: Record) -> dt.date | None:
-    return record.plan.start if record.plan else None
 
 
 def _progress(latest: float, baseline: float, target: float) -> float | None:
@@ -215,61 +217,11 @@ def _progress(latest: float, baseline: float, target: float) -> float | None:
     return round(share, 1) if math.isfinite(share) else None
 
 
-def _finite(value: float | None) -> float | None:
-    """A derived value, or None where the arithmetic left float's range (never Infinity in
-    JSON or on a chart)."""
-    return value if value is not None and math.isfinite(value) else None
-
-
-def _better(metric: Metric, value: float, than: float) -> bool:
-    """Whether `value` is at least as good as `than` for this metric's direction."""
-    return value >= than if metric.direction is Direction.INCREASE else value <= than
-
-
 def _breaches(metric: Metric, value: float) -> bool:
     threshold = metric.action_threshold
     if threshold is None:
         return False
     return value < threshold if metric.direction is Direction.INCREASE else value > threshold
-
-
-def _benefit(metric: Metric, latest: float, projected: float | None, as_of: dt.date) -> str:
-    assert metric.target is not None
-    if _better(metric, latest, metric.target.value):
-        return REALISED
-    if as_of > metric.target.by:
-        return NOT_REALISED
-    if projected is not None and _better(metric, projected, metric.target.value):
-        return ON_TRACK
-    return AT_RISK
-
-
-def _clamp(
-    value: float | None, metric: Metric, baseline: float, points: list[tuple[dt.date, float]]
-) -> float | None:
-    """A projection within what the metric can be: its bounds, and no lower than zero for a
-    metric that has never been negative (a count of tickets cannot trend below none)."""
-    if value is None:
-        return None
-    low, high = metric.bounds()
-    if low is None and baseline >= 0 and all(v >= 0 for _, v in points):
-        low = 0.0
-    value = max(value, low) if low is not None else value
-    return min(value, high) if high is not None else value
-
-
-def _trend_at(points: list[tuple[dt.date, float]], day: dt.date) -> float | None:
-    """The least-squares line through the points, read at `day` (None: too few points)."""
-    if len(points) < MIN_TREND_POINTS:
-        return None
-    xs = [(d - points[0][0]).days for d, _ in points]
-    ys = [v for _, v in points]
-    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
-    spread = sum((x - mean_x) ** 2 for x in xs)
-    if spread == 0:
-        return None
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
-    return round(mean_y + slope * ((day - points[0][0]).days - mean_x), 4)
 
 
 def _regression(
@@ -286,6 +238,8 @@ def _regression(
     sign = 1 if metric.direction is Direction.INCREASE else -1
     gains = [sign * (value - baseline) for value in values]
     best, now = max(gains), gains[-1]
+    if now < 0:
+        return f"latest value {values[-1]:g} is worse than the baseline {baseline:g}"
     share = 1 - now / best if best > 0 else 0
     if best > 0 and share >= limit:
         return f"lost {share:.0%} of the best gain ({best:g} {metric.unit})"

@@ -164,6 +164,7 @@ def transition_command(
 @click.pass_context
 def review(ctx: click.Context, as_of: str | None, fmt: str, fail_on: str) -> None:
     """Reviews due and overdue, threshold breaches, progress, benefit status and regressions."""
+    from csi_tool.benefits.earlier import earlier_values
     from csi_tool.benefits.report import failing_findings, render_review
     from csi_tool.benefits.review import review_records
 
@@ -176,7 +177,15 @@ def review(ctx: click.Context, as_of: str | None, fmt: str, fail_on: str) -> Non
     root = register_root(ctx)
     register, policies = valid_register(root)
     day = option_date(as_of, "--as-of")
-    reviews = review_records((i.record for i in register.records.values()), policies.review, day)
+    records = [item.record for item in register.records.values()]
+    earlier, unavailable = earlier_values(root, policies, records)
+    for source, why in unavailable.items():
+        say(
+            f"csi: notice: source {source!r} is not available here, so the process charts of "
+            f"its bound metrics start at their baselines: {why}",
+            err=True,
+        )
+    reviews = review_records(records, policies.review, day, earlier)
     say(render_review(reviews, day, fmt))
     failing = failing_findings(reviews, names)
     if failing:

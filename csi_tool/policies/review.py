@@ -72,6 +72,20 @@ class ReviewPolicy(PolicyModel):
         le=1,
         description="Share of the best gain that, once lost, counts as a regression (0.5: half).",
     )
+    sustained_points: int = Field(
+        3,
+        ge=1,
+        le=30,
+        description="A metric without process limits (too few values before the work) is "
+        "`realised` once its target is met on this many latest values in a row.",
+    )
+    projection_points: int = Field(
+        3,
+        ge=2,
+        le=30,
+        description="Values measured since the work started that a projection (the trend "
+        "to the target date) needs; with fewer, the verdict is `no signal yet`.",
+    )
     process_behaviour: ProcessBehaviour = Field(
         default_factory=ProcessBehaviour,
         description="Whether the process shifted after the change, told from noise by a "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -29,6 +29,29 @@ class Line:
     css_class: str
 
 
+@dataclass(frozen=True)
+class Behaviour:
+    """A process behaviour chart over a metric chart: the limits of the values before the
+    work (one label for the three lines, above the upper limit: the reference lines' labels
+    would crowd them), the values that signal a shift, and the verdict."""
+
+    centre: float | None
+    lower: float | None
+    upper: float | None
+    signalling: Mapping[dt.date, str]  # the day of a value that signals → by which rules
+    verdict: str
+
+    def lines(self) -> list[Line]:
+        """Centre line and natural process limits, when there are limits."""
+        if self.centre is None or self.lower is None or self.upper is None:
+            return []
+        return [
+            Line("upper limit", self.upper, "pbc-limit"),
+            Line("centre", self.centre, "pbc-centre"),
+            Line("lower limit", self.lower, "pbc-limit"),
+        ]
+
+
 def metric_chart(
     key: str,
     title: str,
@@ -38,11 +61,15 @@ def metric_chart(
     description: str,
     period: tuple[dt.date, dt.date] | None = None,
     trend: Sequence[tuple[dt.date, float]] = (),
+    behaviour: Behaviour | None = None,
 ) -> str:
     """Measurements over time as a line with markers, against labelled reference lines and
     the trend the benefit verdict reads (dashed, to the target date); with `period`, on that
-    time axis (a record's charts share one, so leading and lagging indicators line up)."""
-    values = [v for _, v in points] + [line.value for line in lines] + [v for _, v in trend]
+    time axis (a record's charts share one, so leading and lagging indicators line up);
+    with `behaviour`, the process limits, the values that signal and the verdict."""
+    limits = behaviour.lines() if behaviour else []
+    values = [v for _, v in points] + [line.value for line in [*lines, *limits]]
+    values += [v for _, v in trend]
     if not values:
         return ""
     low, high = min(values), max(values)
@@ -80,7 +107,25 @@ def metric_chart(
             f'y="{y(line.value) - 4:.1f}" text-anchor="end">'
             f"{escape(line.label)} {_number(line.value)}</text>"
         )
+    for line in limits:
+        parts.append(
+            f'<line class="{line.css_class}" x1="{_LEFT}" y1="{y(line.value):.1f}" '
+            f'x2="{WIDTH - _RIGHT}" y2="{y(line.value):.1f}"/>'
+        )
+    if limits:
+        upper, centre, lower = (line.value for line in limits)
+        parts.append(
+            f'<text class="ref-label pbc-limit" x="{(_LEFT + WIDTH - _RIGHT) / 2:.0f}" '
+            f'y="{y(upper) - 4:.1f}" text-anchor="middle">natural limits {_number(lower)} to '
+            f"{_number(upper)}, centre {_number(centre)}</text>"
+        )
     parts.append(f'<text class="tick unit" x="4" y="{_TOP - 4}">{escape(unit)}</text>')
+    if behaviour:
+        parts.append(
+            f'<text class="verdict" x="{WIDTH - _RIGHT}" y="{_TOP - 8}" text-anchor="end">'
+            f"{escape(behaviour.verdict)}</text>"
+        )
+    signalling = behaviour.signalling if behaviour else {}
     if trend:
         path = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in trend)
         parts.append(f'<polyline class="trend" points="{path}"/>')
@@ -88,9 +133,12 @@ def metric_chart(
         path = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in points)
         parts.append(f'<polyline class="series" points="{path}"/>')
         for d, v in points:
+            rules = signalling.get(d)
+            shape = ' class="point signal" r="5.5"' if rules else ' class="point" r="3.5"'
+            signals = f" (signals a shift: {rules})" if rules else ""
             parts.append(
-                f'<circle class="point" cx="{x(d):.1f}" cy="{y(v):.1f}" r="3.5">'
-                f"<title>{d.isoformat()}: {_number(v)} {escape(unit)}</title></circle>"
+                f'<circle{shape} cx="{x(d):.1f}" cy="{y(v):.1f}">'
+                f"<title>{d.isoformat()}: {_number(v)} {escape(unit)}{signals}</title></circle>"
             )
     parts.append(f'<text class="tick" x="{_LEFT}" y="{HEIGHT - 14}">{first.isoformat()}</text>')
     parts.append(

@@ -13,7 +13,8 @@ from csi_tool.backlog.delivery import Delivery, deliveries
 from csi_tool.backlog.findings import backlog_findings
 from csi_tool.backlog.prioritize import last_changed_dates
 from csi_tool.backlog.ranking import Backlog, RankedRecord, rank_records
-from csi_tool.benefits.review import MetricReview, review_records
+from csi_tool.benefits.earlier import earlier_values
+from csi_tool.benefits.review import EarlierValues, MetricReview, review_records
 from csi_tool.errors import ConfigError, Finding, FindingsError
 from csi_tool.git.sources import blob_id
 from csi_tool.history.trail import RecordTrail, build_trails
@@ -124,22 +125,39 @@ def collect_site_data(root: Path, as_of: dt.date) -> SiteData:
         trails, note = build_trails(root, known=on_disk), None
     except ConfigError:  # outside git, or without git: the site still builds
         trails, note = {}, "No git history was available when this site was built."
+    earlier, data_note = _earlier(root, policies, records)
     return SiteData(
         register=register,
         policies=policies,
         backlog=rank_records(records, policies.scoring),
-        reviews=review_records(records, policies.review, as_of),
+        reviews=review_records(records, policies.review, as_of, earlier),
         trails=trails,
         findings=findings.result(),
         as_of=as_of,
         history_note=note,
-        signals=_signals(root, policies, records),
+        signals=_signals(root, policies, records, data_note),
     )
 
 
-def _signals(root: Path, policies: Policies, records: list[Record]) -> SiteSignals:
+def _earlier(
+    root: Path, policies: Policies, records: list[Record]
+) -> tuple[EarlierValues, list[tuple[str, str]]]:
+    """Bound measures' values before their baselines, for the process charts. Without
+    their source (named by the signals already) the charts start at the baselines; data
+    here that cannot be measured is named too."""
+    try:
+        return earlier_values(root, policies, records)[0], []
+    except FindingsError as e:
+        first = e.findings[0]
+        return {}, [("measures", f"{first.path}:{first.line}: {first.message}")]
+
+
+def _signals(
+    root: Path, policies: Policies, records: list[Record], data_note: list[tuple[str, str]]
+) -> SiteSignals:
     """Each declared source's signals; a source that cannot be read is named, not fatal."""
-    found, unavailable = [], []
+    found: list[SourceSignals] = []
+    unavailable = list(data_note)
     for spec in policies.sources.sources:
         try:
             found += find_signals(root, policies, map(evidence_of, records), spec.name)

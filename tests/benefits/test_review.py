@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
+import statistics
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -52,24 +54,37 @@ BASE = {"baseline": {"value": 10, "date": dt.date(2026, 1, 1), "source": "report
 TARGET_5 = {"target": {"value": 5, "by": dt.date(2026, 12, 31)}}
 
 RECORDS = [
-    # latest 4.5 meets target 5: realised; progress (4.5−10)/(5−10) = 110 %
-    _record("CSI-0001", "measuring", BASE | TARGET_5 | {"measurements": [_m("2026-05-15", 4.5)]}),
-    # trend through (Jan 1, 10), (Mar 1, 9), (May 1, 8) reaches 3.93 by Dec 31: on track;
-    # last measured May 1, monthly: review was due May 31, so overdue on June 1
+    # latest 4.5 meets target 5, as did the two before it (three in a row, the policy's
+    # sustained_points): realised; progress (4.5−10)/(5−10) = 110 %
+    _record(
+        "CSI-0001",
+        "measuring",
+        BASE
+        | TARGET_5
+        | {
+            "measurements": [
+                _m("2026-03-15", 4.8),
+                _m("2026-04-15", 4.6),
+                _m("2026-05-15", 4.5),
+            ]
+        },
+    ),
+    # the line through (Feb 1, 9.5), (Mar 1, 9), (May 1, 8) reaches 3.90 by Dec 31: on track
     _record(
         "CSI-0002",
         "in_progress",
-        BASE | TARGET_5 | {"measurements": [_m("2026-03-01", 9), _m("2026-05-01", 8)]},
+        BASE
+        | TARGET_5
+        | {"measurements": [_m("2026-02-01", 9.5), _m("2026-03-01", 9), _m("2026-05-01", 8)]},
     ),
-    # x = 0, 59, 124 days; y = 10, 9.8, 9.6: slope −24.8/7694, so Dec 31 (x = 364) gives
-    # 9.8 − 0.0032233 × 303 = 8.8233, short of target 2: at risk; next review May 5 + 30: due
+    # the line through (Feb 1, 9.9), (Mar 1, 9.8), (May 5, 9.6) stays far above 2: at risk
     _record(
         "CSI-0003",
         "in_progress",
         BASE
         | {
             "target": {"value": 2, "by": dt.date(2026, 12, 31)},
-            "measurements": [_m("2026-03-01", 9.8), _m("2026-05-05", 9.6)],
+            "measurements": [_m("2026-02-01", 9.9), _m("2026-03-01", 9.8), _m("2026-05-05", 9.6)],
         },
     ),
     # target date Mar 31 has passed with 8 > 5: not realised; last measured Apr 15: overdue
@@ -85,7 +100,8 @@ RECORDS = [
     ),
     # approved, the work not started: benefit "not started"; review due Jan 31: overdue
     _record("CSI-0005", "approved", BASE | TARGET_5),
-    # closed, increase: best gain 85 − 50 = 35, now 60 − 50 = 10: lost 71 % ≥ 50 %: regressed
+    # closed, increase: 85 met the target 80, 60 no longer does: realised but not
+    # sustained; best gain 85 − 50 = 35, now 60 − 50 = 10: lost 71 % ≥ 50 %: regressed
     _record(
         "CSI-0006",
         "closed",
@@ -99,12 +115,16 @@ RECORDS = [
     ),
     # not in a reviewed state
     _record("CSI-0007", "assessed", BASE | TARGET_5),
+    # closed, decrease, 10 → 12: worse than baseline, and a regression
+    _record("CSI-0008", "closed", BASE | TARGET_5 | {"measurements": [_m("2026-04-30", 12)]}),
+    # one value since the start, short of the target: two more for a trend
+    _record("CSI-0009", "in_progress", BASE | TARGET_5 | {"measurements": [_m("2026-04-30", 7)]}),
 ]
 
 
 def test_each_benefit_status_review_state_breach_and_regression() -> None:
     reviews = {r.record_id: r for r in review_records(RECORDS, POLICY, AS_OF)}
-    assert set(reviews) == {f"CSI-000{n}" for n in range(1, 7)}
+    assert set(reviews) == {f"CSI-000{n}" for n in range(1, 10)} - {"CSI-0007"}
     table = {
         rid: (r.benefit, r.progress, r.review, r.next_review.isoformat(), r.breach, r.regression)
         for rid, r in reviews.items()
@@ -120,16 +140,35 @@ def test_each_benefit_status_review_state_breach_and_regression() -> None:
         # nothing measured since the baseline of January 1: February's, past its grace
         "CSI-0005": ("not started", None, "overdue", "2026-02-28", False, None),
         "CSI-0006": (
-            "not realised",
+            "realised but not sustained",
             33.3,
             "ok",
             "2026-06-30",
             False,
             "lost 71% of the best gain (35 %)",
         ),
+        "CSI-0008": (
+            "worse than baseline",
+            -40.0,
+            "due",
+            "2026-05-31",
+            False,
+            "latest value 12 is worse than the baseline 10",
+        ),
+        "CSI-0009": ("no signal yet", 60.0, "due", "2026-05-31", False, None),
     }
-    assert reviews["CSI-0002"].projected == pytest.approx(3.9282, abs=1e-4)
-    assert reviews["CSI-0003"].projected == pytest.approx(8.8233, abs=1e-4)
+    assert reviews["CSI-0009"].more_needed == 2
+    # an independent least-squares fit (statistics.linear_regression) over days since Feb 1
+    for rid in ("CSI-0002", "CSI-0003"):
+        record = next(r for r in RECORDS if r.id == rid)
+        points = record.metrics[0].measurements
+        first = points[0].date
+        fit = statistics.linear_regression(
+            [(p.date - first).days for p in points], [p.value for p in points]
+        )
+        expected = fit.intercept + fit.slope * (dt.date(2026, 12, 31) - first).days
+        assert reviews[rid].projected == pytest.approx(expected, abs=1e-4)
+    assert reviews["CSI-0002"].projected == pytest.approx(3.90, abs=0.01)
 
 
 def test_fail_on_makes_the_scheduled_job_fail(
@@ -154,8 +193,34 @@ def test_the_example_register_shows_overdue_breaches_progress_and_a_regression(
     assert "CSI-0001  closed  Cut repeat incidents caused by outdated knowledge articles" in out
     assert "REGRESSED: latest value 12.9 is past the action threshold 12" in out
     assert "review OVERDUE since" in out and "THRESHOLD BREACHED" in out and "progress " in out
-    for status in ("realised", "on track", "at risk", "not realised"):
-        assert f"    {status};" in out
+    for status in ("realised", "on track", "at risk", "not realised", "no signal yet"):
+        assert f"    {status} (" in out
+
+
+def test_the_example_register_names_its_verdicts(run_csi: Callable[..., Result]) -> None:
+    """Before: CSI-0001's repeat rate, met on time and lost, was only "not realised";
+    CSI-0008's fix time, 54 → 142 days on a closed record, had no finding."""
+    out = run_csi(PROJECT, "review", "--as-of", "2026-11-25", "--format", "json").stdout
+    found = {(m["id"], m["metric"]): m for m in json.loads(out)["metrics"]}
+    verdicts = {key: m["benefit"] for key, m in found.items()}
+    assert verdicts[("CSI-0001", "repeat_rate")] == "realised but not sustained"
+    assert verdicts[("CSI-0005", "access_lead_time")] == "realised"  # met three times running
+    assert verdicts[("CSI-0008", "supplier_fix_days")] == "worse than baseline"
+    assert found[("CSI-0008", "supplier_fix_days")]["regression"] == (
+        "latest value 142 is worse than the baseline 54"
+    )
+    # approved, with its start in January: not judged from measurements before the work
+    assert {verdicts[("CSI-0010", key)] for key in ("change_success_rate", "backout_tested")} == {
+        "not started"
+    }
+    # five monthly values before the work set limits; October's 58 % is beyond the lower one
+    stale = found[("CSI-0018", "stale_passwords")]
+    assert stale["benefit"] == "improving"
+    assert stale["process"]["shift"] == "down"
+    assert stale["process"]["lower_limit"] == pytest.approx(64.4 - 2.66 * 2)
+    # one value since the start meets the target: not yet shown to last
+    reviewed = found[("CSI-0001", "articles_reviewed")]
+    assert (reviewed["benefit"], reviewed["more_values_needed"]) == ("no signal yet", 2)
 
 
 def test_markdown_and_json(example_root: Path, run_csi: Callable[..., Result]) -> None:
@@ -193,7 +258,7 @@ def test_benefit_starts_with_the_work_and_trends_stay_possible() -> None:
     approved = _record("CSI-0011", "approved", BASE | TARGET_5 | {"measurements": [early]})
     falling = {  # three points falling fast: the line crosses zero long before the target date
         "unit": "tickets",
-        "measurements": [_m("2026-02-01", 6), _m("2026-03-01", 1)],
+        "measurements": [_m("2026-01-15", 11), _m("2026-02-01", 6), _m("2026-03-01", 1)],
         "target": {"value": 0.5, "by": dt.date(2026, 12, 31)},
     }
     counts = _record("CSI-0012", "in_progress", BASE | falling)
@@ -205,7 +270,7 @@ def test_benefit_starts_with_the_work_and_trends_stay_possible() -> None:
             "direction": "increase",
             "baseline": {"value": 40, "date": dt.date(2026, 1, 1), "source": "survey"},
             "target": {"value": 99.5, "by": dt.date(2026, 12, 31)},
-            "measurements": [_m("2026-02-01", 70), _m("2026-03-01", 95)],
+            "measurements": [_m("2026-01-15", 45), _m("2026-02-01", 70), _m("2026-03-01", 95)],
         },
     )
     two_points = _record(
@@ -218,8 +283,9 @@ def test_benefit_starts_with_the_work_and_trends_stay_possible() -> None:
     assert reviews["CSI-0011"].benefit == "not started" and reviews["CSI-0011"].progress is None
     assert reviews["CSI-0012"].projected == 0.0  # never below none
     assert reviews["CSI-0013"].projected == 100.0  # never above 100 %
-    assert reviews["CSI-0014"].projected is None  # two points are no trend
-    assert reviews["CSI-0014"].benefit == "at risk"
+    assert reviews["CSI-0014"].projected is None  # one value since the start is no trend
+    assert reviews["CSI-0014"].benefit == "no signal yet"  # not "at risk", as it was
+    assert reviews["CSI-0014"].more_needed == 2
 
 
 def test_a_records_leading_indicators_come_before_its_lagging_ones(

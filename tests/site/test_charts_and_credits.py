@@ -24,19 +24,57 @@ def _chart(page: str, key: str) -> str:
 
 
 def test_a_metric_chart_runs_to_its_target_with_the_verdicts_trend(example_site: Path) -> None:
-    """CSI-0004 is at risk: its chart shows why, the trend falling short of the target."""
+    """CSI-0004's categorisation accuracy is on track: its chart shows why, the trend
+    through the four values since the start reaching the target by its date."""
     page = (example_site / "records" / "CSI-0004.html").read_text()
     record = load_fast((PROJECT / "register" / "CSI-0004.yaml").read_text(), "CSI-0004.yaml")
-    metric = record["metrics"][1]
-    svg = _chart(page, "m1")
+    metric = record["metrics"][0]
+    svg = _chart(page, "m0")
+    assert '<text class="verdict"' in svg and ">on track</text>" in svg
     ticks = re.findall(r'class="tick"[^>]*>(\d{4}-\d{2}-\d{2})<', svg)
-    assert ticks[-1] == str(metric["target"]["by"])  # the axis reaches the target date
+    # the axis, shared by the record's charts, reaches the latest target date
+    assert ticks[-1] == max(str(m["target"]["by"]) for m in record["metrics"])
     assert '<polyline class="trend"' in svg and 'class="tick unit"' in svg
     assert f">{metric['unit']}</text>" in svg
     assert "trend from" in svg  # the description says where the trend goes
     table = page.split(f'id="metric-{metric["key"]}"', 1)[1].split("</table>", 1)[0]
     dates = re.findall(r"<td>(\d{4}-\d{2}-\d{2})</td>", table)
     assert dates == sorted(dates) and str(metric["target"]["by"]) in dates
+
+
+def test_a_metric_chart_draws_its_process_limits_and_the_values_that_signal(
+    example_site: Path,
+) -> None:
+    """CSI-0018's stale passwords: five monthly values before the work set the limits;
+    October's 58 % lies below the lower one, so it signals, and the verdict is improving."""
+    page = (example_site / "records" / "CSI-0018.html").read_text()
+    svg = _chart(page, "m1")
+    lines = re.findall(r'<line class="(pbc-(?:limit|centre))" x1="[\d.]+" y1="([\d.]+)"', svg)
+    assert [kind for kind, _ in lines] == ["pbc-limit", "pbc-centre", "pbc-limit"]
+    upper, centre, lower = (float(y) for _, y in lines)
+    assert upper < centre < lower  # svg y grows downwards
+    assert "natural limits 59.08 to 69.72, centre 64.4" in svg
+    signalling = re.findall(r'<circle class="point signal"[^>]*><title>([^<]*)</title>', svg)
+    assert signalling == ["2026-10-31: 58 % (signals a shift: beyond a limit)"]
+    assert svg.count('class="point"') == 5  # the values before the work do not signal
+    assert ">improving</text>" in svg and "verdict: improving" in svg
+    assert "<strong>Process:</strong> shifted down: beyond a limit" in page
+
+
+def test_the_scoreboard_names_each_verdict_and_its_alerts(example_site: Path) -> None:
+    page = (example_site / "scoreboard.html").read_text()
+    row = re.search(
+        r"<tr>(?:(?!</tr>).)*?Incidents recurring within 7 days(?:(?!</tr>).)*</tr>", page, re.S
+    )
+    assert row, "CSI-0001 repeat rate"
+    assert "csi-badge--realised-but-not-sustained" in row[0]
+    assert "regressed: latest value 12.9 is past the action threshold 12" in row[0]
+    row = re.search(
+        r"<tr>(?:(?!</tr>).)*?Days for the supplier to deliver(?:(?!</tr>).)*</tr>", page, re.S
+    )
+    assert row and "csi-badge--worse-than-baseline" in row[0]
+    for verdict, meaning in (("no signal yet", "too few values"), ("improving", "shifted towards")):
+        assert f"<strong>{verdict}</strong>: " in page and meaning in page
 
 
 def test_throughput_shows_every_month_from_the_first_closing(example_site: Path) -> None:

@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from urllib.parse import quote_plus
 
+from csi_tool.benefits.verdict import AT_RISK, NOT_REALISED, ON_TRACK, REALISED, VERDICTS
 from csi_tool.history.trail import lead_time_stats
 from csi_tool.report import counted
 from csi_tool.site.charts import bar_chart, matrix_chart
@@ -20,13 +21,14 @@ from csi_tool.site.data import SiteData
 from csi_tool.site.markup import bullets, label, page_link, quarter_of, table, text
 from csi_tool.site.pages import Page, Section
 from csi_tool.site.views.attention import Attention, needing_attention
-from csi_tool.site.views.scoreboard import REGRESSED, shown_benefit
 from csi_tool.site.views.tiles import tiles_html
+
+# verdicts shown on the benefit chart even when none has them; the others when some do
+SHOWN = (REALISED, ON_TRACK, AT_RISK, NOT_REALISED)
 
 ATTENTION_SHOWN = 10  # the rest are on attention.html
 CELL_IDS = 8  # record ids named per cell of the matrix; the register lists them all
 OUTCOMES = ("achieved", "partially_achieved", "not_achieved")
-BENEFITS_SHOWN = ("realised", "on track", "at risk", "not realised", REGRESSED, "not started")
 
 
 def dashboard_page(data: SiteData) -> Page:
@@ -73,9 +75,8 @@ def _figure(svg: str, rows: Sequence[tuple[str, str]], headers: tuple[str, str])
 
 
 def _benefits(data: SiteData) -> Section:
-    counts = Counter(shown_benefit(review) for review in data.reviews)
-    order = [*BENEFITS_SHOWN, *sorted(set(counts) - set(BENEFITS_SHOWN))]
-    bars = [(status, counts.get(status, 0)) for status in order]
+    counts = Counter(review.benefit for review in data.reviews)
+    bars = [(status, counts[status]) for status in VERDICTS if counts[status] or status in SHOWN]
     described = ", ".join(f"{status} {count}" for status, count in bars)
     svg = bar_chart(
         "benefits",
@@ -170,7 +171,7 @@ def _outcomes(data: SiteData) -> str:
         {
             r.record_id
             for r in data.reviews
-            if shown_benefit(r) == REGRESSED
+            if r.regression
             and (review := data.register.records[r.record_id].record.review) is not None
             and review.outcome.value == "achieved"
         }

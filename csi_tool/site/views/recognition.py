@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from csi_tool.benefits.verdict import REALISED
 from csi_tool.records.models import Record
 from csi_tool.report import counted
 from csi_tool.site.data import SiteData
 from csi_tool.site.markup import label, page_link, quarter_of, table, text
 from csi_tool.site.pages import Page, Section
 from csi_tool.site.tables import badge
-from csi_tool.site.views.scoreboard import shown_benefit
 
 PER_QUARTER = 50  # improvements listed per quarter; the register lists every one
 CREDITS_SHOWN = 30
@@ -32,7 +32,7 @@ def recognition_page(data: SiteData) -> Page:
     realised: Counter[str] = Counter()
     for records in quarters.values():
         for record in records:
-            wins = sum(shown_benefit(r) == "realised" for r in data.reviews_of(record.id))
+            wins = sum(r.benefit == REALISED for r in data.reviews_of(record.id))
             for person in _people(record, data):
                 credits[person] += 1
                 realised[person] += wins
@@ -95,7 +95,7 @@ def _delivered(record: Record, data: SiteData) -> str:
     people = ", ".join(text(p) for p in _people(record, data)) or "—"
     benefits = "; ".join(
         f"{text(r.name)}: {'—' if r.baseline is None else f'{r.baseline:g}'} → "
-        f"{'—' if r.latest is None else f'{r.latest:g}'} {text(r.unit)} {badge(shown_benefit(r))}"
+        f"{'—' if r.latest is None else f'{r.latest:g}'} {text(r.unit)} {badge(r.benefit)}"
         for r in data.reviews_of(record.id)
     )
     outcome = f" Review: {text(label(record.review.outcome.value))}." if record.review else ""

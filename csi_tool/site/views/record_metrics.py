@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from csi_tool.benefits.report import process_words, verdict_words
 from csi_tool.benefits.review import MetricReview
 from csi_tool.records.metrics import Metric
 from csi_tool.records.models import Record
-from csi_tool.site.charts import Line, metric_chart
+from csi_tool.site.charts import Behaviour, Line, metric_chart
 from csi_tool.site.markup import code, heading, table, text
 
 
@@ -52,9 +53,11 @@ def metric_sections(record: Record, reviews: list[MetricReview]) -> Iterator[str
             )
             progress = "" if review.progress is None else f" · progress {review.progress:g}%"
             yield (
-                f"<p><strong>Benefit:</strong> {review.benefit}{progress} · "
+                f"<p><strong>Benefit:</strong> {text(verdict_words(review))}{progress} · "
                 f"review {review.review} ({review.next_review}){alerts}</p>"
             )
+            if review.process is not None:
+                yield f"<p><strong>Process:</strong> {text(process_words(review.process))}</p>"
         yield _chart(record, index, metric, period, review)
         yield _metric_table(metric)
 
@@ -102,6 +105,11 @@ def _chart(
     if trend:
         (_, start), (end_day, end) = trend
         description += f"; trend from {start:g} to {end:g} by {end_day}"
+    behaviour = _behaviour(review) if review else None
+    if review and review.process:
+        description += f"; process: {process_words(review.process)}"
+    if review:
+        description += f"; verdict: {verdict_words(review)}"
     svg = metric_chart(
         f"m{index}",
         f"{record.id} {metric.name}",
@@ -111,8 +119,28 @@ def _chart(
         description,
         period,
         trend,
+        behaviour,
     )
     return f'<figure class="csi-figure">{svg}</figure>' if svg else ""
+
+
+def _behaviour(review: MetricReview) -> Behaviour:
+    """The review's process chart for drawing: its limits, the days of values that
+    signal (with their rules) and the verdict."""
+    process = review.process
+    limits = process.limits if process else None
+    signalling: dict[dt.date, list[str]] = {}
+    if process is not None:
+        for signal in process.signals:
+            for index in signal.indices:
+                signalling.setdefault(process.after_dates[index], []).append(signal.rule.value)
+    return Behaviour(
+        limits.centre if limits else None,
+        limits.lower if limits else None,
+        limits.upper if limits else None,
+        {day: ", ".join(dict.fromkeys(rules)) for day, rules in signalling.items()},
+        review.benefit,
+    )
 
 
 def _metric_table(metric: Metric) -> str:

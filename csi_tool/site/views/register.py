@@ -9,7 +9,6 @@ from csi_tool.site.data import SiteData
 from csi_tool.site.markup import label
 from csi_tool.site.pages import Page, Section
 from csi_tool.site.tables import Cell, Column, DataTable, Kind, data_table
-from csi_tool.site.views.scoreboard import shown_benefit
 
 COLUMNS = (
     Column("id", "Id", Kind.RECORD),
@@ -30,7 +29,7 @@ def register_table(data: SiteData) -> DataTable:
     """Every record, in id order, one row each."""
     benefits: dict[str, Counter[str]] = defaultdict(Counter)
     for review in data.reviews:
-        benefits[review.record_id][shown_benefit(review)] += 1
+        benefits[review.record_id][review.benefit] += 1
     rows: list[list[Cell]] = []
     for record_id, item in sorted(data.register.records.items()):
         r = item.record

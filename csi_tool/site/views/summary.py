@@ -11,7 +11,6 @@ from csi_tool.records.models import Record
 from csi_tool.site.data import SiteData
 from csi_tool.site.markup import label, text
 from csi_tool.site.tables import badge
-from csi_tool.site.views.scoreboard import REGRESSED, shown_benefit
 
 
 def record_summary(record: Record, data: SiteData) -> str:
@@ -36,7 +35,7 @@ def record_summary(record: Record, data: SiteData) -> str:
         rows.append(
             (
                 text(review.name),
-                f"{badge(shown_benefit(review))} {values} {text(review.unit)} "
+                f"{badge(review.benefit)} {values} {text(review.unit)} "
                 "(baseline → latest → target)",
             )
         )
@@ -67,7 +66,7 @@ def _flags(record: Record, data: SiteData) -> list[str]:
             flags.append(f"{name}: review overdue since {review.overdue_since}")
         if review.breach:
             flags.append(f"{name}: past its action threshold")
-        if shown_benefit(review) == REGRESSED:
+        if review.regression:
             said = record.review.outcome.value if record.review else None
             prefix = "the review said achieved, and since then " if said == "achieved" else ""
             flags.append(f"{prefix}{name} regressed: {text(review.regression or '')}")

@@ -7,14 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from csi_tool.backlog.delivery import Phase
+from csi_tool.benefits.verdict import AT_RISK
 from csi_tool.report import counted
 from csi_tool.site.data import SiteData
 from csi_tool.site.markup import quarter_of, text
 from csi_tool.site.views.attention import LATE, OVERDUE_REVIEW, Attention
 from csi_tool.site.views.delivery import delivered_in_quarter
-from csi_tool.site.views.scoreboard import shown_benefit
-
-AT_RISK = "at risk"
 
 
 @dataclass(frozen=True)
@@ -42,7 +40,7 @@ def tiles(data: SiteData, attention: list[Attention]) -> list[Tile]:
     overdue = [a for a in attention if a.overdue]
     late = sum(any(kind == LATE for kind, _ in a.reasons) for a in overdue)
     reviews = sum(any(kind == OVERDUE_REVIEW for kind, _ in a.reasons) for a in overdue)
-    at_risk = [r for r in data.reviews if shown_benefit(r) == AT_RISK]
+    at_risk = [r for r in data.reviews if r.benefit == AT_RISK]
     fading = [a for a in attention if a.fading]
     metrics = sum(bool(r.breach or r.regression) for r in data.reviews)
     quarter = quarter_of(data.as_of)
