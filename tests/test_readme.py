@@ -25,6 +25,7 @@ MAX_README_BYTES = 10 * 1024
 REFERENCE_PAGES = (
     "README.md",
     "architecture.md",
+    "benefit-verdicts.md",
     "ci-workflows.md",
     "commands.md",
     "gate.md",

@@ -126,14 +126,15 @@ def lead_time_stats(trails: dict[str, RecordTrail]) -> list[LeadTimeStats]:
 
 
 def _percentile(values: list[int], percent: int) -> float | None:
-    """Nearest-rank percentile: the smallest value with `percent`% of values at or below it."""
+    """The percentile by linear interpolation between the closest ranks (Hyndman and Fan's
+    type 7: numpy's default, and DuckDB's quantile_cont, which measures and signals use), so
+    every percentile csi shows is computed one way; `values` are sorted."""
     if not values:
         return None
-    if percent == 50 and len(values) % 2 == 0:
-        middle = len(values) // 2
-        return (values[middle - 1] + values[middle]) / 2
-    rank = max(1, math.ceil(percent / 100 * len(values)))
-    return float(values[rank - 1])
+    position = percent / 100 * (len(values) - 1)
+    below = math.floor(position)
+    above = min(below + 1, len(values) - 1)
+    return values[below] + (values[above] - values[below]) * (position - below)
 
 
 def _parse(data: bytes, path: str) -> Record | None:

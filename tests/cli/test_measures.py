@@ -188,3 +188,55 @@ def test_signals_skip_a_source_that_is_not_here_while_another_is(
     assert result.exit_code == 0, result.output
     assert "skipped, source 'servicenow'" in result.stderr
     assert result.stdout.startswith("Source incidents (exports/example-incidents.csv)")
+
+
+def test_a_bound_metric_charts_its_measures_history_before_the_baseline(
+    measured_root: Path,  # noqa: F811
+) -> None:
+    """Four months of the export before May's baseline join it as the values before the
+    work: enough for natural process limits, which the record alone never had."""
+    from csi_tool.benefits.earlier import earlier_values
+    from csi_tool.benefits.review import review_records
+    from csi_tool.records.models import Record
+    from tests.signals.exports import policies_of
+
+    policies = policies_of(measured_root)
+    may, _ = _expected(5)
+    record = Record.model_validate(
+        {
+            "schema_version": 2,
+            "id": "CSI-0002",
+            "title": "Fewer reopened network tickets",
+            "created": dt.date(2026, 1, 10),
+            "status": "in_progress",
+            "plan": {"start": dt.date(2026, 6, 1)},
+            "metrics": [
+                {
+                    "key": "reopen_rate",
+                    "name": "Network tickets reopened",
+                    "kind": "lagging",
+                    "unit": "%",
+                    "direction": "decrease",
+                    "measure": {"key": "reopen_rate", "where": {"category": "Network"}},
+                    "baseline": {"value": may, "date": dt.date(2026, 5, 31), "source": "x"},
+                    "target": {"value": 1, "by": dt.date(2026, 12, 31)},
+                    "measurements": [{"date": dt.date(2026, 6, 30), "value": 0}],
+                }
+            ],
+        }
+    )
+    found, unavailable = earlier_values(measured_root, policies, [record])
+    history = [_expected(month)[0] for month in (1, 2, 3, 4)]
+    assert unavailable == {}
+    assert found == {("CSI-0002", "reopen_rate"): pytest.approx(history)}
+    (review,) = review_records([record], policies.review, dt.date(2026, 7, 1), found)
+    assert review.process is not None and review.process.limits is not None
+    assert (review.process.before, review.process.earlier) == (5, 4)
+    values = [*history, may]
+    assert review.process.limits.centre == pytest.approx(sum(values) / 5)
+    (alone,) = review_records([record], policies.review, dt.date(2026, 7, 1))
+    assert alone.process is not None and alone.process.limits is None  # two values only
+
+    (measured_root / "exports" / "incidents.csv").unlink()
+    found, unavailable = earlier_values(measured_root, policies, [record])
+    assert found == {} and list(unavailable) == ["incidents"]

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import statistics
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from csi_tool.history.trail import pull_request_number
+from csi_tool.history.trail import _percentile, pull_request_number
 from tests.conftest import MINIMAL_RECORD, PROJECT, git
 
 APPROVED = """\
@@ -155,8 +158,17 @@ def test_register_lead_times_use_median_and_90th_percentile(
     git(root, "add", "-A")
     git(root, "commit", "-qm", "Import")
     stats = json.loads(run_csi(root, "history", "--format", "json").stdout)["lead_times"][0]
-    # created 2026-01-05; decisions 01-10, 01-15, 01-20, 01-25: 5, 10, 15, 20 days
-    assert stats == {"name": "logged→approved", "records": 4, "median_days": 12.5, "p90_days": 20.0}
+    # created 2026-01-05; decisions 01-10, 01-15, 01-20, 01-25: 5, 10, 15, 20 days. Both
+    # percentiles interpolate between the closest ranks, as measures do (before: the p90 took
+    # the nearest rank, 20, while the median interpolated)
+    days = [5, 10, 15, 20]
+    assert stats == {
+        "name": "logged→approved",
+        "records": 4,
+        "median_days": statistics.median(days),
+        "p90_days": statistics.quantiles(days, n=10, method="inclusive")[8],
+    }
+    assert stats["p90_days"] == 18.5
 
 
 @pytest.mark.parametrize(
@@ -197,3 +209,13 @@ def test_a_change_is_dated_when_it_landed_on_the_base_branch(
     assert {e["date"] for e in record["events"]} == {"2026-01-05", "2026-02-10"}
     assert record["milestones"]["approved"] == "2026-02-10"
     assert record["lead_times_days"]["logged→approved"] == 36
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(st.integers(0, 1000), min_size=2, max_size=40), percent=st.integers(1, 99))
+def test_percentiles_interpolate_as_the_standard_library_does(
+    values: list[int], percent: int
+) -> None:
+    """Type 7 (statistics.quantiles' "inclusive" method): one definition for every percentile."""
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    assert _percentile(sorted(values), percent) == pytest.approx(cuts[percent - 1])

@@ -38,6 +38,7 @@ PAGE_TYPES = (
     "records/CSI-0001.html",
     "records/CSI-0005.html",  # process maps, a fishbone and five whys drawn
     "records/CSI-0008.html",
+    "records/CSI-0018.html",  # a process behaviour chart: limits and a value that signals
 )
 WIDTHS = {"desktop": 1400, "phone": 390}
 
