@@ -78,7 +78,8 @@ def _review(
             "metrics": [metric],
         }
     )
-    day = as_of or (measurements[-1]["date"] if measurements else start) + dt.timedelta(days=1)
+    last: dt.date = measurements[-1]["date"] if measurements else start
+    day = as_of or last + dt.timedelta(days=1)
     (review,) = review_records([record], policy or _policy(), day)
     return review
 

@@ -161,12 +161,12 @@ def test_register_lead_times_use_median_and_90th_percentile(
     # created 2026-01-05; decisions 01-10, 01-15, 01-20, 01-25: 5, 10, 15, 20 days. Both
     # percentiles interpolate between the closest ranks, as measures do (before: the p90 took
     # the nearest rank, 20, while the median interpolated)
-    days = [5, 10, 15, 20]
+    lead_times = [5, 10, 15, 20]
     assert stats == {
         "name": "logged→approved",
         "records": 4,
-        "median_days": statistics.median(days),
-        "p90_days": statistics.quantiles(days, n=10, method="inclusive")[8],
+        "median_days": statistics.median(lead_times),
+        "p90_days": statistics.quantiles(lead_times, n=10, method="inclusive")[8],
     }
     assert stats["p90_days"] == 18.5
 
