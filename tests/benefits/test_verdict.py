@@ -78,8 +78,9 @@ def _review(
             "metrics": [metric],
         }
     )
-    last: dt.date = measurements[-1]["date"] if measurements else start
-    day = as_of or last + dt.timedelta(days=1)
+    days = [start, *(BASELINE_DAY + MONTH * i for i in range(1, len(before)))]
+    days += [start + dt.timedelta(days=5) + MONTH * i for i in range(len(after))]
+    day = as_of or max(days) + dt.timedelta(days=1)
     (review,) = review_records([record], policy or _policy(), day)
     return review
 
