@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from csi_tool import clock
+from csi_tool.benefits.earlier import earlier_values
+from csi_tool.benefits.report import verdict_words
 from csi_tool.benefits.review import MetricReview, review_records
 from csi_tool.errors import ConfigError, FindingsError
 from csi_tool.git.revisions import GitRevision
@@ -95,7 +97,11 @@ def evidence_pack(
     order = list(policies.workflow.states)
     records = [item.record for _, item in sorted(register.records.items())]
     # reviews are judged on the window's last day, or today if that is still to come
-    reviews = review_records(records, policies.review, min(until, clock.today()))
+    try:  # the same charts as `csi review` and the site: with bound measures' history
+        earlier = earlier_values(root, policies, records)[0]
+    except FindingsError:  # data here that cannot be measured: `csi validate --data` says why
+        earlier = {}
+    reviews = review_records(records, policies.review, min(until, clock.today()), earlier)
     chains = []
     for record in records:
         reasons = _in_window(record, trails.get(record.id), policies, since, until)
@@ -211,7 +217,7 @@ def _chain(
     result = [
         f"{r.name} ({r.unit}): baseline {_n(r.baseline)} → latest {_n(r.latest)} "
         f"({r.latest_date or 'not measured'}) → target {_n(r.target)} by {r.target_by or '—'}; "
-        f"{r.benefit}" + (f"; regressed: {r.regression}" if r.regression else "")
+        f"{verdict_words(r)}" + (f"; regressed: {r.regression}" if r.regression else "")
         for r in reviews
     ]
     if record.review is not None:
