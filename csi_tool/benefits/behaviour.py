@@ -88,8 +88,13 @@ def signals(
 
 
 def shift(found: Sequence[Signal]) -> bool | None:
-    """Which way the process shifted: True up, False down, None for no signal or both ways."""
-    ways = {s.upward for s in found}
+    """Which way the process shifted, by the signal that ends latest (an early spike does
+    not outvote a shift that followed it): True up, False down, None for no signal, or
+    signals both ways ending on the same value."""
+    if not found:
+        return None
+    last = max(s.indices[-1] for s in found)
+    ways = {s.upward for s in found if s.indices[-1] == last}
     return next(iter(ways)) if len(ways) == 1 else None
 
 

@@ -31,7 +31,8 @@ def project(
 ) -> Projection | None:
     """The projection to the metric's target date; None without a target, with fewer than
     `minimum` points, or where the line leaves float's range. `every` holds all the
-    metric's values (the baseline's among them): a metric never negative stays so."""
+    metric's values, its baseline and its target: if none is negative, neither is the
+    projection."""
     if metric.target is None or len(after) < max(2, minimum):
         return None
     at_target = _line_at(after, metric.target.by)

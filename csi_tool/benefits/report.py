@@ -111,10 +111,12 @@ def process_words(process: ProcessReview) -> str:
     if not process.signals:
         return f"no shift ({limits})"
     if process.shift is None:
-        return f"signals both ways ({limits})"
-    rules = sorted({signal.rule.value for signal in process.signals})
-    way = "up" if process.shift else "down"
-    return f"shifted {way}: {', '.join(rules)} ({limits})"
+        return f"signals both ways, the latest on the same value ({limits})"
+    rules = sorted({s.rule.value for s in process.signals if s.upward == process.shift})
+    way, other = ("up", "down") if process.shift else ("down", "up")
+    before = any(s.upward != process.shift for s in process.signals)
+    earlier = f"; earlier signals {other}" if before else ""
+    return f"shifted {way}: {', '.join(rules)}{earlier} ({limits})"
 
 
 def _markdown(reviews: Sequence[MetricReview], as_of: dt.date) -> str:

@@ -119,17 +119,19 @@ def _review_metric(
     target = metric.target.value if metric.target else None
     began = start or approved  # the work started on its planned start, or on approval
     after = [(day, value) for day, value in points if began is None or day >= began]
-    rules = policy.process_behaviour
-    process = process_review(metric, began, rules, earlier)
-    progress = projection = None
     waiting = record.status in policy.not_started_states or (start is not None and start > as_of)
+    # until the work starts, every value describes the process before it: none can signal
+    rules = policy.process_behaviour
+    process = process_review(metric, dt.date.max if waiting else began, rules, earlier)
+    progress = projection = None
     if baseline is None or target is None:
         verdict = Verdict(NO_DATA, "no baseline" if baseline is None else "no target")
     elif waiting:
         verdict = Verdict(NOT_STARTED, "the work has not started")
     else:
         progress = None if latest is None else _progress(latest, baseline, target)
-        every = [baseline, *(value for _, value in points)]
+        # a metric never negative, aiming at no less than zero, cannot trend below zero
+        every = [baseline, target, *(value for _, value in points)]
         # a projection to a target date already past has nothing left to tell
         projection = (
             project(metric, after, policy.projection_points, every)
@@ -181,19 +183,18 @@ def _evidence(
     closed: bool,
     policy: ReviewPolicy,
 ) -> Evidence:
-    """The verdict's inputs, turned so that higher is better (a decrease metric negated)."""
+    """The verdict's inputs."""
     assert metric.baseline is not None and metric.target is not None
-    sign = 1 if metric.direction is Direction.INCREASE else -1
     limits = process.limits if process else None
-    moved = process.shift if process else None
     return Evidence(
-        baseline=sign * metric.baseline.value,
-        target=sign * metric.target.value,
+        increase=metric.direction is Direction.INCREASE,
+        baseline=metric.baseline.value,
+        target=metric.target.value,
         target_by=metric.target.by,
-        after=[sign * value for _, value in after],
-        centre=sign * limits.centre if limits else None,
-        shift=None if moved is None else moved == (sign > 0),
-        projected=sign * projection.value if projection else None,
+        after=[value for _, value in after],
+        centre=limits.centre if limits else None,
+        shift=process.shift if process else None,
+        projected=projection.value if projection else None,
         closed=closed,
         sustained_points=policy.sustained_points,
         run_length=policy.process_behaviour.run_length,
@@ -214,7 +215,7 @@ def _progress(latest: float, baseline: float, target: float) -> float | None:
     if span == 0 or not math.isfinite(span):
         return None
     share = (latest / 2 - baseline / 2) / span * 100
-    return round(share, 1) if math.isfinite(share) else None
+    return round(share, 1) + 0.0 if math.isfinite(share) else None  # + 0.0: never "-0%"
 
 
 def _breaches(metric: Metric, value: float) -> bool:

@@ -1,24 +1,26 @@
 """Did the work deliver its benefit? One honest name per metric, and why.
 
 Judged from the values measured since the work started (`after`), the target, the
-process behaviour chart of the values before it (`shift`: which way the process moved,
-told from noise) and, where there are enough values, a projection. First rule that holds:
+process behaviour chart of the values before it (`shift`: which way its latest signal
+points, told from noise) and, where there are enough values, a projection. First rule
+that holds:
 
-1. **worse than baseline**: a closed record whose latest value is worse than its baseline,
-   or whose process shifted away from the target;
-2. **realised**: the latest value meets the target and the gain is sustained: the chart
-   shows a shift towards the target, or, without limits to judge by, the target was met on
-   the last `sustained_points` values in a row;
-3. **no signal yet** (target met): met, but not yet shown to last: the values still needed,
-   on the better side of the centre line for a run, or meeting the target in a row;
-4. **realised but not sustained**: the target was met since the work started, and the
+1. **no signal yet** / **not realised**: nothing measured since the work started (not
+   realised once the target date has passed);
+2. **worse than baseline**: a closed record whose latest value is worse than its baseline;
+3. **realised**: the latest `sustained_points` values in a row meet the target and, where
+   there are limits to judge by, the process shifted towards it;
+4. **no signal yet** (target met): met, but not yet shown to last: the values still needed
+   in a row, meeting the target and, with limits, on the better side of the centre line;
+5. **realised but not sustained**: the target was met since the work started, and the
    latest value no longer meets it;
-5. **not realised**: the target date has passed and the target was never met;
-6. **at risk**: the process shifted away from the target;
-7. **improving**: the process shifted towards the target, not yet met;
-8. **on track** or **at risk**: a projection from at least `projection_points` values
+6. **not realised**: the target date has passed and the target was never met;
+7. **at risk**: the process shifted away from the target;
+8. **improving**: the process shifted towards the target, not yet met;
+9. **on track** or **at risk**: a projection from at least `projection_points` values
    after the start reaches the target by its date, or falls short of it;
-9. **no signal yet**: too few values to say; how many more are needed.
+10. **no signal yet**: too few values to say (how many more are needed), or values a
+    trend cannot be drawn through.
 
 `not started` (the work has not begun) and `no data` (no baseline or target) come first.
 """
@@ -64,15 +66,16 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Evidence:
-    """What a verdict is judged from; values are oriented so that higher is better."""
+    """What a verdict is judged from, as measured (a decrease metric's values as they are)."""
 
+    increase: bool  # the metric's better direction
     baseline: float
     target: float
     target_by: dt.date
     after: Sequence[float]  # values measured since the work started, oldest first
     centre: float | None  # of the chart of the values before the work; None: no limits
-    shift: bool | None  # True: towards the target; False: away; None: no signal either way
-    projected: float | None  # at the target date; None without enough values after
+    shift: bool | None  # the latest signal: True up, False down; None: none (or both ways)
+    projected: float | None  # at the target date; None without a trend to read
     closed: bool  # in a sustained state: the work is done
     sustained_points: int
     run_length: int
@@ -82,54 +85,61 @@ class Evidence:
 def judge(evidence: Evidence, as_of: dt.date) -> Verdict:
     """The verdict for one metric (see the module's rules)."""
     e = evidence
+    sign = 1 if e.increase else -1  # turned so that higher is better
+
+    def meets(value: float) -> bool:
+        return sign * value >= sign * e.target
+
+    toward = None if e.shift is None else e.shift == e.increase
     if not e.after:
+        if as_of > e.target_by:
+            return Verdict(NOT_REALISED, f"nothing measured since the start by {e.target_by}")
         return Verdict(NO_SIGNAL, "nothing measured since the work started", e.projection_points)
     latest = e.after[-1]
-    met = [value >= e.target for value in e.after]
-    if e.closed and (latest < e.baseline or e.shift is False):
-        why = "the process shifted away from the target" if e.shift is False else None
-        return Verdict(WORSE, why or f"latest value is worse than the baseline {e.baseline:g}")
-    if met[-1]:
-        return _met(e, met)
-    if any(met):
+    if e.closed and sign * latest < sign * e.baseline:
+        return Verdict(WORSE, f"latest value is worse than the baseline {e.baseline:g}")
+    if meets(latest):
+        return _met(e, sign, toward, [meets(value) for value in e.after])
+    if any(meets(value) for value in e.after):
         return Verdict(NOT_SUSTAINED, "the target was met, and the latest value misses it")
     if as_of > e.target_by:
         return Verdict(NOT_REALISED, f"the target date {e.target_by} passed without it")
-    if e.shift is False:
+    if toward is False:
         return Verdict(AT_RISK, "the process shifted away from the target")
-    if e.shift is True:
+    if toward is True:
         return Verdict(IMPROVING, "the process shifted towards the target, not yet met")
     if e.projected is not None:
-        if e.projected >= e.target:
+        if meets(e.projected):
             return Verdict(ON_TRACK, "the trend since the start reaches the target by its date")
         return Verdict(AT_RISK, "the trend since the start falls short of the target")
     count = len(e.after)
+    if count >= e.projection_points:  # enough values, but the line leaves float's range
+        return Verdict(NO_SIGNAL, "no trend can be drawn through the values since the start")
     shown = "1 value" if count == 1 else f"{count} values"
     return Verdict(
         NO_SIGNAL, f"{shown} since the start: too few for a trend", e.projection_points - count
     )
 
 
-def _met(e: Evidence, met: list[bool]) -> Verdict:
-    """The latest value meets the target: realised if the gain holds, else not yet shown."""
-    if e.shift is True:
-        return Verdict(REALISED, "target met, and the process shifted towards it")
-    if e.centre is not None:
+def _met(e: Evidence, sign: int, toward: bool | None, met: list[bool]) -> Verdict:
+    """The latest value meets the target: realised once the gain is shown to hold."""
+    in_a_row = _trailing(met)
+    shown = "the latest value" if in_a_row == 1 else f"the last {in_a_row} values in a row"
+    short = max(0, e.sustained_points - in_a_row)
+    if e.centre is not None and toward is not True:
         # met within the baseline's own variation: a run on the better side would show it
-        centre = e.centre
-        run = _trailing(value > centre for value in e.after)
+        centre = sign * e.centre
+        run = _trailing(sign * value > centre for value in e.after)
         return Verdict(
             NO_SIGNAL,
             "target met, but within the variation before the work started",
-            max(1, e.run_length - run),
+            max(1, e.run_length - run, short),
         )
-    in_a_row = _trailing(met)
-    if in_a_row >= e.sustained_points:
-        return Verdict(REALISED, f"target met on the last {in_a_row} values in a row")
-    shown = "the latest value only" if in_a_row == 1 else f"the last {in_a_row} values"
-    return Verdict(
-        NO_SIGNAL, f"target met on {shown}: not yet shown to last", e.sustained_points - in_a_row
-    )
+    if short:
+        return Verdict(NO_SIGNAL, f"target met on {shown} only: not yet shown to last", short)
+    if e.centre is not None:
+        return Verdict(REALISED, f"target met on {shown}, and the process shifted towards it")
+    return Verdict(REALISED, f"target met on {shown}")
 
 
 def _trailing(flags: Iterable[bool]) -> int:

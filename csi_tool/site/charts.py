@@ -236,6 +236,8 @@ def _open(key: str, title: str, description: str, height: int = HEIGHT) -> str:
 def _ticks(low: float, high: float) -> list[float]:
     """About five ticks on round numbers (1, 2 or 5 times a power of ten) within the range."""
     raw = (high - low) / 4
+    if not raw > 0:  # a range of a few subnormal numbers: a quarter of it rounds to zero
+        return []
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
     first = math.ceil(low / step) * step

@@ -28,6 +28,15 @@ def test_limits_and_signals_of_a_worked_example() -> None:
     assert shift(found) is True
 
 
+def test_the_latest_signal_says_which_way_the_process_moved() -> None:
+    """Before: an early spike up and a run of nine down after it were "both ways" for good,
+    so no later value could ever show the shift down."""
+    limits = Limits(centre=10.4, lower=5.08, upper=15.72, moving_range=2)
+    found = signals(limits, [20, 9, 8, 1, 1.5, 1.2, 1, 0.9, 1.1, 1])
+    assert {s.upward for s in found} == {True, False}
+    assert shift(found) is False
+
+
 def test_too_few_baseline_points_give_no_limits() -> None:
     assert natural_limits([10, 11, 12], minimum=5) is None
     assert natural_limits([10], minimum=1) is None  # one value has no moving range
@@ -96,6 +105,9 @@ def test_the_rules_agree_with_a_plain_implementation(
     ours: dict[tuple[Rule, bool], set[int]] = {}
     for signal in found:
         ours.setdefault((signal.rule, signal.upward), set()).update(signal.indices)
-    assert ours == _plain(limits, after, run_length, trend_length)
-    ways = {upward for (_, upward) in ours}
+    marked = _plain(limits, after, run_length, trend_length)
+    assert ours == marked
+    # the shift is the way of the signals on the latest value any signal marks
+    last = max((max(indices) for indices in marked.values()), default=None)
+    ways = {upward for (_, upward), indices in marked.items() if last in indices}
     assert shift(found) == (next(iter(ways)) if len(ways) == 1 else None)

@@ -209,6 +209,9 @@ def test_the_example_register_names_its_verdicts(run_csi: Callable[..., Result])
     assert found[("CSI-0008", "supplier_fix_days")]["regression"] == (
         "latest value 142 is worse than the baseline 54"
     )
+    assert found[("CSI-0008", "supplier_fix_days")]["reason"] == (
+        "latest value is worse than the baseline 54"
+    )
     # approved, with its start in January: not judged from measurements before the work
     assert {verdicts[("CSI-0010", key)] for key in ("change_success_rate", "backout_tested")} == {
         "not started"

@@ -28,7 +28,7 @@ def _policy(**rules: int) -> ReviewPolicy:
     return ReviewPolicy.model_validate(
         {
             "schema_version": 1,
-            "reviewed_states": ["in_progress", "measuring", "closed"],
+            "reviewed_states": ["approved", "in_progress", "measuring", "closed"],
             "process_behaviour": process,
             **rules,
         }
@@ -135,6 +135,73 @@ def test_a_projection_needs_enough_values_since_the_start() -> None:
     assert three.benefit == "on track" and three.projected is not None
 
 
+# ---- found by trying the verdicts (each failed before) -----------------------------------
+
+# Four monthly values before the work with the baseline: mean 10.4, limits 5.08 to 15.72
+PRE = [10.0, 12.0, 9.0, 11.0, 10.0]
+
+
+def test_an_early_spike_does_not_outvote_the_shift_that_followed() -> None:
+    review = _review("decrease", PRE, [20, 9, 8, 1, 1.5, 1.2, 1, 0.9, 1.1, 1], target=2)
+    assert review.benefit == "realised"
+    assert review.process is not None and review.process.shift is False
+
+
+def test_a_closed_record_better_than_its_baseline_is_never_worse_than_baseline() -> None:
+    review = _review("decrease", PRE, [20, 8.5], target=9, status="closed")
+    assert review.benefit != "worse than baseline" and review.regression is None
+    assert (review.benefit, review.more_needed) == ("no signal yet", 7)
+
+
+def test_the_reason_names_a_decrease_metrics_baseline_as_written() -> None:
+    review = _review("decrease", [10.0], [12.0], target=5, status="closed")
+    assert review.reason == "latest value is worse than the baseline 10"  # was -10
+
+
+def test_one_value_beyond_a_limit_is_not_yet_a_sustained_gain() -> None:
+    one = _review("decrease", PRE, [1.0], target=2)
+    assert (one.benefit, one.more_needed) == ("no signal yet", 2)
+    assert one.reason == "target met on the latest value only: not yet shown to last"
+    three = _review("decrease", PRE, [1.0, 1.5, 1.2], target=2)
+    assert three.benefit == "realised"
+    assert three.reason == (
+        "target met on the last 3 values in a row, and the process shifted towards it"
+    )
+
+
+def test_values_no_line_can_be_drawn_through_never_ask_for_fewer_than_none() -> None:
+    huge = [1.7e308, 1.7e308, 1.7e308, 1.7e308, 5.0]
+    review = _review("decrease", [10.0], huge, target=-1e307, as_of=dt.date(2026, 7, 1))
+    assert review.projected is None
+    assert (review.benefit, review.more_needed) == ("no signal yet", None)
+    assert review.reason == "no trend can be drawn through the values since the start"
+
+
+def test_a_target_below_zero_lets_the_projection_go_below_zero() -> None:
+    review = _review("decrease", [10.0], [8.0, 5.0, 2.0], target=-5, as_of=dt.date(2026, 4, 1))
+    assert review.projected is not None and review.projected < -5
+    assert review.benefit == "on track"  # was "at risk", the projection held at zero
+
+
+def test_before_the_work_starts_no_value_signals() -> None:
+    review = _review("decrease", PRE, [1.0, 1.0, 1.0], target=2, status="approved")
+    assert review.benefit == "not started"
+    assert review.process is not None and review.process.signals == ()
+    assert review.process.before == 8  # every value describes the process before the work
+
+
+def test_nothing_measured_after_the_start_is_not_realised_once_the_date_passes() -> None:
+    late = _review(
+        "decrease", [10.0], [], target=5, target_by=dt.date(2026, 3, 31), as_of=dt.date(2026, 6, 1)
+    )
+    assert (late.benefit, late.more_needed) == ("not realised", None)
+
+
+def test_progress_at_the_baseline_is_zero_not_minus_zero() -> None:
+    review = _review("decrease", [10.0], [10.0], target=5)
+    assert review.progress == 0 and str(review.progress) == "0.0"
+
+
 # ---- generated series against a plain implementation --------------------------------------
 
 
@@ -147,25 +214,29 @@ def _plain_shift(before: list[float], after: list[float], rules: dict[str, int])
     moving = sum(abs(before[i + 1] - before[i]) for i in range(len(before) - 1))
     upper = centre + 2.66 * (moving / (len(before) - 1))
     lower = centre - 2.66 * (moving / (len(before) - 1))
-    ways = set()
-    for value in after:
+    ends: list[tuple[int, str]] = []  # (last value of a qualifying window, its way)
+    for i, value in enumerate(after):
         if value > upper:
-            ways.add("up")
+            ends.append((i, "up"))
         if value < lower:
-            ways.add("down")
+            ends.append((i, "down"))
     run = rules["run_length"]
     for i in range(len(after) - run + 1):
         if all(v > centre for v in after[i : i + run]):
-            ways.add("up")
+            ends.append((i + run - 1, "up"))
         if all(v < centre for v in after[i : i + run]):
-            ways.add("down")
+            ends.append((i + run - 1, "down"))
     trend = rules["trend_length"]
     for i in range(len(after) - trend + 1):
         window = after[i : i + trend]
         if all(window[j + 1] > window[j] for j in range(trend - 1)):
-            ways.add("up")
+            ends.append((i + trend - 1, "up"))
         if all(window[j + 1] < window[j] for j in range(trend - 1)):
-            ways.add("down")
+            ends.append((i + trend - 1, "down"))
+    if not ends:
+        return None
+    last = max(i for i, _ in ends)
+    ways = {way for i, way in ends if i == last}  # the signal that ends latest decides
     return ways.pop() if len(ways) == 1 else None
 
 
@@ -200,20 +271,18 @@ def _plain_verdict(
     toward = moved == ("up" if increase else "down")
     away = moved == ("down" if increase else "up")
     if not after:
+        if past_target_date:
+            return "not realised", None
         return "no signal yet", rules["projection_points"]
-    if closed and (worse(after[-1]) or away):
+    if closed and worse(after[-1]):
         return "worse than baseline", None
     if meets(after[-1]):
-        if toward:
-            return "realised", None
-        if moved != "none":  # there are limits, and no shift towards the target
+        short = max(0, rules["sustained_points"] - in_a_row(meets))
+        if moved != "none" and not toward:  # limits, and no shift towards the target yet
             centre = sum(before) / len(before)
             better = in_a_row(lambda v: v > centre if increase else v < centre)
-            return "no signal yet", max(1, rules["run_length"] - better)
-        met = in_a_row(meets)
-        if met >= rules["sustained_points"]:
-            return "realised", None
-        return "no signal yet", rules["sustained_points"] - met
+            return "no signal yet", max(1, rules["run_length"] - better, short)
+        return ("no signal yet", short) if short else ("realised", None)
     if any(meets(value) for value in after):
         return "realised but not sustained", None
     if past_target_date:
@@ -289,8 +358,9 @@ def test_verdicts_agree_with_a_plain_implementation(
     first_after = start + dt.timedelta(days=5)
     projected = None
     if as_of <= target_by:
+        never_negative = min([*before, *after, target]) >= 0  # a negative target allows it
         projected = _plain_projection(
-            after, True, (target_by - first_after).days, rules["projection_points"]
+            after, never_negative, (target_by - first_after).days, rules["projection_points"]
         )
         # where rounding could tip the comparison, the case says nothing about the rules
         assume(projected is None or abs(projected - target) > 1e-3)

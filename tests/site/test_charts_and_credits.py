@@ -171,3 +171,15 @@ def test_process_maps_fishbone_and_five_whys_are_drawn_with_text_beside(
         assert smallest >= 11  # readable on a phone: the drawing scrolls in its frame instead
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()
+
+
+def test_a_chart_of_subnormal_values_draws_without_ticks() -> None:
+    """Before: a baseline of 5e-324 and a measurement of 0 crashed the site build (exit 3):
+    a quarter of their range rounds to zero, whose logarithm does not exist."""
+    import datetime as dt
+
+    from csi_tool.site.charts import metric_chart
+
+    points = [(dt.date(2026, 5, 31), 5e-324), (dt.date(2026, 6, 30), 0.0)]
+    svg = metric_chart("m0", "Tiny", "units", points, [], "tiny values")
+    assert svg.startswith('<svg class="csi-chart"') and svg.count("<circle") == 2
