@@ -99,21 +99,11 @@ def _review_metric(
     since = metric.baseline.date if metric.baseline else record.created
     points = [(m.date, m.value) for m in metric.measurements if m.date >= since]
     latest_date, latest = points[-1] if points else (None, None)
-    # The clock runs from the latest measurement, or from when the work was approved or
-    # started if that came later: a baseline taken months before approval starts nothing.
     start = record.plan.start if record.plan else None
     approved = _approved_on(record)
-    clock = max([latest_date or since, *(day for day in (approved, start) if day)])
-    measured = clock == (latest_date or since)  # the baseline measured its period too
-    next_review = review_due(clock, metric.review_cadence, measured)
-    overdue_from = overdue_after(next_review, metric.review_cadence, policy.grace_days)
-    overdue_from += dt.timedelta(days=1)
-    if as_of >= overdue_from:
-        review = "overdue"
-    elif as_of >= next_review - dt.timedelta(days=policy.due_soon_days):
-        review = "due"
-    else:
-        review = "ok"
+    next_review, review, late = _review_clock(
+        metric, latest_date or since, [day for day in (approved, start) if day], policy, as_of
+    )
     breach = latest is not None and _breaches(metric, latest)
     baseline = metric.baseline.value if metric.baseline else None
     target = metric.target.value if metric.target else None
@@ -146,7 +136,6 @@ def _review_metric(
         if sustained
         else None
     )
-    late = overdue_from if review == "overdue" else None
     return MetricReview(
         record.id,
         record.title,
@@ -173,6 +162,28 @@ def _review_metric(
         verdict.reason,
         verdict.more_needed,
     )
+
+
+def _review_clock(
+    metric: Metric,
+    measured_on: dt.date,
+    started: list[dt.date],
+    policy: ReviewPolicy,
+    as_of: dt.date,
+) -> tuple[dt.date, str, dt.date | None]:
+    """When the metric's next review is due; "ok", "due" or "overdue" on `as_of`; and the
+    first overdue day, when overdue. The clock runs from the latest measurement (or the
+    baseline), or from when the work was approved or started if that came later: a
+    baseline taken months before approval starts nothing."""
+    clock = max([measured_on, *started])
+    next_review = review_due(clock, metric.review_cadence, clock == measured_on)
+    overdue_from = overdue_after(next_review, metric.review_cadence, policy.grace_days)
+    overdue_from += dt.timedelta(days=1)
+    if as_of >= overdue_from:
+        return next_review, "overdue", overdue_from
+    if as_of >= next_review - dt.timedelta(days=policy.due_soon_days):
+        return next_review, "due", None
+    return next_review, "ok", None
 
 
 def _evidence(
