@@ -160,7 +160,9 @@ def bar_chart(
     colour each bar (a benefit's status, say)."""
     height = _TOP + 26 * max(len(bars), 1) + 8
     most = max((count for _, count in bars), default=0) or 1
-    label_width = 150
+    # room for the longest label at about 6.2 px a character (11 px text), within reason
+    longest = max((len(label) for label, _ in bars), default=0)
+    label_width = min(300, max(150, round(6.2 * longest) + 16))
     parts = [_open(key, title, description, height)]
     for i, (label, count) in enumerate(bars):
         top = _TOP + i * 26

@@ -106,6 +106,24 @@ def test_chart_text_is_never_smaller_than_11_px_on_a_phone(
     context.close()
 
 
+def test_every_chart_label_lies_inside_its_chart(example_site: Path, browser: Browser) -> None:
+    """Before: "realised but not sustained" ran off the left edge of the benefit chart."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    with serve(example_site) as base:
+        for name in ("index.html", "records/CSI-0018.html"):
+            page.goto(f"{base}/{name}")
+            outside = page.evaluate(
+                """() => [...document.querySelectorAll('svg.csi-chart text')].filter(t => {
+                    const box = t.getBoundingClientRect();
+                    const svg = t.ownerSVGElement.getBoundingClientRect();
+                    return box.width > 0 && (box.left < svg.left - 1 || box.right > svg.right + 1);
+                }).map(t => t.textContent)"""
+            )
+            assert outside == [], name
+    context.close()
+
+
 def test_recognition_credits_owners_and_the_people_in_the_history(example_site: Path) -> None:
     page = (example_site / "recognition.html").read_text()
     credits = page.split('id="credits"', 1)[1].split("</table>", 1)[0]
