@@ -32,6 +32,18 @@ class RecordPart(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
+    def model_post_init(self, context: object, /) -> None:
+        """Parts given the same fields share one set of their names. A register holds about
+        26 parts a record, each with its own set (216 to 728 bytes): a third of a loaded
+        record's memory. A frozen part's set never changes (`model_copy` copies it first)."""
+        fields = self.__pydantic_fields_set__
+        shared = _FIELD_SETS.setdefault(frozenset(fields), fields)
+        if shared is not fields:
+            object.__setattr__(self, "__pydantic_fields_set__", shared)
+
+
+_FIELD_SETS: dict[frozenset[str], set[str]] = {}
+
 
 _Model = RecordPart
 
