@@ -23,6 +23,19 @@ _STEP_LABEL = textwrap.TextWrapper(20)
 _HEAD_LABEL = textwrap.TextWrapper(22)
 
 
+def _wrap(wrapper: textwrap.TextWrapper, label: str) -> list[str]:
+    """`wrapper.wrap(label)`, without its machinery for the many labels that fit one line
+    as they are (printable, so no tab or newline, and single-spaced, not padded)."""
+    if (
+        len(label) <= wrapper.width
+        and label.isprintable()
+        and "  " not in label
+        and label.strip(" ") == label
+    ):
+        return [label] if label else []
+    return wrapper.wrap(label)
+
+
 def swimlane(
     key: str,
     title: str,
@@ -53,7 +66,7 @@ def swimlane(
             f'<rect class="step step-{step.kind.value}" x="{x}" y="{y}" width="{_BOX}" '
             f'height="{_LANE - 16}" rx="{14 if step.kind is StepKind.APPROVAL else 3}"/>'
         )
-        wrapped = _STEP_LABEL.wrap(step.name)
+        wrapped = _wrap(_STEP_LABEL, step.name)
         lines = wrapped[:2]
         if len(wrapped) > 2:
             lines[-1] = _cut(lines[-1] + " …", 20)
@@ -84,7 +97,7 @@ def fishbone(key: str, problem: str, causes: Fishbone, description: str) -> str:
     parts = [_open(key, f"Fishbone: {problem}", description, width, height, "csi-diagram")]
     parts.append(f'<line class="spine" x1="20" y1="{spine}" x2="{head}" y2="{spine}"/>')
     parts.append(f'<rect class="head" x="{head}" y="{spine - 46}" width="150" height="92" rx="6"/>')
-    for j, line in enumerate(_HEAD_LABEL.wrap(problem)[:5]):
+    for j, line in enumerate(_wrap(_HEAD_LABEL, problem)[:5]):
         parts.append(
             f'<text class="head-label" x="{head + 8}" y="{spine - 26 + j * 14}">'
             f"{escape(line)}</text>"

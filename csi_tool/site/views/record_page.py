@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from csi_tool.records.models import Decision, Record
 from csi_tool.site.data import SiteData
+from csi_tool.site.diagrams import FISHBONE_CATEGORIES
 from csi_tool.site.markup import (
     bullets,
     code,
@@ -97,8 +98,8 @@ def _search_text(record: Record) -> str:
     if record.root_cause:
         prose += record.root_cause.five_whys
         if record.root_cause.fishbone:
-            for causes in record.root_cause.fishbone.model_dump().values():
-                prose += causes
+            for category in FISHBONE_CATEGORIES:
+                prose += getattr(record.root_cause.fishbone, category)
     prose += [lesson.text for lesson in record.lessons]
     if record.review:
         prose.append(record.review.summary)
