@@ -1,6 +1,7 @@
-"""Benchmarks: every csi command on one synthetic register, side by side with its peer.
+"""Benchmarks: every csi command on a realistic and a synthetic register, side by side,
+each with its peer.
 
-    python -m benchmarks.run --records 10000
+    python -m benchmarks.run --records 10000 [--kind realistic|synthetic]
 
 Peers are measured in the same run on the same files: check-jsonschema validating the
 records against csi's exported JSON Schema, and a bare MkDocs-material build of as many
@@ -21,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,10 +141,19 @@ def bare_mkdocs_project(work: Path, pages: int) -> Path:
     return project
 
 
-def run(
-    records: int, work: Path, runs: int = RUNS, kind: str = "synthetic"
-) -> list[tuple[Measurement, str, str]]:
-    """(measurement, peer or target, verdict) for every benchmark, in a fixed order."""
+@dataclass(frozen=True)
+class Row:
+    """One line of the results: a measurement, what it is compared with, and whether it met
+    its target (None where it has none)."""
+
+    measurement: Measurement
+    target: str = ""
+    ratio: str = ""  # to its peer, measured in the same run
+    met: bool | None = None
+
+
+def run(records: int, work: Path, runs: int = RUNS, kind: str = "synthetic") -> list[Row]:
+    """Every benchmark on one register of `kind`, in a fixed order."""
     measure = functools.partial(_measure, runs=runs)
     compile_csi()
     root = prepare(work, records, kind)
@@ -175,26 +186,35 @@ def run(
     peer_mkdocs = measure(
         "bare MkDocs build (peer)", [str(BIN / "mkdocs"), "build", "-q"], bare, cache
     )
-    rows = [
-        (peer_schema, "peer of csi validate", ""),
-        (
+    return [
+        Row(peer_schema),
+        Row(
             cold,
-            f"{cold.seconds / peer_schema.seconds:.3f}× check-jsonschema",
-            _verdict(cold.seconds <= 0.15 * peer_schema.seconds, "≤ 0.15×"),
+            "≤ 0.15× check-jsonschema",
+            f"{cold.seconds / peer_schema.seconds:.3f}×",
+            cold.seconds <= 0.15 * peer_schema.seconds,
         ),
-        (warm, "absolute", _verdict(warm.seconds <= 0.5, "≤ 0.5 s")),
-        (prioritize, "absolute", ""),
-        (gate, "absolute", _verdict(gate.seconds <= 2.0, "≤ 2 s")),
-        (review, "absolute", ""),
-        (generate, "absolute", _verdict(generate.seconds <= 3.0, "≤ 3 s")),
-        (
+        Row(warm, "≤ 0.5 s", met=warm.seconds <= 0.5),
+        Row(prioritize),
+        Row(gate, "≤ 2 s", met=gate.seconds <= 2.0),
+        Row(review),
+        Row(generate, "≤ 3 s", met=generate.seconds <= 3.0),
+        Row(
             site,
-            f"{site.seconds / peer_mkdocs.seconds:.3f}× bare MkDocs",
-            _verdict(site.seconds <= 1.15 * peer_mkdocs.seconds, "≤ 1.15×"),
+            "≤ 1.15× bare MkDocs",
+            f"{site.seconds / peer_mkdocs.seconds:.3f}×",
+            site.seconds <= 1.15 * peer_mkdocs.seconds,
         ),
-        (peer_mkdocs, "peer of csi site build", ""),
+        Row(peer_mkdocs),
     ]
-    return rows
+
+
+@dataclass(frozen=True)
+class KindResult:
+    """One register's measurements and the share of its files on the fast path."""
+
+    rows: list[Row]
+    fast_share: float
 
 
 def fast_path_share(root: Path) -> float:
@@ -204,10 +224,6 @@ def fast_path_share(root: Path) -> float:
     files = list((root / "register").glob("*.yaml"))
     slow = sum(needs_strict_parser(path.read_text(encoding="utf-8")) for path in files)
     return 1 - slow / len(files) if files else 1.0
-
-
-def _verdict(met: bool, target: str) -> str:
-    return f"{target}: {'met' if met else 'NOT met'}"
 
 
 def machine() -> str:
@@ -234,47 +250,51 @@ def machine() -> str:
     )
 
 
-def report(
-    rows: list[tuple[Measurement, str, str]],
-    records: int,
-    runs: int = RUNS,
-    kind: str = "synthetic",
-    fast_share: float | None = None,
-) -> str:
-    """RESULTS.md: the table, the memory check, the machine and how to reproduce."""
-    routed = (
-        f" {fast_share:.1%} of the files take the fast path (target for realistic: ≥ 99%)."
-        if fast_share is not None
-        else ""
-    )
+def report(results: Mapping[str, KindResult], records: int, runs: int = RUNS) -> str:
+    """RESULTS.md's section: every command on each kind of register, side by side."""
+    kinds = list(results)
+    shares = ", ".join(f"{kind} {results[kind].fast_share:.1%}" for kind in kinds)
+    option = "" if kinds == list(KINDS) else f" --kind {kinds[0]}"
     lines = [
-        f"## The register's commands: {kind} records",
+        f"## The register's commands: {' and '.join(kinds)} records",
         "",
-        f"{records} {kind} records (benchmarks/generate_register.py), measured on "
-        f"{dt.date.today()} with `python -m benchmarks.run --records {records} --kind {kind}`."
-        + routed,
+        f"{records} records of each kind (benchmarks/generate_register.py), measured on "
+        f"{dt.date.today()} with `python -m benchmarks.run --records {records}{option}`. "
+        f"Files on the fast path: {shares} (target for realistic: ≥ 99%).",
         "",
         f"Machine: {machine()}. Shared and noisy: compare ratios measured in the same run.",
         f"Each command ran {runs} times in its own process; the fastest run is shown (with "
         "that run's peak memory). The cold validation empties csi's cache before each run. "
         "csi's modules are compiled to bytecode first, as installing a release does.",
         "",
-        "| Command | Seconds | Peak memory (MB) | Compared with | Target |",
-        "|---|---:|---:|---|---|",
+        "| Command | Target | " + " | ".join(kind.capitalize() for kind in kinds) + " |",
+        "|---|---|" + "---|" * len(kinds),
     ]
-    for measurement, peer, verdict in rows:
-        failed = "" if measurement.exit_code == 0 else f" (exit {measurement.exit_code})"
+    by_kind = [results[kind].rows for kind in kinds]
+    for same in zip(*by_kind, strict=True):
+        cells = " | ".join(_cell(row) for row in same)
+        lines.append(f"| {same[0].measurement.name} | {same[0].target} | {cells} |")
+    lines.append("")
+    for kind, rows in zip(kinds, by_kind, strict=True):
+        ours = [row.measurement for row in rows if "(peer)" not in row.measurement.name]
+        worst = max(ours, key=lambda m: m.peak_mb)
         lines.append(
-            f"| {measurement.name}{failed} | {measurement.seconds:.2f} | "
-            f"{measurement.peak_mb:.0f} | {peer} | {verdict} |"
+            f"Peak memory of csi commands, {kind}: at most {worst.peak_mb:.0f} MB "
+            f"({worst.name}); target under 500 MB: {'met' if worst.peak_mb < 500 else 'NOT met'}."
         )
-    worst = max(rows, key=lambda row: row[0].peak_mb if "peer" not in row[1] else 0)[0]
-    lines += [
-        "",
-        f"Peak memory of csi commands: at most {worst.peak_mb:.0f} MB ({worst.name}); "
-        f"target under 500 MB: {'met' if worst.peak_mb < 500 else 'NOT met'}.",
-    ]
     return "\n".join(lines) + "\n"
+
+
+def _cell(row: Row) -> str:
+    m = row.measurement
+    shown = f"{m.seconds:.2f} s, {m.peak_mb:.0f} MB"
+    if m.exit_code:
+        shown += f" (exit {m.exit_code})"
+    if row.ratio:
+        shown += f", {row.ratio}"
+    if row.met is not None:
+        shown += ": met" if row.met else ": NOT met"
+    return shown
 
 
 def main() -> None:
@@ -282,18 +302,19 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=RUNS, help="runs per command (fastest counts)")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "RESULTS.md")
-    parser.add_argument("--kind", choices=KINDS, default="realistic")
+    parser.add_argument("--kind", choices=KINDS, help="one kind only (default: both)")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="csi-bench-"))
-    try:
-        rows = run(args.records, work, args.runs, args.kind)
-        share = fast_path_share(work / "register-repo")
-        text = report(rows, args.records, args.runs, args.kind, share)
-        section = "register" if args.kind == "synthetic" else f"register-{args.kind}"
-        write_section(args.out, section, text)
-        print(text)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    results = {}
+    for kind in [args.kind] if args.kind else KINDS:
+        work = Path(tempfile.mkdtemp(prefix="csi-bench-"))
+        try:
+            rows = run(args.records, work, args.runs, kind)
+            results[kind] = KindResult(rows, fast_path_share(work / "register-repo"))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    text = report(results, args.records, args.runs)
+    write_section(args.out, "register", text)
+    print(text)
 
 
 if __name__ == "__main__":

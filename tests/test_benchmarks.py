@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from benchmarks.measures import report as measures_report
 from benchmarks.measures import run as run_measures
 from benchmarks.results import write_section
-from benchmarks.run import report, run
+from benchmarks.run import KindResult, report, run
 from benchmarks.signals import report as signals_report
 from benchmarks.signals import run as run_signals
 
 
 def test_the_harness_measures_every_command_and_its_peers(tmp_path: Path) -> None:
     rows = run(30, tmp_path, runs=2)
-    names = [measurement.name for measurement, _, _ in rows]
+    names = [row.measurement.name for row in rows]
     assert names == [
         "check-jsonschema (peer)",
         "csi validate (cold)",
@@ -26,13 +27,29 @@ def test_the_harness_measures_every_command_and_its_peers(tmp_path: Path) -> Non
         "csi site build (whole)",
         "bare MkDocs build (peer)",
     ]
-    assert all(m.exit_code == 0 for m, _, _ in rows), rows
-    assert all(m.seconds > 0 and m.peak_mb > 10 for m, _, _ in rows)
-    text = report(rows, 30, runs=2)
-    assert "| csi validate (cold) |" in text and "× check-jsonschema" in text
-    assert "Machine: " in text and "python -m benchmarks.run --records 30" in text
-    assert "ran 2 times" in text
+    assert all(row.measurement.exit_code == 0 for row in rows), rows
+    assert all(row.measurement.seconds > 0 and row.measurement.peak_mb > 10 for row in rows)
     assert (tmp_path / "cache").is_dir()  # csi's cache went to the run's own folder
+    # the second kind's numbers are the first's, doubled: the report puts each in its column
+    doubled = [
+        replace(row, measurement=replace(row.measurement, seconds=2 * row.measurement.seconds))
+        for row in rows
+    ]
+    text = report(
+        {"realistic": KindResult(rows, 1.0), "synthetic": KindResult(doubled, 0.5)}, 30, 2
+    )
+    assert "python -m benchmarks.run --records 30`" in text and "ran 2 times" in text
+    assert "| Command | Target | Realistic | Synthetic |" in text
+    assert "Files on the fast path: realistic 100.0%, synthetic 50.0%" in text
+    cold = next(line for line in text.splitlines() if line.startswith("| csi validate (cold)"))
+    cells = [cell.strip() for cell in cold.strip("|").split("|")]
+    assert cells[1] == "≤ 0.15× check-jsonschema"
+    assert cells[2].startswith(f"{rows[1].measurement.seconds:.2f} s, ")
+    assert cells[3].startswith(f"{2 * rows[1].measurement.seconds:.2f} s, ")
+    assert cells[2].endswith(("×: met", "×: NOT met"))
+    assert text.count("Peak memory of csi commands") == 2 and "Machine: " in text
+    one = report({"synthetic": KindResult(rows, 1.0)}, 30, 2)
+    assert "--records 30 --kind synthetic`" in one and "| Command | Target | Synthetic |" in one
 
 
 def test_the_signals_harness_compares_equal_work_with_pandas(tmp_path: Path) -> None:
