@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from csi_tool.gate.changes import ChangeKind, RecordChange
+from csi_tool.gate.changes import RecordChange
 from csi_tool.policies.policy_set import Policies
 from csi_tool.records.models import Roles
 
@@ -57,7 +57,7 @@ def required_approvals(
                 reasons[handle].append(
                     f"{change.record_id} leaves {old.service or 'no service'} for {service}"
                 )
-        if change.kind is ChangeKind.DELETED:
+        if change.after is None:  # deleted or unreadable: no new content to ask roles about
             continue
         base_roles = change.before.record.roles if change.before else None
         for role, why in _role_reasons(change) if governance.role_approvals else []:

@@ -1,4 +1,5 @@
-"""What a pull request changes in the register: records added, modified, renamed, deleted."""
+"""What a pull request changes in the register: records added, modified, renamed, deleted,
+or made unreadable."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ class ChangeKind(StrEnum):
     MODIFIED = "modified"
     RENAMED = "renamed"
     DELETED = "deleted"
+    UNREADABLE = "unreadable"  # its file is still there, but cannot be read at the head
 
 
 @dataclass(frozen=True)
@@ -44,15 +46,22 @@ class RecordChange:
 def record_changes(before: Register, after: Register) -> list[RecordChange]:
     """Every record whose content, file or existence differs, matched by id, in id order.
 
-    Records are matched by id so a rename cannot pass for a new record plus a deletion.
+    Records are matched by id so a rename cannot pass for a new record plus a deletion. A
+    record missing at the head whose file is still there (it fails to read, or its id is
+    taken) is unreadable, not deleted: its findings say what is wrong.
     """
     changes = []
+    indexed = {item.document.path for item in after.records.values()}
+    # files still there that were not taken as records (invalid, or with a taken id)
+    unread = ({*after.unreadable} | {finding.path for finding in after.findings}) - indexed
     for record_id in sorted(set(before.records) | set(after.records)):
         old, new = before.records.get(record_id), after.records.get(record_id)
         if old is None and new is not None:
             changes.append(RecordChange(ChangeKind.ADDED, record_id, None, new))
         elif new is None and old is not None:
-            changes.append(RecordChange(ChangeKind.DELETED, record_id, old, None))
+            gone = old.document.path not in unread
+            kind = ChangeKind.DELETED if gone else ChangeKind.UNREADABLE
+            changes.append(RecordChange(kind, record_id, old, None))
         elif old is not None and new is not None:
             if old.document.path != new.document.path:
                 changes.append(RecordChange(ChangeKind.RENAMED, record_id, old, new))

@@ -133,10 +133,10 @@ def _refusals(
 ) -> Iterator[Finding]:
     workflow = policies.workflow
     by_path = {item.document.path: item for item in after.records.values()}
-    # files present but unreadable at the head: their own findings say why, not "deleted"
-    unreadable = {finding.path for finding in after.findings} - set(by_path)
     for change in changes:
         old, new = change.before, change.after
+        if change.kind is ChangeKind.UNREADABLE:  # the file's own findings say why
+            continue
         if change.kind is ChangeKind.DELETED:
             assert old is not None
             replacement = by_path.get(old.document.path)
@@ -147,8 +147,6 @@ def _refusals(
                     "ids are fixed once set",
                     "fixed",
                 )
-                continue
-            if old.document.path in unreadable:
                 continue
             advice = (
                 "restore the file (it is in a final state, and stays on record as it is)"
@@ -270,9 +268,8 @@ def _unrouted_at_base(changes: list[RecordChange], start: FileSource) -> Iterato
     if routed is None:  # the repository routes reviews its own way
         return
     for change in changes:
-        if change.kind is ChangeKind.ADDED or change.kind is ChangeKind.DELETED:
+        if change.before is None or change.after is None:  # added, deleted or unreadable
             continue
-        assert change.before is not None and change.after is not None
         if change.before.document.path not in routed:
             yield change.after.document.finding(
                 ("id",),

@@ -238,6 +238,33 @@ def test_deleting_a_record_is_refused(repo: Path, run_csi: Callable[..., Result]
     ]
 
 
+def test_a_record_unreadable_at_the_head_is_shown_as_unreadable_not_deleted(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    """A broken file is refused for what is wrong with it; the overview, the approvals and
+    the JSON call it unreadable: "deleted" would send a reviewer looking for a deletion."""
+    (repo / "register" / "CSI-0003.yaml").write_text("id: CSI-0003\ntitle: [open\n")
+    _commit(repo, "Break a record")
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 1
+    assert [(r[0], r[2]) for r in _refusals(payload)] == [("register/CSI-0003.yaml", "invalid")]
+    assert payload["changes"] == [
+        {
+            "id": "CSI-0003",
+            "kind": "unreadable",
+            "path": "register/CSI-0003.yaml",
+            "status_before": "approved",
+            "status_after": None,
+        }
+    ]
+    reasons = [reason for approval in payload["approvals"] for reason in approval["reasons"]]
+    assert reasons and all("deleted" not in reason for reason in reasons)
+    assert any(reason.startswith("CSI-0003 unreadable") for reason in reasons)
+    text = run_csi(repo, "gate", "--base", "main")
+    assert "CSI-0003 unreadable: approved" in text.stdout + text.stderr
+    assert "deleted" not in text.stdout + text.stderr
+
+
 def test_renaming_a_file_while_changing_its_status_cannot_bypass_the_gate(
     repo: Path, run_csi: Callable[..., Result]
 ) -> None:
