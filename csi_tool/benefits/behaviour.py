@@ -12,7 +12,10 @@ run rules:
   equal to the one before breaks it).
 
 Each signal names its rule, its direction and the values it covers, a maximal stretch (a
-run of twelve is one run, not five).
+run of twelve is one run, not five). The centre line and limits are held to 12 significant
+digits: float arithmetic put the lower limit of 64, 65, 63, 66, 64 at 59.080000000000005, so
+a value written as 59.08 would have been beyond it. Values that never vary (a moving range
+of zero) give no limits: any value after them would signal, however small the difference.
 """
 
 from __future__ import annotations
@@ -53,7 +56,8 @@ class Signal:
 
 def natural_limits(values: Sequence[float], minimum: int) -> Limits | None:
     """The limits of a baseline period's values; None with fewer than `minimum` (and than
-    two: one value has no moving range) or where the arithmetic leaves float's range."""
+    two: one value has no moving range), for values that never vary, or where the
+    arithmetic leaves float's range."""
     if len(values) < max(2, minimum):
         return None
     try:
@@ -62,9 +66,14 @@ def natural_limits(values: Sequence[float], minimum: int) -> Limits | None:
     except OverflowError:  # fsum's sum of finite values past float's range
         return None
     lower, upper = centre - SCALING * moving, centre + SCALING * moving
-    if not all(map(math.isfinite, (centre, moving, lower, upper))):
+    if not all(map(math.isfinite, (centre, moving, lower, upper))) or moving == 0:
         return None
-    return Limits(centre, lower, upper, moving)
+    return Limits(_held(centre), _held(lower), _held(upper), _held(moving))
+
+
+def _held(value: float) -> float:
+    """To 12 significant digits: the arithmetic's last-digit error is not a difference."""
+    return float(f"{value:.12g}")
 
 
 def signals(
@@ -87,14 +96,22 @@ def signals(
     return sorted(found, key=lambda s: (s.indices[0], s.rule.value))
 
 
+# Where signals both ways end on the same value, the stronger rule says which way the process
+# moved: a level (values beyond a limit, or a run on one side of the centre) outranks a slope
+# within it (six values far above the upper limit, each a little lower, moved up).
+_PRECEDENCE = (Rule.BEYOND_LIMIT, Rule.RUN, Rule.TREND)
+
+
 def shift(found: Sequence[Signal]) -> bool | None:
     """Which way the process shifted, by the signal that ends latest (an early spike does
-    not outvote a shift that followed it): True up, False down, None for no signal, or
-    signals both ways ending on the same value."""
+    not outvote a shift that followed it), the stronger rule first where signals both ways
+    end there: True up, False down, None for no signal."""
     if not found:
         return None
     last = max(s.indices[-1] for s in found)
-    ways = {s.upward for s in found if s.indices[-1] == last}
+    latest = [s for s in found if s.indices[-1] == last]
+    strongest = min(_PRECEDENCE.index(s.rule) for s in latest)
+    ways = {s.upward for s in latest if _PRECEDENCE.index(s.rule) == strongest}
     return next(iter(ways)) if len(ways) == 1 else None
 
 

@@ -30,6 +30,7 @@ class ProcessReview:
     earlier: int = 0  # of `before`, the bound measure's values from before the baseline
     # when each judged value was measured, for charts to mark the values that signal
     after_dates: tuple[dt.date, ...] = ()
+    unvarying: bool = False  # enough values before, but all the same: no limits
 
 
 def process_review(
@@ -63,4 +64,5 @@ def process_review(
         shift(found),
         len(earlier),
         tuple(day for day, _ in after),
+        unvarying=limits is None and needed == 0 and len(set(before)) == 1,
     )

@@ -66,4 +66,5 @@ def _line_at(points: Sequence[Point], day: dt.date) -> float | None:
         return None
     slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
     reading = mean_y + slope * ((day - points[0][0]).days - mean_x)
-    return round(reading, 4) if math.isfinite(reading) else None
+    # to 10 significant digits, not decimals: 1.8e-5 rounded to four decimals was 0
+    return float(f"{reading:.10g}") if math.isfinite(reading) else None

@@ -25,16 +25,26 @@ def failing_findings(reviews: Sequence[MetricReview], fail_on: Sequence[str]) ->
     return {name: counts[name] for name in fail_on if counts[name]}
 
 
-def render_review(reviews: Sequence[MetricReview], as_of: dt.date, fmt: str) -> str:
-    """Every reviewed metric, grouped by record, with a closing tally."""
+def render_review(
+    reviews: Sequence[MetricReview], as_of: dt.date, fmt: str, not_reviewed: Sequence[str] = ()
+) -> str:
+    """Every reviewed metric, grouped by record, with a closing tally; `not_reviewed` names
+    the records left out for findings of their own (judged, they would give wrong numbers)."""
     if fmt == "json":
-        payload = review_payload(reviews, as_of)
+        payload = {**review_payload(reviews, as_of), "not_reviewed": list(not_reviewed)}
         return neutralise_workflow_commands(
             json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False)
         )
+    skipped = (
+        f"Not reviewed, for findings of their own (csi validate lists them): "
+        f"{', '.join(not_reviewed)}"
+        if not_reviewed
+        else ""
+    )
     if fmt == "markdown":
-        return _markdown(reviews, as_of)
-    return neutralise_workflow_commands(_text(reviews, as_of))
+        return _markdown(reviews, as_of) + (f"\n{md_inline(skipped)}\n" if skipped else "")
+    text = _text(reviews, as_of) + (f"\n{skipped}" if skipped else "")
+    return neutralise_workflow_commands(text)
 
 
 def review_payload(reviews: Sequence[MetricReview], as_of: dt.date) -> dict[str, Any]:
@@ -99,6 +109,8 @@ def verdict_words(r: MetricReview) -> str:
 def process_words(process: ProcessReview) -> str:
     """Whether the process shifted after the work started, in words (separate from whether
     the target was met)."""
+    if process.unvarying:
+        return f"no limits: the {process.before} values before the work started do not vary"
     if process.limits is None and process.needed == 0:
         return "no limits: the values before the work started leave float's range"
     if process.limits is None:

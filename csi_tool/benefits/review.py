@@ -248,11 +248,14 @@ def _regression(
     if baseline is None:
         return None
     sign = 1 if metric.direction is Direction.INCREASE else -1
-    gains = [sign * (value - baseline) for value in values]
-    best, now = max(gains), gains[-1]
+    # halves, as for progress: a gain from -1e308 to 1.7e308 overflows, its half does not
+    halves = [sign * (value / 2 - baseline / 2) for value in values]
+    best, now = max(halves), halves[-1]
     if now < 0:
         return f"latest value {values[-1]:g} is worse than the baseline {baseline:g}"
     share = 1 - now / best if best > 0 else 0
     if best > 0 and share >= limit:
-        return f"lost {share:.0%} of the best gain ({best:g} {metric.unit})"
+        gain = 2 * best  # the gain itself, where a number can hold it
+        said = f" ({gain:g} {metric.unit})" if math.isfinite(gain) else ""
+        return f"lost {share:.0%} of the best gain{said}"
     return None

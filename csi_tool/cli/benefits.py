@@ -175,9 +175,17 @@ def review(ctx: click.Context, as_of: str | None, fmt: str, fail_on: str) -> Non
             f"{unknown[0]!r}; choose from {', '.join(FAIL_ON_CHOICES)}", param_hint="--fail-on"
         )
     root = register_root(ctx)
-    register, policies = valid_register(root)
+    register, policies = valid_register(root)  # other findings are printed as a warning
     day = option_date(as_of, "--as-of")
-    records = [item.record for item in register.records.values()]
+    # a record with findings of its own is not judged: measurements out of order, say,
+    # would make an older value the latest and raise a false overdue alarm
+    flawed = {finding.path for finding in register.findings}
+    records, not_reviewed = [], []
+    for item in register.records.values():
+        if item.document.path in flawed:
+            not_reviewed.append(item.record.id)
+        else:
+            records.append(item.record)
     earlier, unavailable = earlier_values(root, policies, records)
     for source, why in unavailable.items():
         say(
@@ -186,10 +194,11 @@ def review(ctx: click.Context, as_of: str | None, fmt: str, fail_on: str) -> Non
             err=True,
         )
     reviews = review_records(records, policies.review, day, earlier)
-    say(render_review(reviews, day, fmt))
+    say(render_review(reviews, day, fmt, sorted(not_reviewed)))
     failing = failing_findings(reviews, names)
     if failing:
         say("failing: " + ", ".join(f"{n} {c}" for n, c in failing.items()), err=True)
+    if failing or register.findings:  # exit 0 only for a register without findings
         ctx.exit(EXIT_FINDINGS)
 
 

@@ -37,6 +37,40 @@ def test_the_latest_signal_says_which_way_the_process_moved() -> None:
     assert shift(found) is False
 
 
+def test_a_value_written_on_a_limit_or_the_centre_is_on_it_not_beyond() -> None:
+    """Float arithmetic put the lower limit of 64, 65, 63, 66, 64 at 59.080000000000005 and
+    the centre of 14.2, 14.8, 15.1, 13.9, 14.3 at 14.459999999999999: a value written as the
+    limit signalled, and one written as the centre counted as above it."""
+    limits = natural_limits([64, 65, 63, 66, 64], minimum=5)
+    assert limits is not None and (limits.lower, limits.upper) == (59.08, 69.72)
+    assert signals(limits, [59.08]) == []
+    centre = natural_limits([14.2, 14.8, 15.1, 13.9, 14.3], minimum=5)
+    assert centre is not None and centre.centre == 14.46
+    assert signals(centre, [14.5, 14.5, 14.5, 14.46, 14.5, 14.5, 14.5, 14.5], run_length=8) == []
+
+
+def test_values_that_never_vary_give_no_limits() -> None:
+    """Five equal values drew limits of 5 to 5, and 5.000001 after them was a shift."""
+    assert natural_limits([5, 5, 5, 5, 5], minimum=5) is None
+
+
+def test_a_level_beyond_the_limits_outranks_a_slope_within_it() -> None:
+    """Six values far above the upper limit, each a little lower than the one before: the
+    trend down and the values beyond the limit end on the same value, and cancelled out
+    ("signals both ways"), though the process plainly moved up."""
+    limits = natural_limits([64, 65, 63, 66, 64], minimum=5)
+    assert limits is not None
+    found = signals(limits, [81, 80, 79, 78, 77, 76], run_length=8, trend_length=6)
+    assert {(s.rule, s.upward) for s in found} == {
+        (Rule.BEYOND_LIMIT, True),
+        (Rule.TREND, False),
+    }
+    assert shift(found) is True
+    # a run outranks a trend too: eight values above the centre, falling
+    run = signals(limits, [69, 68.5, 68, 67.5, 67, 66.5, 66, 65.5], run_length=8, trend_length=6)
+    assert {s.rule for s in run} == {Rule.RUN, Rule.TREND} and shift(run) is True
+
+
 def test_too_few_baseline_points_give_no_limits() -> None:
     assert natural_limits([10, 11, 12], minimum=5) is None
     assert natural_limits([10], minimum=1) is None  # one value has no moving range
@@ -87,7 +121,10 @@ _VALUES = st.lists(st.integers(-20, 20).map(float), max_size=40)
 
 @settings(max_examples=300, deadline=None)
 @given(
-    baseline=st.lists(st.integers(-20, 20).map(float), min_size=2, max_size=15),
+    # values that vary: equal ones give no limits (test_values_that_never_vary_give_no_limits)
+    baseline=st.lists(st.integers(-20, 20).map(float), min_size=2, max_size=15).filter(
+        lambda values: len(set(values)) > 1
+    ),
     after=_VALUES,
     run_length=st.integers(2, 9),
     trend_length=st.integers(2, 7),
@@ -107,7 +144,12 @@ def test_the_rules_agree_with_a_plain_implementation(
         ours.setdefault((signal.rule, signal.upward), set()).update(signal.indices)
     marked = _plain(limits, after, run_length, trend_length)
     assert ours == marked
-    # the shift is the way of the signals on the latest value any signal marks
+    # the shift is the way of the signals on the latest value any signal marks, those of the
+    # first rule in this order that marks it: beyond a limit, run, trend
     last = max((max(indices) for indices in marked.values()), default=None)
-    ways = {upward for (_, upward), indices in marked.items() if last in indices}
+    ways: set[bool] = set()
+    for rule in (Rule.BEYOND_LIMIT, Rule.RUN, Rule.TREND):
+        ways = {upward for (r, upward), indices in marked.items() if r is rule and last in indices}
+        if ways:
+            break
     assert shift(found) == (next(iter(ways)) if len(ways) == 1 else None)

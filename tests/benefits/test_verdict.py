@@ -11,6 +11,7 @@ import pytest
 from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 
+from csi_tool.benefits.report import process_words
 from csi_tool.benefits.review import MetricReview, review_records
 from csi_tool.policies.review import ReviewPolicy
 from csi_tool.records.models import Record
@@ -202,41 +203,84 @@ def test_progress_at_the_baseline_is_zero_not_minus_zero() -> None:
     assert review.progress == 0 and str(review.progress) == "0.0"
 
 
+def test_values_far_beyond_the_limit_and_falling_are_realised_not_within_the_noise() -> None:
+    """From an adversarial review: six values at least 6 above the upper limit, each a
+    little lower, met the target; the trend down cancelled the values beyond the limit and
+    the verdict said "within the variation before the work started"."""
+    review = _review("increase", [64.0, 65, 63, 66, 64], [81.0, 80, 79, 78, 77, 76], target=75)
+    assert review.process is not None and review.process.shift is True
+    assert review.benefit == "realised"
+    short = _review("increase", [64.0, 65, 63, 66, 64], [90.0, 89, 88, 87, 86, 85], target=95)
+    assert short.benefit == "improving"
+
+
+def test_values_that_never_vary_before_the_work_judge_without_limits() -> None:
+    """Limits of 5 to 5 made 5.000001 a shift and the metric "improving"."""
+    review = _review("increase", [5.0, 5, 5, 5, 5], [5.000001], target=6)
+    assert review.process is not None and review.process.limits is None
+    assert process_words(review.process) == (
+        "no limits: the 5 values before the work started do not vary"
+    )
+    assert review.benefit == "no signal yet"
+
+
+def test_a_projection_keeps_the_digits_of_small_units() -> None:
+    """Rounded to four decimals, a trend of 0.000010, 0.000011, 0.000012 reached 0 by the
+    target date: "at risk" for a metric on track to 1.8e-5."""
+    review = _review("increase", [0.00001], [0.00001, 0.000011, 0.000012], target=0.000015)
+    assert review.projected is not None and review.projected > 0.000015
+    assert review.benefit == "on track"
+
+
+def test_a_regression_near_floats_limits_is_measured_on_halves() -> None:
+    """A gain from -1e308 to 1.7e308 overflowed: "lost 100% of the best gain (inf)"."""
+    review = _review(
+        "increase", [-1e308], [1.7e308, 5e307, 5e307, 5e307], target=1, status="closed"
+    )
+    assert review.regression is None  # 44% of the best gain lost, under regression_share
+    lost = _review("increase", [-1e308], [1.7e308, -9e307], target=1, status="closed")
+    assert lost.regression == "lost 96% of the best gain"
+
+
 # ---- generated series against a plain implementation --------------------------------------
 
 
 def _plain_shift(before: list[float], after: list[float], rules: dict[str, int]) -> str | None:
     """Which way the process moved by the textbook rules ("up", "down", None), or "none"
-    without enough values before the work for limits."""
-    if len(before) < max(2, rules["minimum_baseline_points"]):
+    without limits: too few values before the work, or values that never vary."""
+    if len(before) < max(2, rules["minimum_baseline_points"]) or len(set(before)) == 1:
         return "none"
     centre = sum(before) / len(before)
     moving = sum(abs(before[i + 1] - before[i]) for i in range(len(before) - 1))
     upper = centre + 2.66 * (moving / (len(before) - 1))
     lower = centre - 2.66 * (moving / (len(before) - 1))
-    ends: list[tuple[int, str]] = []  # (last value of a qualifying window, its way)
+    # (last value of a qualifying window, its rule's rank: 0 beyond a limit, 1 run, 2 trend,
+    # its way)
+    ends: list[tuple[int, int, str]] = []
     for i, value in enumerate(after):
         if value > upper:
-            ends.append((i, "up"))
+            ends.append((i, 0, "up"))
         if value < lower:
-            ends.append((i, "down"))
+            ends.append((i, 0, "down"))
     run = rules["run_length"]
     for i in range(len(after) - run + 1):
         if all(v > centre for v in after[i : i + run]):
-            ends.append((i + run - 1, "up"))
+            ends.append((i + run - 1, 1, "up"))
         if all(v < centre for v in after[i : i + run]):
-            ends.append((i + run - 1, "down"))
+            ends.append((i + run - 1, 1, "down"))
     trend = rules["trend_length"]
     for i in range(len(after) - trend + 1):
         window = after[i : i + trend]
         if all(window[j + 1] > window[j] for j in range(trend - 1)):
-            ends.append((i + trend - 1, "up"))
+            ends.append((i + trend - 1, 2, "up"))
         if all(window[j + 1] < window[j] for j in range(trend - 1)):
-            ends.append((i + trend - 1, "down"))
+            ends.append((i + trend - 1, 2, "down"))
     if not ends:
         return None
-    last = max(i for i, _ in ends)
-    ways = {way for i, way in ends if i == last}  # the signal that ends latest decides
+    last = max(i for i, _, _ in ends)
+    # the signal that ends latest decides; there, a level outranks a slope
+    rank = min(r for i, r, _ in ends if i == last)
+    ways = {way for i, r, way in ends if i == last and r == rank}
     return ways.pop() if len(ways) == 1 else None
 
 
