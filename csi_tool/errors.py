@@ -17,9 +17,22 @@ class Finding:
     message: str
     code: str = "invalid"
 
+    def __post_init__(self) -> None:
+        # a file name that is not UTF-8 is shown, never carried as lone surrogates that no
+        # summary, log or JSON could write
+        if not self.path.isascii():
+            object.__setattr__(self, "path", shown_path(self.path))
+
     def location(self) -> str:
         """`path:line:col`, the form editors and CI annotations understand."""
         return f"{self.path}:{self.line}:{self.column}"
+
+
+def shown_path(path: str) -> str:
+    """A path as findings and reports show it: a file name that is not UTF-8 (os.walk and
+    git give its bytes as lone surrogates, which no text file can hold) with U+FFFD where
+    the bytes were."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 class CsiError(Exception):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import click
 
@@ -15,6 +15,7 @@ from csi_tool.cli.support import (
     valid_register,
 )
 from csi_tool.clock import today
+from csi_tool.errors import shown_path
 from csi_tool.report import FAIL_ON_CHOICES, REVIEW_FORMATS
 from csi_tool.yaml.journal import register_lock
 
@@ -180,12 +181,11 @@ def review(ctx: click.Context, as_of: str | None, fmt: str, fail_on: str) -> Non
     # a record with findings of its own is not judged: measurements out of order, say,
     # would make an older value the latest and raise a false overdue alarm
     flawed = {finding.path for finding in register.findings}
-    records, not_reviewed = [], []
-    for item in register.records.values():
-        if item.document.path in flawed:
-            not_reviewed.append(item.record.id)
-        else:
-            records.append(item.record)
+    items = register.records.values()
+    records = [item.record for item in items if item.document.path not in flawed]
+    not_reviewed = [item.record.id for item in items if item.document.path in flawed]
+    # a file that could not be read has no record to take an id from: its name says which
+    not_reviewed += [shown_path(PurePosixPath(path).stem) for path in register.unreadable]
     earlier, unavailable = earlier_values(root, policies, records)
     for source, why in unavailable.items():
         say(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from csi_tool.backlog.delta import RankingDelta, compare_backlogs
 from csi_tool.backlog.ranking import Backlog, ScoreMemo, rank_records
-from csi_tool.errors import ConfigError, Finding
+from csi_tool.errors import ConfigError, Finding, shown_path
 from csi_tool.gate.append_only import rewritten_history
 from csi_tool.gate.approvals import Approval, required_approvals
 from csi_tool.gate.changes import ChangeKind, RecordChange, changed_files, record_changes
@@ -86,7 +86,9 @@ def run_gate(
     policies = before.policies
     changes = record_changes(before, after)
     protected = protected_changes(changed_paths(root, fork, head_ref), protected_paths(policies))
-    governance = sorted({*changed_files(old_files, new_files, GOVERNED_DIRS), *protected})
+    # shown as findings show them: a name that is not UTF-8 cannot be written to a summary
+    governed = {*changed_files(old_files, new_files, GOVERNED_DIRS), *protected}
+    governance = sorted(map(shown_path, governed))
     touched = changed_files(old_files, new_files, (REGISTER_DIR,))
     by_data, unjudged = judged_by_data(root, after, policies, touched)
     wip = check_work_in_progress(changes, policies, after)
@@ -238,9 +240,11 @@ def _deleted_files(start: FileSource, head: FileSource, before: Register) -> Ite
 
 
 def _findings_in(after: Register, touched: set[str]) -> Iterator[Finding]:
-    """The head must validate wherever the pull request touched it, and in its policies."""
+    """The head must validate wherever the pull request touched it, and in its policies
+    (findings name a file that is not UTF-8 as `shown_path` does)."""
+    shown = set(map(shown_path, touched))
     for finding in after.findings:
-        if finding.path in touched or finding.path.startswith(f"{POLICIES_DIR}/"):
+        if finding.path in shown or finding.path.startswith(f"{POLICIES_DIR}/"):
             yield finding
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from csi_tool.collector import acyclic_bulk
-from csi_tool.errors import ConfigError, Finding
+from csi_tool.errors import ConfigError, Finding, shown_path
 from csi_tool.git.sources import FileSource, WorkTree
 from csi_tool.layout import RECORD_SUFFIX, REGISTER_DIR, require_register_folder
 from csi_tool.policies.loading import DEFAULT_MAX_BYTES, load_policies
@@ -99,9 +99,8 @@ def _record_files(source: FileSource, findings: list[Finding]) -> list[str]:
         folder, _, name = path.rpartition("/")
         directly_inside = folder == REGISTER_DIR
         if not _is_utf8(name):
-            shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
             message = "not read: the file name is not UTF-8"
-            findings.append(Finding(f"{folder}/{shown}", 1, 1, "", message, "layout"))
+            findings.append(Finding(shown_path(path), 1, 1, "", message, "layout"))
         elif name.startswith("."):  # hidden: an editor's swap file, or left by another tool
             findings.append(
                 Finding(path, 1, 1, "", "not read: a hidden file is no record", "layout")

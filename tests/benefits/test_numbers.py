@@ -104,6 +104,16 @@ def test_a_record_with_findings_is_not_judged_and_the_review_exits_1(
     assert "oldest first" in result.stderr  # the findings themselves, as a warning
 
 
+def test_a_record_that_cannot_be_read_is_named_as_not_reviewed(
+    register_root: Path, run_csi: Callable[..., Result]
+) -> None:
+    """A file that does not parse has no record to take an id from: its name says which."""
+    _record(register_root, "64", "2", "decrease", "2026-03-31=58")
+    with (register_root / "register" / "CSI-0002.yaml").open("a") as stream:
+        stream.write("x: [\n")
+    assert _not_reviewed(register_root, run_csi) == ["CSI-0002"]
+
+
 def _not_reviewed(root: Path, run_csi: Callable[..., Result]) -> list[str]:
     result = run_csi(root, "review", "--as-of", "2026-04-01", "--format", "json")
     assert result.exit_code == 1, result.output  # a register with findings

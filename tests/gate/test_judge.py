@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -263,6 +264,24 @@ def test_a_record_unreadable_at_the_head_is_shown_as_unreadable_not_deleted(
     text = run_csi(repo, "gate", "--base", "main")
     assert "CSI-0003 unreadable: approved" in text.stdout + text.stderr
     assert "deleted" not in text.stdout + text.stderr
+
+
+def test_files_whose_names_are_not_utf8_are_refused_and_reported(
+    repo: Path, run_csi: Callable[..., Result], tmp_path: Path
+) -> None:
+    """From a hostile-PR trial: such a file in register/ passed the gate (its finding was
+    filed under the shown name, the touched list held the raw one) and failed `csi validate`
+    after the merge; one in policies/ crashed the gate while writing the summary (exit 3)."""
+    (repo / "register" / os.fsdecode(b"CSI-0009\xff.yaml")).write_text("garbage: [\n")
+    (repo / "policies" / os.fsdecode(b"evil\xff.yaml")).write_text("x: 1\n")
+    _commit(repo, "Undecodable names")
+    summary = tmp_path / "summary.md"
+    result = run_csi(repo, "gate", "--base", "main", "--summary", str(summary))
+    assert result.exit_code == 1, result.output
+    assert "register/CSI-0009\ufffd.yaml:1:1: not read: the file name is not UTF-8" in (
+        result.stdout
+    )
+    assert "policies/evil\ufffd.yaml" in summary.read_text(encoding="utf-8")
 
 
 def test_renaming_a_file_while_changing_its_status_cannot_bypass_the_gate(
