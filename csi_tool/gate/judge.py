@@ -21,7 +21,7 @@ from csi_tool.gate.append_only import rewritten_history
 from csi_tool.gate.approvals import Approval, required_approvals
 from csi_tool.gate.changes import ChangeKind, RecordChange, changed_files, record_changes
 from csi_tool.gate.codeowners import CODEOWNERS_PATH, routed_records
-from csi_tool.gate.evidence import judged_by_data
+from csi_tool.gate.evidence import changed_exports, judged_by_data
 from csi_tool.gate.fatigue import check_work_in_progress
 from csi_tool.gate.goalposts import goalpost_refusals
 from csi_tool.gate.protected import protected_changes
@@ -85,12 +85,15 @@ def run_gate(
         )
     policies = before.policies
     changes = record_changes(before, after)
-    protected = protected_changes(changed_paths(root, fork, head_ref), protected_paths(policies))
+    paths = changed_paths(root, fork, head_ref)
+    protected = protected_changes(paths, protected_paths(policies))
     # shown as findings show them: a name that is not UTF-8 cannot be written to a summary
     governed = {*changed_files(old_files, new_files, GOVERNED_DIRS), *protected}
     governance = sorted(map(shown_path, governed))
     touched = changed_files(old_files, new_files, (REGISTER_DIR,))
-    by_data, unjudged = judged_by_data(root, after, policies, touched)
+    by_data, unjudged = judged_by_data(
+        root, after, policies, touched, changed_exports(paths, policies)
+    )
     wip = check_work_in_progress(changes, policies, after)
     refusals = sorted(
         {

@@ -891,10 +891,8 @@ def test_an_export_kept_in_the_repository_is_governed_like_the_rules(
     assert "/exports/*.csv @acme/csi-board" in (repo / ".github" / "CODEOWNERS").read_text()
 
 
-def test_a_bound_value_the_data_contradicts_is_refused(
-    repo: Path, run_csi: Callable[..., Result]
-) -> None:
-    """Before: a pull request could type any baseline for a metric the data computes."""
+def _declare_export_on_main(repo: Path, reopened_every: int) -> None:
+    """On main: the example measures, an export kept in the repository and its source."""
     git(repo, "switch", "-q", "main")
     shutil.copy(PROJECT / "policies" / "measures.yaml", repo / "policies")
     (repo / "policies" / "sources.yaml").write_text(
@@ -902,25 +900,67 @@ def test_a_bound_value_the_data_contradicts_is_refused(
         "profile: servicenow}\n",
         encoding="utf-8",
     )
+    _write_export(repo, reopened_every)
+    _commit(repo, "Declare the export and the measures")
+
+
+def _write_export(repo: Path, reopened_every: int) -> None:
     rows = [
         row
         for i in range(60)
         for row in servicenow_row(
             f"INC{i:04}",
             dt.datetime(2026, 1, 1) + dt.timedelta(hours=20 * i),
-            reopened=int(i % 3 == 0),
+            reopened=int(i % reopened_every == 0),
         )
     ]
     write_csv(repo / "exports" / "incidents.csv", SERVICENOW_HEADER, rows)
-    _commit(repo, "Declare the export and the measures")
+
+
+_BOUND_RECORD = (
+    "schema_version: 2\nid: CSI-0004\ntitle: Fewer reopens\ncreated: 2026-02-02\n"
+    "status: logged\nmetrics:\n  - key: reopen_rate\n    name: Reopened\n    kind: lagging\n"
+    '    unit: "%"\n    direction: decrease\n    measure: {key: reopen_rate}\n'
+    "    baseline: {value: 5, date: 2026-01-31, source: typed}\n"
+)
+
+
+def test_an_export_changed_alone_is_judged_against_every_record_bound_to_it(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    """From a hostile-PR trial: the data was checked only for changed records, so a pull
+    request that changed (or broke) the export alone passed, and left the merged records'
+    bound values contradicting their data."""
+    _declare_export_on_main(repo, reopened_every=3)
+    git(repo, "switch", "-q", "main")
+    _put(repo, "CSI-0004", _BOUND_RECORD)
+    _commit(repo, "A record bound to the export")
+    said = run_csi(repo, "validate", "--data").output
+    computed = said.split("the data gives ")[1].split(" ")[0]
+    _put(repo, "CSI-0004", _BOUND_RECORD.replace("value: 5,", f"value: {computed},"))
+    _commit(repo, "The baseline the data gives")
     git(repo, "switch", "-q", "pr")
     git(repo, "merge", "-q", "main")
-    bound = (
-        "schema_version: 2\nid: CSI-0004\ntitle: Fewer reopens\ncreated: 2026-02-02\n"
-        "status: logged\nmetrics:\n  - key: reopen_rate\n    name: Reopened\n    kind: lagging\n"
-        '    unit: "%"\n    direction: decrease\n    measure: {key: reopen_rate}\n'
-        "    baseline: {value: 5, date: 2026-01-31, source: typed}\n"
-    )
+    _write_export(repo, reopened_every=2)  # other data: the baseline no longer agrees
+    _commit(repo, "Other data")
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 1
+    assert [(r[0], r[2]) for r in _refusals(payload)] == [("register/CSI-0004.yaml", "data")]
+    (repo / "exports" / "incidents.csv").write_text('garbage,"\n', encoding="utf-8")
+    _commit(repo, "Broken data")
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 1
+    assert [r[0] for r in _refusals(payload)] == ["exports/incidents.csv"], payload
+
+
+def test_a_bound_value_the_data_contradicts_is_refused(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    """Before: a pull request could type any baseline for a metric the data computes."""
+    _declare_export_on_main(repo, reopened_every=3)
+    git(repo, "switch", "-q", "pr")
+    git(repo, "merge", "-q", "main")
+    bound = _BOUND_RECORD
     _put(repo, "CSI-0004", bound)
     _commit(repo, "A baseline typed by hand")
     result, payload = _gate(run_csi, repo)
