@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import PurePosixPath
 
+from csi_tool.errors import shown_path
 from csi_tool.records.reading import LoadedRecord
 from csi_tool.records.register import Register
 
@@ -27,20 +29,22 @@ class RecordChange:
     record_id: str
     before: LoadedRecord | None
     after: LoadedRecord | None
+    file: str | None = None  # where neither version could be read: a new file that fails
 
     @property
     def path(self) -> str:
         """The file a reader should look at: the new one, or the deleted one."""
         item = self.after or self.before
-        assert item is not None
+        if item is None:
+            assert self.file is not None
+            return self.file
         return item.document.path
 
     @property
     def title(self) -> str:
         """The record's current title."""
         item = self.after or self.before
-        assert item is not None
-        return item.record.title
+        return item.record.title if item else "(the file cannot be read)"
 
 
 def record_changes(before: Register, after: Register) -> list[RecordChange]:
@@ -67,7 +71,12 @@ def record_changes(before: Register, after: Register) -> list[RecordChange]:
                 changes.append(RecordChange(ChangeKind.RENAMED, record_id, old, new))
             elif old is not new and not old.document.same_content(new.document):
                 changes.append(RecordChange(ChangeKind.MODIFIED, record_id, old, new))
-    return changes
+    # a file new at the head that cannot be read: no record, but a change all the same
+    known = {item.document.path for item in before.records.values()}
+    for path in sorted(map(shown_path, set(after.unreadable) - known)):
+        stem = PurePosixPath(path).stem
+        changes.append(RecordChange(ChangeKind.UNREADABLE, stem, None, None, path))
+    return sorted(changes, key=lambda change: change.record_id)
 
 
 def changed_files(

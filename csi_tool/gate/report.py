@@ -94,7 +94,7 @@ def _status(change: RecordChange) -> str:
     after = change.after.record.status if change.after else None
     if before and after and before != after:
         return f"{before} → {after}"
-    return after or before or "?"
+    return after or before or "—"  # neither version could be read
 
 
 def _change_row(change: RecordChange) -> str:

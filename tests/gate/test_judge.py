@@ -266,6 +266,29 @@ def test_a_record_unreadable_at_the_head_is_shown_as_unreadable_not_deleted(
     assert "deleted" not in text.stdout + text.stderr
 
 
+def test_a_new_file_that_cannot_be_read_is_in_the_overview(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    """From a hostile-PR trial: the gate refused a new broken file but its overview and JSON
+    said "0 record(s) changed ... No approval needed"."""
+    (repo / "register" / "CSI-0019.yaml").write_text("id: CSI-0019\ntitle: [open\n")
+    _commit(repo, "A broken new record")
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 1
+    assert payload["changes"] == [
+        {
+            "id": "CSI-0019",
+            "kind": "unreadable",
+            "path": "register/CSI-0019.yaml",
+            "status_before": None,
+            "status_after": None,
+        }
+    ]
+    assert payload["approvals"]  # someone must look at it, as at any change
+    text = run_csi(repo, "gate", "--base", "main").output
+    assert "1 record(s) changed since main:" in text and "CSI-0019 unreadable" in text
+
+
 def test_files_whose_names_are_not_utf8_are_refused_and_reported(
     repo: Path, run_csi: Callable[..., Result], tmp_path: Path
 ) -> None:
