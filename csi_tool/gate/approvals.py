@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from csi_tool.gate.changes import RecordChange
+from csi_tool.gate.changes import ChangeKind, RecordChange
 from csi_tool.policies.policy_set import Policies
 from csi_tool.records.models import Roles
 
@@ -54,6 +54,12 @@ def required_approvals(
         service = record.service or "no service"
         for handle in governance.approvers_for_service(record.service):
             reasons[handle].append(f"{change.record_id} {change.kind.value} ({service})")
+        if change.kind is ChangeKind.REPAIRED:
+            for handle in governance.governance_approvers:
+                reasons[handle].append(
+                    f"{change.record_id} repaired: its file could not be read at the base, so "
+                    "its history cannot be compared"
+                )
         old = change.before.record if change.before else None
         if old is not None and change.after is not None and old.service != record.service:
             for handle in governance.approvers_for_service(old.service):

@@ -1,5 +1,5 @@
 """What a pull request changes in the register: records added, modified, renamed, deleted,
-or made unreadable."""
+made unreadable, or repaired (unreadable at the base)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ class ChangeKind(StrEnum):
     RENAMED = "renamed"
     DELETED = "deleted"
     UNREADABLE = "unreadable"  # its file is still there, but cannot be read at the head
+    REPAIRED = "repaired"  # its file could not be read at the base, and can be now
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,9 @@ def record_changes(before: Register, after: Register) -> list[RecordChange]:
     for record_id in sorted(set(before.records) | set(after.records)):
         old, new = before.records.get(record_id), after.records.get(record_id)
         if old is None and new is not None:
-            changes.append(RecordChange(ChangeKind.ADDED, record_id, None, new))
+            repaired = new.document.path in before.unreadable
+            kind = ChangeKind.REPAIRED if repaired else ChangeKind.ADDED
+            changes.append(RecordChange(kind, record_id, None, new))
         elif new is None and old is not None:
             gone = old.document.path not in unread
             kind = ChangeKind.DELETED if gone else ChangeKind.UNREADABLE

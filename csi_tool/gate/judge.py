@@ -163,6 +163,8 @@ def _refusals(
             continue
         assert new is not None
         yield from _requirements_at_base(new, workflow)
+        if change.kind is ChangeKind.REPAIRED:  # nothing readable to compare it with
+            continue
         if change.kind is ChangeKind.ADDED:
             allowed = {workflow.initial, *workflow.new_records_may_start_in}
             if new.record.status not in allowed:

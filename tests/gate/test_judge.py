@@ -289,6 +289,30 @@ def test_a_new_file_that_cannot_be_read_is_in_the_overview(
     assert "1 record(s) changed since main:" in text and "CSI-0019 unreadable" in text
 
 
+def test_a_record_broken_on_the_base_can_be_repaired(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    """From a hostile-PR trial: restoring a record that a direct push broke on main was
+    judged as a new record ("a new record starts in logged", "taken at the base by another
+    change"), so no pull request could ever repair it. It is a repair: judged by its state's
+    requirements, and, with no readable history to compare, approved by governance too."""
+    git(repo, "switch", "-q", "main")
+    good = (repo / "register" / "CSI-0003.yaml").read_text()
+    (repo / "register" / "CSI-0003.yaml").write_text("id: CSI-0003\ntitle: [open\n")
+    _commit(repo, "Broken by a direct push")
+    git(repo, "switch", "-q", "pr")
+    git(repo, "merge", "-q", "main")
+    (repo / "register" / "CSI-0003.yaml").write_text(good)
+    _commit(repo, "Repair")
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 0, payload
+    assert [(c["id"], c["kind"], c["status_after"]) for c in payload["changes"]] == [
+        ("CSI-0003", "repaired", "approved")
+    ]
+    reasons = {a["handle"]: a["reasons"] for a in payload["approvals"]}
+    assert any("cannot be compared" in why for why in reasons["@acme/csi-board"])
+
+
 def test_files_whose_names_are_not_utf8_are_refused_and_reported(
     repo: Path, run_csi: Callable[..., Result], tmp_path: Path
 ) -> None:
