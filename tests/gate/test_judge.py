@@ -313,6 +313,24 @@ def test_a_record_broken_on_the_base_can_be_repaired(
     assert any("cannot be compared" in why for why in reasons["@acme/csi-board"])
 
 
+def test_a_record_file_swapped_for_a_link_gets_the_whole_report(
+    repo: Path, run_csi: Callable[..., Result], tmp_path: Path
+) -> None:
+    """From a hostile-PR trial: judging the work tree (as CI does), a link in register/ gave
+    one bare finding, no overview, no JSON report and no job summary."""
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text((repo / "register" / "CSI-0003.yaml").read_text())
+    (repo / "register" / "CSI-0003.yaml").unlink()
+    (repo / "register" / "CSI-0003.yaml").symlink_to(outside)
+    summary = tmp_path / "summary.md"
+    result, payload = _gate(run_csi, repo, "--summary", str(summary))
+    assert result.exit_code == 1
+    assert [(c["id"], c["kind"]) for c in payload["changes"]] == [("CSI-0003", "unreadable")]
+    assert [r[0] for r in _refusals(payload)] == ["register/CSI-0003.yaml"]
+    assert "a symbolic link" in _refusals(payload)[0][3]
+    assert "refused" in summary.read_text()
+
+
 def test_files_whose_names_are_not_utf8_are_refused_and_reported(
     repo: Path, run_csi: Callable[..., Result], tmp_path: Path
 ) -> None:
