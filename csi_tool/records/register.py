@@ -123,8 +123,12 @@ def _is_utf8(name: str) -> bool:
 
 
 def _index(loaded: list[LoadedRecord], register: Register) -> Iterator[Finding]:
-    """Every record under its id; a second file with the same id is refused."""
-    for item in loaded:
+    """Every record under its id; a second file with the same id is refused. The file named
+    for an id keeps it: another file given that id is the one in the wrong (otherwise a
+    pull request editing CSI-0001.yaml to say CSI-0003 would take the id from CSI-0003.yaml
+    and read as a change to that record)."""
+    named_for_their_id = sorted(loaded, key=lambda item: item.document.stem != item.record.id)
+    for item in named_for_their_id:
         record, document = item.record, item.document
         if document.stem != record.id:
             yield document.finding(

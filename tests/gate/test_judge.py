@@ -331,6 +331,23 @@ def test_a_record_file_swapped_for_a_link_gets_the_whole_report(
     assert "refused" in summary.read_text()
 
 
+def test_a_file_given_another_records_id_is_that_file_not_the_other_record(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    """From a hostile-PR trial: CSI-0001.yaml given the id CSI-0003 took that id from the
+    untouched CSI-0003.yaml, so the report said "CSI-0001 deleted" and "CSI-0003 renamed",
+    with approvals for changes nobody made. The file named for an id keeps it."""
+    path = repo / "register" / "CSI-0001.yaml"
+    path.write_text(path.read_text().replace("id: CSI-0001", "id: CSI-0003"))
+    _commit(repo, "Take another record's id")
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 1
+    assert [(c["id"], c["kind"]) for c in payload["changes"]] == [("CSI-0001", "unreadable")]
+    refusals = _refusals(payload)
+    assert {r[0] for r in refusals} == {"register/CSI-0001.yaml"}
+    assert any("is also used by register/CSI-0003.yaml" in r[3] for r in refusals)
+
+
 def test_files_whose_names_are_not_utf8_are_refused_and_reported(
     repo: Path, run_csi: Callable[..., Result], tmp_path: Path
 ) -> None:
