@@ -14,8 +14,8 @@ run rules:
 Each signal names its rule, its direction and the values it covers, a maximal stretch (a
 run of twelve is one run, not five). The centre line and limits are held to 12 significant
 digits: float arithmetic put the lower limit of 64, 65, 63, 66, 64 at 59.080000000000005, so
-a value written as 59.08 would have been beyond it. Values that never vary (a moving range
-of zero) give no limits: any value after them would signal, however small the difference.
+a value written as 59.08 would have been beyond it. Values that never vary (to those 12
+digits) give no limits: any value after them would signal, however small the difference.
 """
 
 from __future__ import annotations
@@ -66,9 +66,12 @@ def natural_limits(values: Sequence[float], minimum: int) -> Limits | None:
     except OverflowError:  # fsum's sum of finite values past float's range
         return None
     lower, upper = centre - SCALING * moving, centre + SCALING * moving
-    if not all(map(math.isfinite, (centre, moving, lower, upper))) or moving == 0:
+    if not all(map(math.isfinite, (centre, moving, lower, upper))):
         return None
-    return Limits(_held(centre), _held(lower), _held(upper), _held(moving))
+    limits = Limits(_held(centre), _held(lower), _held(upper), _held(moving))
+    # values that never vary, to 12 digits: limits on the centre line would make any
+    # different value a shift
+    return None if limits.lower == limits.upper else limits
 
 
 def _held(value: float) -> float:
@@ -112,6 +115,7 @@ def shift(found: Sequence[Signal]) -> bool | None:
     latest = [s for s in found if s.indices[-1] == last]
     strongest = min(_PRECEDENCE.index(s.rule) for s in latest)
     ways = {s.upward for s in latest if _PRECEDENCE.index(s.rule) == strongest}
+    # one rule cannot signal both ways on one value; None only if that ever changes
     return next(iter(ways)) if len(ways) == 1 else None
 
 

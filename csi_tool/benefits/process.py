@@ -64,5 +64,12 @@ def process_review(
         shift(found),
         len(earlier),
         tuple(day for day, _ in after),
-        unvarying=limits is None and needed == 0 and len(set(before)) == 1,
+        unvarying=limits is None and needed == 0 and _unvarying(before),
     )
+
+
+def _unvarying(values: Sequence[float]) -> bool:
+    """Values whose limits collapse onto the centre line (see `natural_limits`), not those
+    beyond float's range."""
+    held = {float(f"{value:.12g}") for value in values}
+    return len(held) == 1

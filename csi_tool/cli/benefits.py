@@ -15,7 +15,6 @@ from csi_tool.cli.support import (
     valid_register,
 )
 from csi_tool.clock import today
-from csi_tool.errors import shown_path
 from csi_tool.report import FAIL_ON_CHOICES, REVIEW_FORMATS
 from csi_tool.yaml.journal import register_lock
 
@@ -185,7 +184,7 @@ def review(ctx: click.Context, as_of: str | None, fmt: str, fail_on: str) -> Non
     records = [item.record for item in items if item.document.path not in flawed]
     not_reviewed = [item.record.id for item in items if item.document.path in flawed]
     # a file that could not be read has no record to take an id from: its name says which
-    not_reviewed += [shown_path(PurePosixPath(path).stem) for path in register.unreadable]
+    not_reviewed += [PurePosixPath(path).stem for path in register.unreadable]
     earlier, unavailable = earlier_values(root, policies, records)
     for source, why in unavailable.items():
         say(

@@ -3,12 +3,13 @@ made unreadable, or repaired (unreadable at the base)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import PurePosixPath
 
 from csi_tool.errors import shown_path
+from csi_tool.layout import RECORD_SUFFIX, REGISTER_DIR
 from csi_tool.records.reading import LoadedRecord
 from csi_tool.records.register import Register
 
@@ -48,12 +49,16 @@ class RecordChange:
         return item.record.title if item else "(the file cannot be read)"
 
 
-def record_changes(before: Register, after: Register) -> list[RecordChange]:
+def record_changes(
+    before: Register, after: Register, touched: Collection[str] = ()
+) -> list[RecordChange]:
     """Every record whose content, file or existence differs, matched by id, in id order.
 
     Records are matched by id so a rename cannot pass for a new record plus a deletion. A
     record missing at the head whose file is still there (it fails to read, or its id is
-    taken) is unreadable, not deleted: its findings say what is wrong.
+    taken) is unreadable, not deleted: its findings say what is wrong. So is a record file
+    in `touched` (files changed and present at the head) that was no record at the base and
+    is none at the head.
     """
     changes = []
     indexed = {item.document.path for item in after.records.values()}
@@ -74,11 +79,15 @@ def record_changes(before: Register, after: Register) -> list[RecordChange]:
                 changes.append(RecordChange(ChangeKind.RENAMED, record_id, old, new))
             elif old is not new and not old.document.same_content(new.document):
                 changes.append(RecordChange(ChangeKind.MODIFIED, record_id, old, new))
-    # a file new at the head that cannot be read: no record, but a change all the same
-    known = {item.document.path for item in before.records.values()}
-    for path in sorted(map(shown_path, set(after.unreadable) - known)):
-        stem = PurePosixPath(path).stem
-        changes.append(RecordChange(ChangeKind.UNREADABLE, stem, None, None, path))
+    # a record file changed by the pull request that was a record neither before nor after
+    # (new and broken, new with a taken id, still broken): no record, a change all the same
+    known = indexed | {item.document.path for item in before.records.values()}
+    for path in sorted(set(touched) - known):
+        folder, _, name = path.rpartition("/")
+        if folder == REGISTER_DIR and name.endswith(RECORD_SUFFIX) and not name.startswith("."):
+            shown = shown_path(path)
+            stem = PurePosixPath(shown).stem
+            changes.append(RecordChange(ChangeKind.UNREADABLE, stem, None, None, shown))
     return sorted(changes, key=lambda change: change.record_id)
 
 

@@ -12,10 +12,10 @@ not have yet.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from fnmatch import fnmatchcase
 from pathlib import Path
 
 from csi_tool.errors import Finding, FindingsError
+from csi_tool.gate.protected import is_protected
 from csi_tool.policies.policy_set import Policies
 from csi_tool.records.reading import LoadedRecord
 from csi_tool.records.register import Register
@@ -26,7 +26,7 @@ def changed_exports(paths: Iterable[str], policies: Policies) -> set[str]:
     return {
         source.name
         for source in policies.sources.sources
-        if source.path is not None and any(fnmatchcase(path, source.path) for path in paths)
+        if source.path is not None and any(is_protected(path, [source.path]) for path in paths)
     }
 
 
@@ -71,11 +71,17 @@ def judged_by_data(
         found = data_values(root, policies, bound)
     except FindingsError as e:  # an export that cannot be read, a measure that cannot run
         return e.findings, unjudged
+    gone = []  # an export the pull request changed and no longer gives: removed, renamed
+    declared = {spec.name: spec.path for spec in policies.sources.sources}
     for source, why in sorted(found.unavailable.items()):
         ids = sorted({b.record_id for b in bound if b.measure.source == source})
+        if source in changed_sources:
+            message = f"{why} after this pull request's change (bound to it: {', '.join(ids)})"
+            gone.append(Finding(declared[source] or source, 1, 1, "", message, "data"))
+            continue
         unjudged.append(
             f"{', '.join(ids)}: bound values not checked against the data, since source "
             f"{source!r} is not available here ({why})"
         )
     judgement = judge_values(after, found, bound)
-    return judgement.findings, unjudged + judgement.unjudged
+    return gone + judgement.findings, unjudged + judgement.unjudged

@@ -84,13 +84,13 @@ def run_gate(
             "register is reviewed by the repository's own rules, and the gate judges those after"
         )
     policies = before.policies
-    changes = record_changes(before, after)
+    touched = changed_files(old_files, new_files, (REGISTER_DIR,))
+    changes = record_changes(before, after, [path for path in touched if path in new_files])
     paths = changed_paths(root, fork, head_ref)
     protected = protected_changes(paths, protected_paths(policies))
     # shown as findings show them: a name that is not UTF-8 cannot be written to a summary
     governed = {*changed_files(old_files, new_files, GOVERNED_DIRS), *protected}
     governance = sorted(map(shown_path, governed))
-    touched = changed_files(old_files, new_files, (REGISTER_DIR,))
     by_data, unjudged = judged_by_data(
         root, after, policies, touched, changed_exports(paths, policies)
     )

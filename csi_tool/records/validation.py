@@ -20,7 +20,7 @@ from csi_tool import __version__
 from csi_tool.caches.folder import code_fingerprint
 from csi_tool.caches.results import load_cached, store
 from csi_tool.clock import today
-from csi_tool.errors import ConfigError, Finding
+from csi_tool.errors import ConfigError, Finding, shown_path
 from csi_tool.git.sources import WHOLE_FILE, WorkTree, blob_id
 from csi_tool.layout import POLICIES_DIR, REGISTER_DIR, SCHEMA_VERSION, require_register_folder
 from csi_tool.yaml.journal import recover
@@ -73,6 +73,7 @@ def _inside_root(path: Path, root: Path) -> str:
 
 
 def _covers(wanted: str, finding_path: str) -> bool:
+    wanted = shown_path(wanted)  # as findings name a file whose name is not UTF-8
     return wanted in ("", ".") or finding_path == wanted or finding_path.startswith(f"{wanted}/")
 
 

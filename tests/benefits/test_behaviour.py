@@ -52,6 +52,9 @@ def test_a_value_written_on_a_limit_or_the_centre_is_on_it_not_beyond() -> None:
 def test_values_that_never_vary_give_no_limits() -> None:
     """Five equal values drew limits of 5 to 5, and 5.000001 after them was a shift."""
     assert natural_limits([5, 5, 5, 5, 5], minimum=5) is None
+    # nor do values that differ only past the 12 digits the limits are held to
+    assert natural_limits([0.30000000000000004, 0.3, 0.3, 0.3, 0.3], minimum=5) is None
+    assert natural_limits([1e6 + i * 1e-7 for i in range(5)], minimum=5) is None
 
 
 def test_a_level_beyond_the_limits_outranks_a_slope_within_it() -> None:

@@ -348,6 +348,23 @@ def test_a_file_given_another_records_id_is_that_file_not_the_other_record(
     assert any("is also used by register/CSI-0003.yaml" in r[3] for r in refusals)
 
 
+def test_only_files_the_pull_request_changed_are_changes(
+    repo: Path, run_csi: Callable[..., Result]
+) -> None:
+    """From a review: a file broken on the base appeared as an unreadable change in every
+    pull request; a new copy of a record (its id taken) was refused but listed nowhere."""
+    git(repo, "switch", "-q", "main")
+    (repo / "register" / "CSI-0002.yaml").write_text("id: CSI-0002\ntitle: [open\n")
+    _commit(repo, "Broken by a direct push")
+    git(repo, "switch", "-q", "pr")
+    git(repo, "merge", "-q", "main")
+    shutil.copy(repo / "register" / "CSI-0001.yaml", repo / "register" / "CSI-0009.yaml")
+    _commit(repo, "A copy under another name")
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 1
+    assert [(c["id"], c["kind"]) for c in payload["changes"]] == [("CSI-0009", "unreadable")]
+
+
 def test_files_whose_names_are_not_utf8_are_refused_and_reported(
     repo: Path, run_csi: Callable[..., Result], tmp_path: Path
 ) -> None:
@@ -973,12 +990,12 @@ def test_an_export_kept_in_the_repository_is_governed_like_the_rules(
     assert "/exports/*.csv @acme/csi-board" in (repo / ".github" / "CODEOWNERS").read_text()
 
 
-def _declare_export_on_main(repo: Path, reopened_every: int) -> None:
+def _declare_export_on_main(repo: Path, reopened_every: int, glob: str = "exports/*.csv") -> None:
     """On main: the example measures, an export kept in the repository and its source."""
     git(repo, "switch", "-q", "main")
     shutil.copy(PROJECT / "policies" / "measures.yaml", repo / "policies")
     (repo / "policies" / "sources.yaml").write_text(
-        "schema_version: 1\nsources:\n  - {name: incidents, path: exports/*.csv, "
+        f"schema_version: 1\nsources:\n  - {{name: incidents, path: '{glob}', "
         "profile: servicenow}\n",
         encoding="utf-8",
     )
@@ -1007,13 +1024,14 @@ _BOUND_RECORD = (
 )
 
 
+@pytest.mark.parametrize("glob", ["exports/*.csv", "exports/**/*.csv"])
 def test_an_export_changed_alone_is_judged_against_every_record_bound_to_it(
-    repo: Path, run_csi: Callable[..., Result]
+    glob: str, repo: Path, run_csi: Callable[..., Result]
 ) -> None:
     """From a hostile-PR trial: the data was checked only for changed records, so a pull
     request that changed (or broke) the export alone passed, and left the merged records'
-    bound values contradicting their data."""
-    _declare_export_on_main(repo, reopened_every=3)
+    bound values contradicting their data. (`**` matches as the source's own glob does.)"""
+    _declare_export_on_main(repo, reopened_every=3, glob=glob)
     git(repo, "switch", "-q", "main")
     _put(repo, "CSI-0004", _BOUND_RECORD)
     _commit(repo, "A record bound to the export")
@@ -1033,6 +1051,12 @@ def test_an_export_changed_alone_is_judged_against_every_record_bound_to_it(
     result, payload = _gate(run_csi, repo)
     assert result.exit_code == 1
     assert [r[0] for r in _refusals(payload)] == ["exports/incidents.csv"], payload
+    (repo / "exports" / "incidents.csv").unlink()  # and gone: a review found it passed
+    _commit(repo, "No data")
+    result, payload = _gate(run_csi, repo)
+    assert result.exit_code == 1
+    [gone] = _refusals(payload)
+    assert gone[0] == glob and "matches no file after this pull request's change" in gone[3]
 
 
 def test_a_bound_value_the_data_contradicts_is_refused(
@@ -1089,12 +1113,15 @@ def test_a_bound_value_the_data_contradicts_is_refused(
         payload["not_judged_by_data"]
     )
     _put(repo, "CSI-0004", bound.replace("value: 5,", f"value: {computed},"))
-    (repo / "exports" / "incidents.csv").rename(repo / "exports" / "incidents.csv.gone")
-    _commit(repo, "The export is not here")
-    result, payload = _gate(run_csi, repo)
+    _commit(repo, "The baseline the data gives, again")
+    # the export not where the gate runs, though the pull request left it alone (one the
+    # pull request removes is refused: test_an_export_changed_alone_is_judged_...)
+    (repo / "exports" / "incidents.csv").unlink()
+    result, payload = _gate(run_csi, repo, "--head", "HEAD")
+    assert result.exit_code == 0, payload
     [note] = payload["not_judged_by_data"]
     assert note.startswith("CSI-0004: bound values not checked against the data, since source")
-    text = run_csi(repo, "gate", "--base", "main").output
+    text = run_csi(repo, "gate", "--base", "main", "--head", "HEAD").output
     assert "Not judged by the data: CSI-0004: bound values not checked" in text
 
 
