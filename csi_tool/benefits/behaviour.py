@@ -68,13 +68,13 @@ def natural_limits(values: Sequence[float], minimum: int) -> Limits | None:
     lower, upper = centre - SCALING * moving, centre + SCALING * moving
     if not all(map(math.isfinite, (centre, moving, lower, upper))):
         return None
-    limits = Limits(_held(centre), _held(lower), _held(upper), _held(moving))
+    limits = Limits(held(centre), held(lower), held(upper), held(moving))
     # values that never vary, to 12 digits: limits on the centre line would make any
     # different value a shift
     return None if limits.lower == limits.upper else limits
 
 
-def _held(value: float) -> float:
+def held(value: float) -> float:
     """To 12 significant digits: the arithmetic's last-digit error is not a difference."""
     return float(f"{value:.12g}")
 

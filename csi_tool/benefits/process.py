@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from csi_tool.benefits.behaviour import Limits, Signal, natural_limits, shift, signals
+from csi_tool.benefits.behaviour import Limits, Signal, held, natural_limits, shift, signals
 from csi_tool.policies.review import ProcessBehaviour
 from csi_tool.records.metrics import Metric
 
@@ -71,5 +71,4 @@ def process_review(
 def _unvarying(values: Sequence[float]) -> bool:
     """Values whose limits collapse onto the centre line (see `natural_limits`), not those
     beyond float's range."""
-    held = {float(f"{value:.12g}") for value in values}
-    return len(held) == 1
+    return len({held(value) for value in values}) == 1

@@ -3,12 +3,13 @@ made unreadable, or repaired (unreadable at the base)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import PurePosixPath
 
-from csi_tool.errors import shown_path
+from csi_tool.errors import YamlError, shown_path
+from csi_tool.git.sources import WHOLE_FILE, FileSource, blob_id
 from csi_tool.layout import RECORD_SUFFIX, REGISTER_DIR
 from csi_tool.records.reading import LoadedRecord
 from csi_tool.records.register import Register
@@ -100,3 +101,27 @@ def changed_files(
         for path in set(before) | set(after)
         if before.get(path) != after.get(path) and path.split("/", 1)[0] in folders
     )
+
+
+def fingerprints(source: FileSource, folders: Iterable[str]) -> dict[str, str]:
+    """Path → content id of every file in `folders`, to compare two revisions by."""
+    found: dict[str, str] = {}
+    for folder in folders:
+        try:
+            found.update(source.fingerprints(folder))
+        except YamlError:  # a link or a pipe among them: the rest are still compared
+            found.update(_one_by_one(source, folder))
+    return found
+
+
+# The content id of a file that is not read (a link, a pipe): it differs from every blob, so
+# the file counts as changed, and reading it as a record says why it is refused.
+_NOT_READ = "not a plain file"
+
+
+def _one_by_one(source: FileSource, folder: str) -> Iterator[tuple[str, str]]:
+    for path in source.list_files(folder) or []:
+        try:
+            yield path, blob_id(source.read_bytes(path, WHOLE_FILE))
+        except YamlError:
+            yield path, _NOT_READ

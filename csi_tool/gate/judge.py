@@ -16,10 +16,16 @@ from pathlib import Path
 
 from csi_tool.backlog.delta import RankingDelta, compare_backlogs
 from csi_tool.backlog.ranking import Backlog, ScoreMemo, rank_records
-from csi_tool.errors import ConfigError, Finding, YamlError, shown_path
+from csi_tool.errors import ConfigError, Finding, shown_path
 from csi_tool.gate.append_only import rewritten_history
 from csi_tool.gate.approvals import Approval, required_approvals
-from csi_tool.gate.changes import ChangeKind, RecordChange, changed_files, record_changes
+from csi_tool.gate.changes import (
+    ChangeKind,
+    RecordChange,
+    changed_files,
+    fingerprints,
+    record_changes,
+)
 from csi_tool.gate.codeowners import CODEOWNERS_PATH, routed_records
 from csi_tool.gate.evidence import changed_exports, judged_by_data
 from csi_tool.gate.fatigue import check_work_in_progress
@@ -27,7 +33,7 @@ from csi_tool.gate.goalposts import goalpost_refusals
 from csi_tool.gate.protected import protected_changes
 from csi_tool.git.repo import fork_point
 from csi_tool.git.revisions import GitRevision, changed_paths
-from csi_tool.git.sources import WHOLE_FILE, FileSource, WorkTree, blob_id
+from csi_tool.git.sources import WHOLE_FILE, FileSource, WorkTree
 from csi_tool.layout import POLICIES_DIR, REGISTER_DIR
 from csi_tool.policies.policy_set import Policies, protected_paths
 from csi_tool.policies.workflow import WorkflowPolicy
@@ -68,7 +74,8 @@ def run_gate(
     fork = fork_point(root, base_ref, head_ref or "HEAD")
     start = GitRevision(root, fork)
     after = load_register(head)
-    old_files, new_files = _fingerprints(start), _fingerprints(head)
+    folders = (REGISTER_DIR, *GOVERNED_DIRS)
+    old_files, new_files = fingerprints(start, folders), fingerprints(head, folders)
     by_path = {item.document.path: item for item in after.records.values()}
     unchanged = {
         path: by_path[path]
@@ -118,30 +125,6 @@ def run_gate(
     )
     label = head_ref or "work tree"
     return GateResult(base_ref, label, changes, refusals, approvals, governance, delta, unjudged)
-
-
-def _fingerprints(source: FileSource) -> dict[str, str]:
-    """Path → content id of every record and governance file."""
-    found: dict[str, str] = {}
-    for folder in (REGISTER_DIR, *GOVERNED_DIRS):
-        try:
-            found.update(source.fingerprints(folder))
-        except YamlError:  # a link or a pipe among them: the rest are still compared
-            found.update(_one_by_one(source, folder))
-    return found
-
-
-# The content id of a file that is not read (a link, a pipe): it differs from every blob, so
-# the file counts as changed, and reading it as a record says why it is refused.
-_NOT_READ = "not a plain file"
-
-
-def _one_by_one(source: FileSource, folder: str) -> Iterator[tuple[str, str]]:
-    for path in source.list_files(folder) or []:
-        try:
-            yield path, blob_id(source.read_bytes(path, WHOLE_FILE))
-        except YamlError:
-            yield path, _NOT_READ
 
 
 def _backlog(register: Register, policies: Policies, memo: ScoreMemo | None) -> Backlog:
