@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
@@ -114,6 +115,11 @@ class MeasuresPolicy(PolicyModel):
 
     schema_version: Literal[1] = Field(description="Version of the policy format; always 1.")
     measures: list[Measure] = Field(default_factory=list, description="The measures.")
+
+    @cached_property
+    def by_key(self) -> dict[str, Measure]:
+        """Each measure by its key (the last, if a key is used twice: a policy finding)."""
+        return {measure.key: measure for measure in self.measures}
 
 
 def measures_problems(policy: MeasuresPolicy) -> Iterator[PolicyProblem]:

@@ -89,6 +89,29 @@ class WorkflowPolicy(PolicyModel):
         dominators = self._dominator_sets.get(state, set())
         return [s for s in self.states if s in dominators and s != state]
 
+    def requirements_in(
+        self, state: str, kinds: tuple[RecordKind, ...]
+    ) -> list[tuple[str, Requirement]]:
+        """(state, requirement) of everything a record of `kinds` in `state` must meet: what
+        the states before it require, then its own requirements. Worked out once per state
+        and kinds: every record of the register asks."""
+        known = self._requirements.get((state, kinds))
+        if known is None:
+            known = []
+            for checked in [*self.states_before(state), state]:
+                spec = self.states.get(checked)
+                if spec is not None:
+                    extra = [r for kind in kinds for r in spec.requires_for.get(kind, [])]
+                    known += [(checked, requirement) for requirement in [*spec.requires, *extra]]
+            self._requirements[(state, kinds)] = known
+        return known
+
+    @cached_property
+    def _requirements(
+        self,
+    ) -> dict[tuple[str, tuple[RecordKind, ...]], list[tuple[str, Requirement]]]:
+        return {}
+
     @cached_property
     def _dominator_sets(self) -> dict[str, set[str]]:
         # computed once per policy: every record of the register asks

@@ -238,7 +238,7 @@ def _dependency_problems(record: Record) -> Iterator[Problem]:
 def binding_problems(record: Record, measures: MeasuresPolicy) -> Iterator[Problem]:
     """Metrics bound to a measure the policy lacks, to parameters it does not offer, or in
     another unit or direction than the measure's (the data would then contradict them)."""
-    known = {measure.key: measure for measure in measures.measures}
+    known = measures.by_key
     for i, metric in enumerate(record.metrics):
         if metric.measure is None:
             yield from _claimed_by_csi(metric, i)
@@ -271,14 +271,14 @@ def binding_problems(record: Record, measures: MeasuresPolicy) -> Iterator[Probl
 def _claimed_by_csi(metric: Metric, index: int) -> Iterator[Problem]:
     """A value whose source says csi computed it, in a metric no longer bound: nothing checks
     it against the data any more, yet it reads as if something did."""
-    sources: list[tuple[tuple[str | int, ...], str | None]] = [
-        (("baseline",), metric.baseline.source if metric.baseline else None),
-        *((("measurements", j), m.source) for j, m in enumerate(metric.measurements)),
-    ]
-    for loc, source in sources:
-        if source is not None and source.startswith(BOUND_SOURCE_PREFIX):
-            yield (
-                ("metrics", index, *loc, "source"),
-                "says csi computed it from a measure, but the metric is not bound to one: bind "
-                "it again (`measure:`), or write where the value comes from",
-            )
+    if metric.baseline and metric.baseline.source.startswith(BOUND_SOURCE_PREFIX):
+        yield ("metrics", index, "baseline", "source"), _CLAIMED
+    for j, measurement in enumerate(metric.measurements):
+        if measurement.source is not None and measurement.source.startswith(BOUND_SOURCE_PREFIX):
+            yield ("metrics", index, "measurements", j, "source"), _CLAIMED
+
+
+_CLAIMED = (
+    "says csi computed it from a measure, but the metric is not bound to one: bind it again "
+    "(`measure:`), or write where the value comes from"
+)

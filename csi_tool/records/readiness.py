@@ -20,21 +20,16 @@ class Gap:
 
 def gaps_for_state(record: Record, state: str, workflow: WorkflowPolicy) -> list[Gap]:
     """Everything `record` lacks to be in `state`, including what earlier states required."""
-    gaps: list[Gap] = []
-    for checked_state in [*workflow.states_before(state), state]:
-        spec = workflow.states.get(checked_state)
-        if spec is None:
-            continue
-        extra = [r for kind in record_kinds(record) for r in spec.requires_for.get(kind, [])]
-        for requirement in [*spec.requires, *extra]:
-            for loc, message in _CHECKS[requirement](record, checked_state):
-                gaps.append(Gap(loc, f"{checked_state} needs {message}"))
-    return gaps
+    return [
+        Gap(loc, f"{checked_state} needs {message}")
+        for checked_state, requirement in workflow.requirements_in(state, record_kinds(record))
+        for loc, message in _CHECKS[requirement](record, checked_state)
+    ]
 
 
-def record_kinds(record: Record) -> list[RecordKind]:
+def record_kinds(record: Record) -> tuple[RecordKind, ...]:
     """The kinds of record a state's `requires_for` may ask more of."""
-    return ["corrective_action"] if record.corrective_action is not None else []
+    return ("corrective_action",) if record.corrective_action is not None else ()
 
 
 def work_started(record: Record) -> dt.date | None:

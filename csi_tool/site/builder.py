@@ -35,7 +35,7 @@ from csi_tool.site.shells import (
     write_placeholders,
 )
 from csi_tool.site.theme_build import build_with_mkdocs
-from csi_tool.site.views.attention import attention_page
+from csi_tool.site.views.attention import attention_page, needing_attention
 from csi_tool.site.views.backlog import backlog_page
 from csi_tool.site.views.dashboard import dashboard_page
 from csi_tool.site.views.delivery import delivery_page
@@ -74,8 +74,9 @@ class SiteBuild:
 
 def navigation_pages(data: SiteData, kb_url: str | None = None) -> list[Page]:
     """The generated pages (all in the navigation but attention.html, the dashboard's list)."""
+    attention = needing_attention(data)  # the dashboard starts the list attention.html shows
     return [
-        dashboard_page(data),
+        dashboard_page(data, attention),
         scoreboard_page(data),
         delivery_page(data),
         backlog_page(data),
@@ -83,7 +84,7 @@ def navigation_pages(data: SiteData, kb_url: str | None = None) -> list[Page]:
         lessons_page(data, kb_url),
         recognition_page(data),
         signals_page(data),
-        attention_page(data),
+        attention_page(data, attention),
     ]
 
 
@@ -102,6 +103,7 @@ class RecordPages:
         self._pull_requests = site_setting(root, "pull_request_base")
         self._needed_by = data.needed_by()
         self._ids = list(data.register.records)
+        data.prepare_lookups()  # before the fork: else each process would work them out
         self._pages: Iterable[RecordPage] = (
             FromBothEnds(len(self._ids), self._render_at)
             if len(self._ids) >= PARALLEL_FROM

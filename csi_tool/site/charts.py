@@ -18,6 +18,10 @@ from csi_tool import clock
 
 WIDTH, HEIGHT = 640, 240
 _LEFT, _RIGHT, _TOP, _BOTTOM = 56, 16, 24, 40
+_AXIS = (
+    f'<line class="axis" x1="{_LEFT}" y1="{HEIGHT - _BOTTOM}" '
+    f'x2="{WIDTH - _RIGHT}" y2="{HEIGHT - _BOTTOM}"/>'
+)
 
 
 @dataclass(frozen=True)
@@ -81,36 +85,37 @@ def metric_chart(
         return ""
     days = [d for d, _ in [*points, *trend]] or [clock.today()]
     first, last = period or (min(days), max(days))
-    span = max((last - first).days, 1)
+    # Day and value to x and y: linear scales, worked out once (a page draws many points).
+    x_per_day = (WIDTH - _LEFT - _RIGHT) / max((last - first).days, 1)
+    y_per_value = (HEIGHT - _TOP - _BOTTOM) / (high - low)
 
     def x(day: dt.date) -> float:
-        return _LEFT + (day - first).days / span * (WIDTH - _LEFT - _RIGHT)
+        return _LEFT + (day - first).days * x_per_day
 
     def y(value: float) -> float:
-        return _TOP + (high - value) / (high - low) * (HEIGHT - _TOP - _BOTTOM)
+        return _TOP + (high - value) * y_per_value
 
-    parts = [_open(key, title, description)]
-    parts.append(
-        f'<line class="axis" x1="{_LEFT}" y1="{HEIGHT - _BOTTOM}" '
-        f'x2="{WIDTH - _RIGHT}" y2="{HEIGHT - _BOTTOM}"/>'
-    )
-    for tick in _ticks(low, high):
-        parts.append(
-            f'<text class="tick" x="{_LEFT - 6}" y="{y(tick) + 4:.1f}" '
-            f'text-anchor="end">{_number(tick)}</text>'
-        )
+    shown_unit = escape(unit)
+    parts = [_open(key, title, description), _AXIS]
+    parts += [
+        f'<text class="tick" x="{_LEFT - 6}" y="{y(tick) + 4:.1f}" '
+        f'text-anchor="end">{_number(tick)}</text>'
+        for tick in _ticks(low, high)
+    ]
     for line in lines:
+        at = y(line.value)
         parts.append(
-            f'<line class="{line.css_class}" x1="{_LEFT}" y1="{y(line.value):.1f}" '
-            f'x2="{WIDTH - _RIGHT}" y2="{y(line.value):.1f}"/>'
+            f'<line class="{line.css_class}" x1="{_LEFT}" y1="{at:.1f}" '
+            f'x2="{WIDTH - _RIGHT}" y2="{at:.1f}"/>'
             f'<text class="ref-label {line.css_class}" x="{WIDTH - _RIGHT - 4}" '
-            f'y="{y(line.value) - 4:.1f}" text-anchor="end">'
+            f'y="{at - 4:.1f}" text-anchor="end">'
             f"{escape(line.label)} {_number(line.value)}</text>"
         )
     for line in limits:
+        at = y(line.value)
         parts.append(
-            f'<line class="{line.css_class}" x1="{_LEFT}" y1="{y(line.value):.1f}" '
-            f'x2="{WIDTH - _RIGHT}" y2="{y(line.value):.1f}"/>'
+            f'<line class="{line.css_class}" x1="{_LEFT}" y1="{at:.1f}" '
+            f'x2="{WIDTH - _RIGHT}" y2="{at:.1f}"/>'
         )
     if limits:
         upper, centre, lower = (line.value for line in limits)
@@ -119,7 +124,7 @@ def metric_chart(
             f'y="{y(upper) - 4:.1f}" text-anchor="middle">natural limits {_number(lower)} to '
             f"{_number(upper)}, centre {_number(centre)}</text>"
         )
-    parts.append(f'<text class="tick unit" x="4" y="{_TOP - 4}">{escape(unit)}</text>')
+    parts.append(f'<text class="tick unit" x="4" y="{_TOP - 4}">{shown_unit}</text>')
     if behaviour:
         parts.append(
             f'<text class="verdict" x="{WIDTH - _RIGHT}" y="{_TOP - 8}" text-anchor="end">'
@@ -130,15 +135,16 @@ def metric_chart(
         path = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in trend)
         parts.append(f'<polyline class="trend" points="{path}"/>')
     if points:
-        path = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in points)
+        placed = [(f"{x(d):.1f}", f"{y(v):.1f}") for d, v in points]
+        path = " ".join(f"{cx},{cy}" for cx, cy in placed)
         parts.append(f'<polyline class="series" points="{path}"/>')
-        for d, v in points:
+        for (d, v), (cx, cy) in zip(points, placed, strict=True):
             rules = signalling.get(d)
             shape = ' class="point signal" r="5.5"' if rules else ' class="point" r="3.5"'
             signals = f" (signals a shift: {rules})" if rules else ""
             parts.append(
-                f'<circle{shape} cx="{x(d):.1f}" cy="{y(v):.1f}">'
-                f"<title>{d.isoformat()}: {_number(v)} {escape(unit)}{signals}</title></circle>"
+                f'<circle{shape} cx="{cx}" cy="{cy}">'
+                f"<title>{d.isoformat()}: {_number(v)} {shown_unit}{signals}</title></circle>"
             )
     parts.append(f'<text class="tick" x="{_LEFT}" y="{HEIGHT - 14}">{first.isoformat()}</text>')
     parts.append(

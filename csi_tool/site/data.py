@@ -95,6 +95,12 @@ class SiteData:  # frozen, yet cached_property works: it writes to the instance 
             grouped[review.record_id].append(review)
         return grouped
 
+    def prepare_lookups(self) -> None:
+        """Work out now what record pages look up (each lookup is made on first use)."""
+        for lookup in (self._ranked_by_id, self._reviews_by_id, self._deliveries_by_id):
+            assert isinstance(lookup, dict)
+        assert isinstance(self.signals.by_id, dict)
+
     def needed_by(self) -> dict[str, list[str]]:
         """For each record, the records that depend on it."""
         dependents: dict[str, list[str]] = defaultdict(list)
@@ -111,12 +117,10 @@ def collect_site_data(root: Path, as_of: dt.date) -> SiteData:
         raise FindingsError(register.findings)
     policies = register.policies
     records = [item.record for item in register.records.values()]
-    last_changed = last_changed_dates(root, register)
-    # Placing each finding on its line parses its file again: the slowest part, so it runs
-    # in a second process (where one can) while this one reads the history.
-    findings = Background(
-        functools.partial(backlog_findings, register.records, policies, as_of, last_changed)
-    )
+    # The backlog's findings (each placed on its line by parsing its file again) and the
+    # last change of every file they need from git: the slowest part, so it runs in a
+    # second process (where one can) while this one reads the history.
+    findings = Background(functools.partial(_backlog_findings, root, register, as_of))
     try:
         on_disk = {
             i.document.content_id or blob_id(i.document.text.encode()): i.record
@@ -137,6 +141,12 @@ def collect_site_data(root: Path, as_of: dt.date) -> SiteData:
         history_note=note,
         signals=_signals(root, policies, records, data_note),
     )
+
+
+def _backlog_findings(root: Path, register: Register, as_of: dt.date) -> list[Finding]:
+    assert register.policies is not None
+    last_changed = last_changed_dates(root, register)
+    return backlog_findings(register.records, register.policies, as_of, last_changed)
 
 
 def _earlier(

@@ -181,8 +181,17 @@ def table_csv(columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> str:
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([c.label for c in columns])
-    for row in rows:
-        writer.writerow(["" if v is None else _inert(v) for v in row])
+    # None is written as an empty cell; only text and lists can need `_inert` (tens of
+    # thousands of cells: the test comes first, the call only where it may change something)
+    writer.writerows(
+        [
+            _inert(v)
+            if isinstance(v, list) or (isinstance(v, str) and v[:1] in _FORMULA_STARTS)
+            else v
+            for v in row
+        ]
+        for row in rows
+    )
     return out.getvalue()
 
 

@@ -113,9 +113,8 @@ def attention_table(items: list[Attention]) -> DataTable:
     return data_table("attention", COLUMNS, rows, "improvement")
 
 
-def attention_page(data: SiteData) -> Page:
-    """attention.html: the full list the dashboard's section starts."""
-    items = needing_attention(data)
+def attention_page(data: SiteData, items: list[Attention]) -> Page:
+    """attention.html: the full list the dashboard's section starts (`needing_attention`)."""
     found = attention_table(items)
     intro = (
         "<p>Every improvement that needs someone's attention, as of "

@@ -20,7 +20,7 @@ from csi_tool.site.charts import bar_chart, matrix_chart
 from csi_tool.site.data import SiteData
 from csi_tool.site.markup import bullets, label, page_link, quarter_of, table, text
 from csi_tool.site.pages import Page, Section
-from csi_tool.site.views.attention import Attention, needing_attention
+from csi_tool.site.views.attention import Attention
 from csi_tool.site.views.tiles import tiles_html
 
 # verdicts shown on the benefit chart even when none has them; the others when some do
@@ -31,9 +31,8 @@ CELL_IDS = 8  # record ids named per cell of the matrix; the register lists them
 OUTCOMES = ("achieved", "partially_achieved", "not_achieved")
 
 
-def dashboard_page(data: SiteData) -> Page:
-    """The content of index.html."""
-    attention = needing_attention(data)
+def dashboard_page(data: SiteData, attention: list[Attention]) -> Page:
+    """The content of index.html; `attention` is what `needing_attention` found."""
     sections = [
         Section(tiles_html(data, attention)),
         Section(_attention(attention), "Needs attention"),
