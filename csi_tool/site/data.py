@@ -96,10 +96,9 @@ class SiteData:  # frozen, yet cached_property works: it writes to the instance 
         return grouped
 
     def prepare_lookups(self) -> None:
-        """Work out now what record pages look up (each lookup is made on first use)."""
-        for lookup in (self._ranked_by_id, self._reviews_by_id, self._deliveries_by_id):
-            assert isinstance(lookup, dict)
-        assert isinstance(self.signals.by_id, dict)
+        """Make now the lookups record pages use (each is made on first use): before the
+        pages are shared with a forked process, so that the two do not each make them."""
+        _ = self._ranked_by_id, self._reviews_by_id, self._deliveries_by_id, self.signals.by_id
 
     def needed_by(self) -> dict[str, list[str]]:
         """For each record, the records that depend on it."""
