@@ -51,10 +51,11 @@ def process_map_section(record: Record) -> Iterator[str]:
     yield _figures_table(counted)
     for name, heading, steps in maps:
         shown = counted[name]
+        words = [_step_words(step) for step in steps]  # the drawing's description and the list
         description = (
             f"{heading} the change: {shown.steps} steps, {shown.approvals} approvals, "
             f"{shown.handoffs} handoffs, {shown.lead_hours:g} hours end to end. "
-            + " Then ".join(_step_words(step) for step in steps)
+            + " Then ".join(words)
         )
         svg = swimlane(
             f"map-{name}", f"{record.id} process {name.lower()}", steps, description, process.actors
@@ -63,7 +64,7 @@ def process_map_section(record: Record) -> Iterator[str]:
         yield f'<figure class="csi-figure csi-wide">{svg}</figure>'
         yield (
             "<details><summary>The steps in order</summary>"
-            + numbered(text(_step_words(step)) for step in steps)
+            + numbered(map(text, words))
             + "</details>"
         )
     if not process.after:

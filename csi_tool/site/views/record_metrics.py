@@ -45,6 +45,9 @@ def metric_sections(record: Record, reviews: list[MetricReview]) -> Iterator[str
             f"reviewed {metric.review_cadence.value.replace('_', ' ')}{_binding(metric)}</p>"
         )
         review = by_key.get(metric.key)
+        # the review's words, said above the chart and again in its description
+        verdict = verdict_words(review) if review else ""
+        process = process_words(review.process) if review and review.process else None
         if review:
             alerts = (" · <strong>threshold breached</strong>" if review.breach else "") + (
                 f" · <strong>regressed:</strong> {text(review.regression)}"
@@ -53,12 +56,12 @@ def metric_sections(record: Record, reviews: list[MetricReview]) -> Iterator[str
             )
             progress = "" if review.progress is None else f" · progress {review.progress:g}%"
             yield (
-                f"<p><strong>Benefit:</strong> {text(verdict_words(review))}{progress} · "
+                f"<p><strong>Benefit:</strong> {text(verdict)}{progress} · "
                 f"review {review.review} ({review.next_review}){alerts}</p>"
             )
-            if review.process is not None:
-                yield f"<p><strong>Process:</strong> {text(process_words(review.process))}</p>"
-        yield _chart(record, index, metric, period, review)
+            if process is not None:
+                yield f"<p><strong>Process:</strong> {text(process)}</p>"
+        yield _chart(record, index, metric, period, review, verdict, process)
         yield _metric_table(metric)
 
 
@@ -84,7 +87,10 @@ def _chart(
     metric: Metric,
     period: tuple[dt.date, dt.date] | None,
     review: MetricReview | None,
+    verdict: str,
+    process: str | None,
 ) -> str:
+    """The metric's chart; `verdict` and `process` are the review's words, if reviewed."""
     points = _points(metric)
     trend = review.trend if review and review.trend else ()
     if period is None and points:  # the axis reaches the target date (and the trend's end)
@@ -106,10 +112,10 @@ def _chart(
         (_, start), (end_day, end) = trend
         description += f"; trend from {start:g} to {end:g} by {end_day}"
     behaviour = _behaviour(review) if review else None
-    if review and review.process:
-        description += f"; process: {process_words(review.process)}"
-    if review:
-        description += f"; verdict: {verdict_words(review)}"
+    if process:
+        description += f"; process: {process}"
+    if verdict:
+        description += f"; verdict: {verdict}"
     svg = metric_chart(
         f"m{index}",
         f"{record.id} {metric.name}",
