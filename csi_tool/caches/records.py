@@ -48,17 +48,29 @@ class KeptRecord:
 
 def _kept_record(record: object, findings: object, keys: object) -> KeptRecord | None:
     """An entry as stored, or None if it is not what `keep` writes (a damaged database)."""
-    if not (isinstance(record, str) and isinstance(findings, str) and isinstance(keys, str)):
+    if not (isinstance(record, str) and isinstance(keys, str)):
+        return None
+    read = _findings(findings)
+    if read is None:
+        return None
+    return KeptRecord(record, read, tuple(keys.split("\n")) if keys else ())
+
+
+def _findings(stored: object) -> list[Finding] | None:
+    """Findings as `_finding_rows` wrote them, or None if they are not (a damaged database)."""
+    if not isinstance(stored, str):
         return None
     try:
-        rows = json.loads(findings) if findings else []
+        rows = json.loads(stored) if stored else []
     except ValueError:
         return None
     if not isinstance(rows, list) or not all(map(_is_finding_row, rows)):
         return None
-    return KeptRecord(
-        record, [Finding(*row) for row in rows], tuple(keys.split("\n")) if keys else ()
-    )
+    return [Finding(*row) for row in rows]
+
+
+def _finding_rows(findings: list[Finding]) -> str:
+    return json.dumps([astuple(f) for f in findings]) if findings else ""
 
 
 def _is_finding_row(row: object) -> bool:
@@ -95,6 +107,10 @@ class RecordCache:
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY, generation TEXT NOT NULL,"
                 " record TEXT NOT NULL, findings TEXT NOT NULL, keys TEXT NOT NULL)"
+            )
+            connection.execute(  # the register-wide findings of a whole register, see `checked`
+                "CREATE TABLE IF NOT EXISTS checked (key TEXT PRIMARY KEY,"
+                " generation TEXT NOT NULL, findings TEXT NOT NULL)"
             )
             connection.execute(  # blob ids of files on disk, by their stamps (see WorkTree)
                 "CREATE TABLE IF NOT EXISTS stamps (root TEXT NOT NULL, path TEXT NOT NULL,"
@@ -137,7 +153,7 @@ class RecordCache:
                 self._key(path, content),
                 self._generation,
                 kept.record_json,
-                json.dumps([astuple(f) for f in kept.findings]) if kept.findings else "",
+                _finding_rows(kept.findings),
                 "\n".join(kept.keys),  # a valid record's keys are its field names
             )
             for path, content, kept in entries
@@ -156,6 +172,35 @@ class RecordCache:
                 )
         except sqlite3.Error:
             return  # another csi holds the database: this run's entries are not kept
+
+    def checked(self, files: Mapping[str, str]) -> list[Finding] | None:
+        """The register-wide findings (dependencies, requirements, bindings) kept for a
+        register of exactly these files (path → content id, policies and records), if any."""
+        try:
+            row = self._connection.execute(
+                "SELECT findings FROM checked WHERE key = ?", (self._register_key(files),)
+            ).fetchone()
+        except sqlite3.Error:
+            return None
+        return _findings(row[0]) if row else None  # a damaged entry is a miss
+
+    def keep_checked(self, files: Mapping[str, str], findings: list[Finding]) -> None:
+        """Keep the register-wide findings of a register of these files."""
+        row = (self._register_key(files), self._generation, _finding_rows(findings))
+        try:
+            with self._connection:
+                self._connection.execute(
+                    "DELETE FROM checked WHERE generation != ?", (self._generation,)
+                )
+                self._connection.execute("INSERT OR REPLACE INTO checked VALUES (?, ?, ?)", row)
+        except sqlite3.Error:
+            return
+
+    def _register_key(self, files: Mapping[str, str]) -> str:
+        digest = hashlib.sha256(f"{self._generation}\0{self._max_bytes}".encode())
+        for path, content in sorted(files.items()):
+            digest.update(f"\0{path}\0{content}".encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()
 
     def known_ids(self, root: str, stamps: Mapping[str, str]) -> dict[str, str]:
         """Path → blob id of the files under `root` whose stamp is the one seen when the id

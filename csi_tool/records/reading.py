@@ -94,6 +94,11 @@ class CachedReader:
         )
         return contents
 
+    @property
+    def content_ids(self) -> dict[str, str]:
+        """Path → content id of each file this reader reads whose id is known."""
+        return dict(self._contents)
+
     def kept(self, path: str) -> bool:
         """Whether the file's record comes from the cache (its bytes need not be read)."""
         return path in self._kept

@@ -6,10 +6,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from csi_tool.caches.records import RecordCache
 from csi_tool.collector import acyclic_bulk
-from csi_tool.errors import ConfigError, Finding, shown_path
+from csi_tool.errors import ConfigError, CsiError, Finding, shown_path
 from csi_tool.git.sources import FileSource, WorkTree
-from csi_tool.layout import RECORD_SUFFIX, REGISTER_DIR, require_register_folder
+from csi_tool.layout import POLICIES_DIR, RECORD_SUFFIX, REGISTER_DIR, require_register_folder
 from csi_tool.policies.loading import DEFAULT_MAX_BYTES, load_policies
 from csi_tool.policies.policy_set import Policies
 from csi_tool.progress import Progress
@@ -45,6 +46,7 @@ def load_register(
     compared with another (the gate's base) needs its records, not its policy checks.
     """
     reuse = reuse or {}
+    policy_ids = _content_ids(source, POLICIES_DIR)  # first: the ids of the bytes then read
     try:
         policies, findings = load_policies(source)
     except ConfigError:
@@ -71,9 +73,53 @@ def load_register(
     reader.close()
     register.findings.extend(_index(by_file, register))
     if check:
-        register.findings.extend(_register_problems(register, policies))
+        inputs = _inputs(policy_ids, files, reader.content_ids, reuse)
+        register.findings.extend(_register_checks(register, inputs, max_bytes))
     register.findings.sort()
     return register
+
+
+def _inputs(
+    policy_ids: dict[str, str] | None,
+    files: list[str],
+    read: Mapping[str, str],
+    reuse: Mapping[str, LoadedRecord],
+) -> dict[str, str] | None:
+    """Path → content id of every policy and record file the register's checks depend on
+    (the reused records' as read elsewhere); None when one is not known."""
+    inputs = dict(policy_ids or {})
+    for path in files:
+        content = reuse[path].document.content_id if path in reuse else read.get(path)
+        if content is None:
+            return None
+        inputs[path] = content
+    return inputs if policy_ids is not None else None
+
+
+def _register_checks(
+    register: Register, files: dict[str, str] | None, max_bytes: int
+) -> list[Finding]:
+    """The register-wide findings, kept in the record cache by `files` (see `_inputs`): a
+    register read again unchanged (the next command) is not checked again, about 0.12 s
+    at 10,000 records."""
+    cache = RecordCache.open(max_bytes) if files is not None else None
+    if cache is None or files is None:
+        return list(_register_problems(register, register.policies))
+    found = cache.checked(files)
+    if found is None:
+        found = list(_register_problems(register, register.policies))
+        cache.keep_checked(files, found)
+    cache.close()
+    return found
+
+
+def _content_ids(source: FileSource, folder: str) -> dict[str, str] | None:
+    """Path → content id of every file in a folder; None when one cannot be read plainly
+    (reading it reports why)."""
+    try:
+        return source.fingerprints(folder)
+    except (CsiError, OSError):
+        return None
 
 
 def load_work_tree(root: Path) -> Register:

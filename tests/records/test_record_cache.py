@@ -301,3 +301,68 @@ def test_a_file_changed_moments_ago_gets_no_stamp(register_root: Path) -> None:
     path = register_root / "register" / "CSI-0001.yaml"
     os.utime(path, (old, old))  # the modification time alone does not settle it
     assert WorkTree(register_root).stamps("register") == {}
+
+
+def _checked_entries(cache: Path) -> int:
+    with sqlite3.connect(cache / "records-v2.sqlite") as connection:
+        count: int = connection.execute("SELECT count(*) FROM checked").fetchone()[0]
+    return count
+
+
+def _messages(register: Register) -> list[str]:
+    return [f"{f.path}:{f.line} {f.message}" for f in register.findings]
+
+
+def test_the_register_wide_findings_are_kept_and_follow_every_policy_and_record_file(
+    register_root: Path, tmp_path: Path
+) -> None:
+    depending = MINIMAL_RECORD.format(id="CSI-0002", title="Second") + "depends_on: [CSI-0003]\n"
+    write_record(register_root, "CSI-0002", depending)
+    missing = ["register/CSI-0002.yaml:6 depends on CSI-0003, which is not in the register"]
+    assert _messages(load_work_tree(register_root)) == missing
+    assert _checked_entries(tmp_path / "csi-cache") == 1
+    assert _messages(load_work_tree(register_root)) == missing  # kept: no second entry
+    assert _checked_entries(tmp_path / "csi-cache") == 1
+
+    # a record added: the dependency is met
+    write_record(register_root, "CSI-0003", MINIMAL_RECORD.format(id="CSI-0003", title="Third"))
+    assert _messages(load_work_tree(register_root)) == []
+    # a policy changed: logged records now need an owner (the records themselves did not change)
+    workflow = register_root / "policies" / "workflow.yaml"
+    text = workflow.read_text(encoding="utf-8")
+    logged = "    description: An opportunity has been noted; nobody has looked at it yet.\n"
+    workflow.write_text(text.replace(logged, logged + "    requires: [owner]\n"), encoding="utf-8")
+    assert len(_messages(load_work_tree(register_root))) == 3
+    assert all("logged needs an owner" in m for m in _messages(load_work_tree(register_root)))
+    # and back: the earlier entry serves again
+    workflow.write_text(text, encoding="utf-8")
+    assert _messages(load_work_tree(register_root)) == []
+    assert _checked_entries(tmp_path / "csi-cache") == 3
+
+
+def test_damaged_register_wide_findings_are_checked_again(
+    register_root: Path, tmp_path: Path
+) -> None:
+    write_record(
+        register_root,
+        "CSI-0002",
+        MINIMAL_RECORD.format(id="CSI-0002", title="Second") + "depends_on: [CSI-0003]\n",
+    )
+    fresh = _messages(load_work_tree(register_root))
+    for damage in ("[[1, 2]]", "not json", '[["x", 0, 1, "", "m", "c"]]'):
+        with sqlite3.connect(tmp_path / "csi-cache" / "records-v2.sqlite") as connection:
+            connection.execute("UPDATE checked SET findings = ?", (damage,))
+        assert _messages(load_work_tree(register_root)) == fresh, damage
+
+
+def test_validate_checks_an_edited_register_again(
+    register_root: Path, run_csi: Callable[..., Result]
+) -> None:
+    """`csi validate` reads every file once and hands each over as it is read: the kept
+    register-wide findings must be keyed by the files as they were, not by what is left."""
+    assert run_csi(register_root, "validate").exit_code == 0
+    record = MINIMAL_RECORD.format(id="CSI-0001", title="First record") + "depends_on: [CSI-0009]\n"
+    write_record(register_root, "CSI-0001", record)
+    result = run_csi(register_root, "validate", "--format", "text")
+    assert result.exit_code == 1
+    assert "depends on CSI-0009, which is not in the register" in result.stdout
