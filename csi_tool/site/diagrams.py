@@ -24,16 +24,27 @@ _HEAD_LABEL = textwrap.TextWrapper(22)
 
 
 def _wrap(wrapper: textwrap.TextWrapper, label: str) -> list[str]:
-    """`wrapper.wrap(label)`, without its machinery for the many labels that fit one line
-    as they are (printable, so no tab or newline, and single-spaced, not padded)."""
-    if (
-        len(label) <= wrapper.width
-        and label.isprintable()
-        and "  " not in label
-        and label.strip(" ") == label
-    ):
+    """`wrapper.wrap(label)`, without its machinery for the labels most are: printable (no
+    tab or newline), single-spaced, not padded, without hyphens (textwrap may break after
+    one) and without a word longer than a line (textwrap cuts it). Such a label wraps
+    greedily between words, as textwrap wraps it."""
+    width = wrapper.width
+    if not (label.isprintable() and "  " not in label and label.strip(" ") == label):
+        return wrapper.wrap(label)
+    if len(label) <= width:
         return [label] if label else []
-    return wrapper.wrap(label)
+    words = label.split(" ")
+    if "-" in label or max(map(len, words)) > width:
+        return wrapper.wrap(label)
+    lines, line = [], words[0]
+    for word in words[1:]:
+        if len(line) + 1 + len(word) <= width:
+            line += " " + word
+        else:
+            lines.append(line)
+            line = word
+    lines.append(line)
+    return lines
 
 
 def swimlane(

@@ -8,6 +8,7 @@ assemble HTML from these pieces and from numbers and dates csi computed itself.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 from collections.abc import Iterable, Sequence
 
@@ -72,19 +73,30 @@ def table(
     headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: Sequence[int] = ()
 ) -> str:
     """A table of already-built HTML cells; columns in `numeric` align right, as numbers do."""
+    head, opening = _table_head(tuple(headers), tuple(numeric))
+    width, plain = len(opening), not numeric
+    shown = []
+    for row in rows:
+        if len(row) != width:
+            raise ValueError(f"a row of {len(row)} cells in a table of {width} columns")
+        if plain:  # every cell opens alike: one join does the row
+            shown.append(f"<tr><td>{'</td><td>'.join(row)}</td></tr>")
+        else:
+            cells = [f"{start}{cell}</td>" for start, cell in zip(opening, row, strict=True)]
+            shown.append(f"<tr>{''.join(cells)}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(shown)}</tbody></table>"
 
+
+@functools.lru_cache(maxsize=256)
+def _table_head(headers: tuple[str, ...], numeric: tuple[int, ...]) -> tuple[str, tuple[str, ...]]:
+    """The header cells and how each column's cells open: most tables of a site share a few
+    headings (every metric's table has the same four), so each is made once."""
     right = ' style="text-align: right"'
-    opening = [f"<td{right}>" if i in numeric else "<td>" for i in range(len(headers))]
+    opening = tuple(f"<td{right}>" if i in numeric else "<td>" for i in range(len(headers)))
     head = "".join(
         f"<th{right if i in numeric else ''}>{text(h)}</th>" for i, h in enumerate(headers)
     )
-    body = "".join(
-        "<tr>"
-        + "".join(f"{start}{c}</td>" for start, c in zip(opening, row, strict=True))
-        + "</tr>"
-        for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return head, opening
 
 
 def label(key: str) -> str:

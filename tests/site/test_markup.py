@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import html
 
-from hypothesis import given
+import pytest
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from csi_tool.site.diagrams import _HEAD_LABEL, _STEP_LABEL, _wrap
 from csi_tool.site.markup import table, text
+from csi_tool.site.views.record_page import _start
 
 # Record text as people (and attackers) write it: markup characters, every kind of
 # whitespace textwrap and str.split know, and letters beyond ASCII.
@@ -22,7 +24,17 @@ def test_text_is_html_escape_of_the_text_on_one_line(value: str) -> None:
     assert text(value) == html.escape(" ".join(value.split()), quote=True)
 
 
-@given(_TEXT)
+# Labels as written: words of a few letters between single spaces, now and then a hyphen,
+# a long word or a letter beyond ASCII, and long enough to wrap over several lines.
+_LABEL = st.lists(
+    st.text(alphabet=st.sampled_from("abcdé-"), min_size=1, max_size=24), max_size=12
+).map(" ".join)
+
+
+@given(_TEXT | _LABEL)
+@example("aaaaaaaaa bbbbbbbbbb ccc")  # a first line exactly 20 wide, then one a letter too wide
+@example("aaaaaaaaa bbbbbbbbbbb ccc")
+@example("aaaaaaaaaa bbbbbbbbbbb ccc")  # and 22 wide
 def test_a_diagram_label_wraps_as_textwrap_wraps_it(label: str) -> None:
     for wrapper in (_STEP_LABEL, _HEAD_LABEL):
         assert _wrap(wrapper, label) == wrapper.wrap(label)
@@ -36,3 +48,37 @@ def test_a_table_aligns_its_numeric_columns_right() -> None:
         f"<tbody><tr><td>2026-01-31</td><td{right}>14</td></tr>"
         f"<tr><td>2026-02-28</td><td{right}>12.5</td></tr></tbody></table>"
     )
+
+
+def _plain_table(headers: tuple[str, ...], rows: list[tuple[str, ...]], numeric: set[int]) -> str:
+    right = ' style="text-align: right"'
+    head = "".join(
+        f"<th{right if i in numeric else ''}>{html.escape(h, quote=True)}</th>"
+        for i, h in enumerate(headers)
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td{right if i in numeric else ''}>{c}</td>" for i, c in enumerate(row))
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+@given(st.data())
+def test_a_table_is_its_cells_in_rows_under_its_escaped_headers(data: st.DataObject) -> None:
+    headers = tuple(data.draw(st.lists(st.sampled_from(["Date", "Value <x>", "a&b"]), min_size=1)))
+    cells = st.tuples(*[st.sampled_from(["", "1", "<b>x</b>", "a b"]) for _ in headers])
+    rows = data.draw(st.lists(cells, max_size=4))
+    numeric = data.draw(st.sets(st.integers(0, len(headers))))
+    assert table(headers, rows, tuple(numeric)) == _plain_table(headers, rows, numeric)
+
+
+def test_a_row_of_the_wrong_width_is_refused() -> None:
+    with pytest.raises(ValueError, match="a row of 1 cells in a table of 2 columns"):
+        table(("Date", "Value"), [("2026-01-31",)])
+
+
+@given(st.lists(_TEXT | _LABEL, max_size=8).map(" ".join), st.integers(0, 40))
+def test_search_text_starts_as_the_whole_prose_on_one_line_starts(prose: str, limit: int) -> None:
+    assert _start(prose, limit) == " ".join(prose.split())[:limit]

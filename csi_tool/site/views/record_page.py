@@ -6,6 +6,7 @@ links only for http(s) URLs).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from urllib.parse import quote
 
@@ -57,7 +58,7 @@ def record_page(
     body = (
         record_summary(record, data)
         + _facts(record, data, pr_url)
-        + "".join(heading(2, anchor, label) + content for anchor, label, content in shown)
+        + "".join(_section_heading(anchor, label) + content for anchor, label, content in shown)
     )
     title = f"{record.id}: {' '.join(record.title.split())}"
     return RecordPage(
@@ -67,6 +68,12 @@ def record_page(
         body,
         SearchEntry(f"records/{record.id}.html", title, _search_text(record)),
     )
+
+
+@functools.cache
+def _section_heading(anchor: str, label: str) -> str:
+    """A section's heading: the same few on every page, so each is made once."""
+    return heading(2, anchor, label)
 
 
 def _search_text(record: Record) -> str:
@@ -106,7 +113,18 @@ def _search_text(record: Record) -> str:
     words += [word[1:] for word in words if word.startswith("@")]
     identifiers = " ".join(" ".join(words).split())
     # prose first: the theme shows the start of the text under each result
-    return f"{' '.join(' '.join(prose).split())[:_SEARCH_PROSE_LIMIT]} {identifiers}".strip()
+    return f"{_start(' '.join(prose), _SEARCH_PROSE_LIMIT)} {identifiers}".strip()
+
+
+def _start(prose: str, limit: int) -> str:
+    """The first `limit` characters of the prose on one line (`" ".join(prose.split())`),
+    from as little of it as gives them: a page's prose runs to kilobytes. One line of a
+    prefix of the text is a prefix of the whole text on one line (a cut word is the start
+    of the word, cut spaces are dropped), so once it is long enough it is the answer."""
+    start = " ".join(prose[: 2 * limit].split())
+    if len(start) >= limit:
+        return start[:limit]
+    return " ".join(prose.split())[:limit]
 
 
 def _facts(record: Record, data: SiteData, repository: str | None) -> str:
