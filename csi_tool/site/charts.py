@@ -11,21 +11,23 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from html import escape
+from typing import NamedTuple
 
 from csi_tool import clock
 
 WIDTH, HEIGHT = 640, 240
 _LEFT, _RIGHT, _TOP, _BOTTOM = 56, 16, 24, 40
+_RIGHT_EDGE = WIDTH - _RIGHT
 _AXIS = (
     f'<line class="axis" x1="{_LEFT}" y1="{HEIGHT - _BOTTOM}" '
     f'x2="{WIDTH - _RIGHT}" y2="{HEIGHT - _BOTTOM}"/>'
 )
 
 
-@dataclass(frozen=True)
-class Line:
+# Named tuples, not frozen dataclasses: a register's pages make tens of thousands of these,
+# and a frozen dataclass sets each field through object.__setattr__.
+class Line(NamedTuple):
     """A horizontal reference line (baseline, target, action threshold)."""
 
     label: str
@@ -33,8 +35,7 @@ class Line:
     css_class: str
 
 
-@dataclass(frozen=True)
-class Behaviour:
+class Behaviour(NamedTuple):
     """A process behaviour chart over a metric chart: the limits of the values before the
     work (one label for the three lines, above the upper limit: the reference lines' labels
     would crowd them), the values that signal a shift, and the verdict."""
@@ -105,18 +106,12 @@ def metric_chart(
     for line in lines:
         at = y(line.value)
         parts.append(
-            f'<line class="{line.css_class}" x1="{_LEFT}" y1="{at:.1f}" '
-            f'x2="{WIDTH - _RIGHT}" y2="{at:.1f}"/>'
+            f"{_line(line.css_class, at)}"
             f'<text class="ref-label {line.css_class}" x="{WIDTH - _RIGHT - 4}" '
             f'y="{at - 4:.1f}" text-anchor="end">'
             f"{escape(line.label)} {_number(line.value)}</text>"
         )
-    for line in limits:
-        at = y(line.value)
-        parts.append(
-            f'<line class="{line.css_class}" x1="{_LEFT}" y1="{at:.1f}" '
-            f'x2="{WIDTH - _RIGHT}" y2="{at:.1f}"/>'
-        )
+    parts += [_line(line.css_class, y(line.value)) for line in limits]  # one label, below
     if limits:
         upper, centre, lower = (line.value for line in limits)
         parts.append(
@@ -228,6 +223,12 @@ def matrix_chart(
     )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _line(css_class: str, at: float) -> str:
+    """A horizontal line across the plot, `at` pixels down."""
+    shown = f"{at:.1f}"
+    return f'<line class="{css_class}" x1="{_LEFT}" y1="{shown}" x2="{_RIGHT_EDGE}" y2="{shown}"/>'
 
 
 def _open(key: str, title: str, description: str, height: int = HEIGHT) -> str:
