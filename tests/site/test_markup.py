@@ -85,6 +85,11 @@ def test_a_row_of_the_wrong_width_is_refused() -> None:
         table(("Date", "Value"), [("2026-01-31",)])
 
 
-@given(st.lists(_TEXT | _LABEL, max_size=8).map(" ".join), st.integers(0, 40))
-def test_search_text_starts_as_the_whole_prose_on_one_line_starts(prose: str, limit: int) -> None:
-    assert _start(prose, limit) == " ".join(prose.split())[:limit]
+@given(st.lists(_TEXT | _LABEL | _PLAIN, max_size=8), st.integers(0, 40))
+@example(["abcd", "e"], 5)  # the limit falls on the space between two pieces
+@example(["abcd", "e"], 4)
+@example(["ab\n", " ", "cd"], 4)  # a piece with nothing on its line
+def test_search_text_starts_as_the_whole_prose_on_one_line_starts(
+    pieces: list[str], limit: int
+) -> None:
+    assert _start(pieces, limit) == " ".join(" ".join(pieces).split())[:limit]

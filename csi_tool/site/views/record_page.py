@@ -113,18 +113,22 @@ def _search_text(record: Record) -> str:
     words += [word[1:] for word in words if word.startswith("@")]
     identifiers = " ".join(" ".join(words).split())
     # prose first: the theme shows the start of the text under each result
-    return f"{_start(' '.join(prose), _SEARCH_PROSE_LIMIT)} {identifiers}".strip()
+    return f"{_start(prose, _SEARCH_PROSE_LIMIT)} {identifiers}".strip()
 
 
-def _start(prose: str, limit: int) -> str:
-    """The first `limit` characters of the prose on one line (`" ".join(prose.split())`),
-    from as little of it as gives them: a page's prose runs to kilobytes. One line of a
-    prefix of the text is a prefix of the whole text on one line (a cut word is the start
-    of the word, cut spaces are dropped), so once it is long enough it is the answer."""
-    start = " ".join(prose[: 2 * limit].split())
-    if len(start) >= limit:
-        return start[:limit]
-    return " ".join(prose.split())[:limit]
+def _start(pieces: list[str], limit: int) -> str:
+    """The first `limit` characters of the pieces of prose on one line (`" ".join(" ".join(
+    pieces).split())`), from only as many pieces as give them: a page's prose runs to
+    kilobytes, and the first two or three pieces are usually enough."""
+    lines, size = [], -1
+    for piece in pieces:
+        line = " ".join(piece.split())
+        if line:
+            lines.append(line)
+            size += len(line) + 1
+            if size >= limit:
+                break
+    return " ".join(lines)[:limit]
 
 
 def _facts(record: Record, data: SiteData, repository: str | None) -> str:
