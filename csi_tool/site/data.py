@@ -116,10 +116,10 @@ def collect_site_data(root: Path, as_of: dt.date) -> SiteData:
         raise FindingsError(register.findings)
     policies = register.policies
     records = [item.record for item in register.records.values()]
-    # The backlog's findings (each placed on its line by parsing its file again) and the
-    # last change of every file they need from git: the slowest part, so it runs in a
-    # second process (where one can) while this one reads the history.
-    findings = Background(functools.partial(_backlog_findings, root, register, as_of))
+    # The backlog's findings (each placed on its line by parsing its file again, with the
+    # last change of every file from git) and the sources' signals run in a second process
+    # (where one can) while this one reads the history, ranks and reviews: about as long.
+    elsewhere = Background(functools.partial(_findings_and_signals, root, register, as_of))
     try:
         on_disk = {
             i.document.content_id or blob_id(i.document.text.encode()): i.record
@@ -129,23 +129,33 @@ def collect_site_data(root: Path, as_of: dt.date) -> SiteData:
     except ConfigError:  # outside git, or without git: the site still builds
         trails, note = {}, "No git history was available when this site was built."
     earlier, data_note = _earlier(root, policies, records)
+    backlog = rank_records(records, policies.scoring)
+    reviews = review_records(records, policies.review, as_of, earlier)
+    findings, signals = elsewhere.result()
     return SiteData(
         register=register,
         policies=policies,
-        backlog=rank_records(records, policies.scoring),
-        reviews=review_records(records, policies.review, as_of, earlier),
+        backlog=backlog,
+        reviews=reviews,
         trails=trails,
-        findings=findings.result(),
+        findings=findings,
         as_of=as_of,
         history_note=note,
-        signals=_signals(root, policies, records, data_note),
+        signals=SiteSignals(signals.sources, data_note + signals.unavailable),
     )
 
 
-def _backlog_findings(root: Path, register: Register, as_of: dt.date) -> list[Finding]:
-    assert register.policies is not None
+def _findings_and_signals(
+    root: Path, register: Register, as_of: dt.date
+) -> tuple[list[Finding], SiteSignals]:
+    policies = register.policies
+    assert policies is not None
     last_changed = last_changed_dates(root, register)
-    return backlog_findings(register.records, register.policies, as_of, last_changed)
+    records = [item.record for item in register.records.values()]
+    return (
+        backlog_findings(register.records, policies, as_of, last_changed),
+        _signals(root, policies, records),
+    )
 
 
 def _earlier(
@@ -161,12 +171,10 @@ def _earlier(
         return {}, [("measures", f"{first.path}:{first.line}: {first.message}")]
 
 
-def _signals(
-    root: Path, policies: Policies, records: list[Record], data_note: list[tuple[str, str]]
-) -> SiteSignals:
+def _signals(root: Path, policies: Policies, records: list[Record]) -> SiteSignals:
     """Each declared source's signals; a source that cannot be read is named, not fatal."""
     found: list[SourceSignals] = []
-    unavailable = list(data_note)
+    unavailable: list[tuple[str, str]] = []
     for spec in policies.sources.sources:
         try:
             found += find_signals(root, policies, map(evidence_of, records), spec.name)
