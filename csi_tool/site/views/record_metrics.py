@@ -61,8 +61,10 @@ def metric_sections(record: Record, reviews: list[MetricReview]) -> Iterator[str
             )
             if process is not None:
                 yield f"<p><strong>Process:</strong> {text(process)}</p>"
-        yield _chart(record, index, metric, period, review, verdict, process)
-        yield _metric_table(metric)
+        points = _points(metric)
+        written = [(day.isoformat(), f"{value:g}") for day, value in points]  # chart and table
+        yield _chart(record, index, metric, points, written, period, review, verdict, process)
+        yield _metric_table(metric, written)
 
 
 def _binding(metric: Metric) -> str:
@@ -85,13 +87,15 @@ def _chart(
     record: Record,
     index: int,
     metric: Metric,
+    points: list[tuple[dt.date, float]],
+    written: list[tuple[str, str]],
     period: tuple[dt.date, dt.date] | None,
     review: MetricReview | None,
     verdict: str,
     process: str | None,
 ) -> str:
-    """The metric's chart; `verdict` and `process` are the review's words, if reviewed."""
-    points = _points(metric)
+    """The metric's chart of its `points` (`written` as the text shows them); `verdict` and
+    `process` are the review's words, if reviewed."""
     trend = review.trend if review and review.trend else ()
     if period is None and points:  # the axis reaches the target date (and the trend's end)
         days = [d for d, _ in points] + [d for d, _ in trend]
@@ -104,7 +108,7 @@ def _chart(
         lines.append(Line(f"target by {metric.target.by}", metric.target.value, "ref-target"))
     if metric.action_threshold is not None:
         lines.append(Line("action threshold", metric.action_threshold, "ref-threshold"))
-    described = ", ".join(f"{d}: {v:g}" for d, v in points) or "no measurements yet"
+    described = ", ".join(f"{day}: {value}" for day, value in written) or "no measurements yet"
     description = f"{metric.name} in {metric.unit} over time: {described}. " + "; ".join(
         f"{line.label} {line.value:g}" for line in lines
     )
@@ -149,14 +153,20 @@ def _behaviour(review: MetricReview) -> Behaviour:
     )
 
 
-def _metric_table(metric: Metric) -> str:
-    """The chart's numbers, in date order (the target's row where its date falls)."""
+def _metric_table(metric: Metric, written: list[tuple[str, str]]) -> str:
+    """The chart's numbers (`written` as `_points` orders them), in date order (the
+    target's row where its date falls)."""
     rows = []
     if metric.baseline:
-        b = metric.baseline
-        rows.append((str(b.date), f"{b.value:g}", text(b.source), "baseline"))
-    for m in metric.measurements:
-        rows.append((str(m.date), f"{m.value:g}", text(m.source or ""), text(m.note or "")))
+        rows.append((*written[0], text(metric.baseline.source), "baseline"))
+    sources: dict[str, str] = {}  # a metric's values mostly come from one or two sources
+    measured = written[1:] if metric.baseline else written
+    for m, (day, value) in zip(metric.measurements, measured, strict=True):
+        source = m.source or ""
+        shown = sources.get(source)
+        if shown is None:
+            shown = sources[source] = text(source)
+        rows.append((day, value, shown, text(m.note) if m.note else ""))
     if metric.target:
         rows.append((str(metric.target.by), f"{metric.target.value:g}", "", "target"))
     rows.sort(key=lambda row: (row[0], row[3] == "target"))  # stable: a baseline stays first
