@@ -87,13 +87,15 @@ def _inputs(
 ) -> dict[str, str] | None:
     """Path → content id of every policy and record file the register's checks depend on
     (the reused records' as read elsewhere); None when one is not known."""
-    inputs = dict(policy_ids or {})
+    if policy_ids is None:
+        return None
+    inputs = dict(policy_ids)
     for path in files:
         content = reuse[path].document.content_id if path in reuse else read.get(path)
         if content is None:
             return None
         inputs[path] = content
-    return inputs if policy_ids is not None else None
+    return inputs
 
 
 def _register_checks(
@@ -105,11 +107,13 @@ def _register_checks(
     cache = RecordCache.open(max_bytes) if files is not None else None
     if cache is None or files is None:
         return list(_register_problems(register, register.policies))
-    found = cache.checked(files)
-    if found is None:
-        found = list(_register_problems(register, register.policies))
-        cache.keep_checked(files, found)
-    cache.close()
+    try:
+        found = cache.checked(files)
+        if found is None:
+            found = list(_register_problems(register, register.policies))
+            cache.keep_checked(files, found)
+    finally:
+        cache.close()
     return found
 
 

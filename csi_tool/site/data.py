@@ -148,6 +148,7 @@ def collect_site_data(root: Path, as_of: dt.date) -> SiteData:
 def _findings_and_signals(
     root: Path, register: Register, as_of: dt.date
 ) -> tuple[list[Finding], SiteSignals]:
+    """The backlog's findings and the sources' signals (what the second process does)."""
     policies = register.policies
     assert policies is not None
     last_changed = last_changed_dates(root, register)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from csi_tool.site.diagrams import _HEAD_LABEL, _STEP_LABEL, _wrap
 from csi_tool.site.markup import table, text
-from csi_tool.site.views.record_page import _start
+from csi_tool.site.views.record_search import _start
 
 # Record text as people (and attackers) write it: markup characters, every kind of
 # whitespace textwrap and str.split know, and letters beyond ASCII.
