@@ -62,9 +62,11 @@ class GitRevision:
         return self._folders[folder]
 
     def fingerprints(self, folder: str) -> dict[str, str]:
-        """Path → blob id of every file in `folder`, from the listing alone."""
+        """Path → blob id of every file in `folder`, from the listing alone. A link's id is
+        not its blob's: a link whose target is a file's text has that file's blob id, and
+        a link is never read, so the two must never pass for the same content."""
         files = self.list_files(folder) or []
-        return {path: self._listed[path][1] for path in files}
+        return {path: _content_id(*self._listed[path]) for path in files}
 
     @git_errors
     def prefetch(self, paths: Sequence[str]) -> None:
@@ -87,6 +89,10 @@ class GitRevision:
 
 
 _SYMLINK_MODE = 0o120000
+
+
+def _content_id(mode: str, blob: str) -> str:
+    return f"symbolic link {blob}" if int(mode, 8) == _SYMLINK_MODE else blob
 
 
 def read_blobs(repo: git.Repo, blob_ids: Sequence[str]) -> list[bytes]:

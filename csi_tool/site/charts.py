@@ -86,15 +86,15 @@ def metric_chart(
         return ""
     days = [d for d, _ in [*points, *trend]] or [clock.today()]
     first, last = period or (min(days), max(days))
-    # Day and value to x and y: linear scales, worked out once (a page draws many points).
-    x_per_day = (WIDTH - _LEFT - _RIGHT) / max((last - first).days, 1)
-    y_per_value = (HEIGHT - _TOP - _BOTTOM) / (high - low)
+    span, spread = max((last - first).days, 1), high - low
+    # divided first, then scaled: the other order rounds differently, and a coordinate
+    # written to one decimal would move by 0.1 between releases
 
     def x(day: dt.date) -> float:
-        return _LEFT + (day - first).days * x_per_day
+        return _LEFT + (day - first).days / span * (WIDTH - _LEFT - _RIGHT)
 
     def y(value: float) -> float:
-        return _TOP + (high - value) * y_per_value
+        return _TOP + (high - value) / spread * (HEIGHT - _TOP - _BOTTOM)
 
     shown_unit = escape(unit)
     parts = [_open(key, title, description), _AXIS]

@@ -93,7 +93,8 @@ def table(
 ) -> str:
     """A table of already-built HTML cells; columns in `numeric` align right, as numbers do."""
     head, opening = _table_head(tuple(headers), tuple(numeric))
-    width, plain = len(opening), not numeric
+    width = len(opening)
+    plain = width > 0 and not numeric
     shown = []
     for row in rows:
         if len(row) != width:

@@ -20,7 +20,7 @@ from csi_tool.git.revisions import GitRevision
 from csi_tool.git.sources import WorkTree
 from csi_tool.policies.loading import DEFAULT_MAX_BYTES
 from csi_tool.records.register import Register, load_register, load_work_tree
-from tests.conftest import MINIMAL_RECORD, write_record
+from tests.conftest import MINIMAL_RECORD, git, write_record
 
 
 def _kept_entries(cache: Path) -> int:
@@ -366,3 +366,41 @@ def test_validate_checks_an_edited_register_again(
     result = run_csi(register_root, "validate", "--format", "text")
     assert result.exit_code == 1
     assert "depends on CSI-0009, which is not in the register" in result.stdout
+
+
+def _as_link_in_git(root: Path, path: str) -> str:
+    """Commit `path` as a symbolic link whose target is the file's own text: the same blob
+    id as the file (git can store this; a checkout would make a link). The commit's sha."""
+    blob = git(root, "rev-parse", f"HEAD:{path}").strip()
+    git(root, "update-index", "--cacheinfo", f"120000,{blob},{path}")
+    git(root, "commit", "-qm", f"{path} as a link")
+    return git(root, "rev-parse", "HEAD").strip()
+
+
+def test_a_link_in_git_is_never_taken_for_the_file_whose_text_is_its_target(
+    register_root: Path,
+) -> None:
+    """A link with a file's text as its target has that file's blob id. Read first, a link
+    among the policies (the policies refused, few checks run) kept its findings for the
+    file; a linked record was taken from the cache as the record."""
+    write_record(register_root, "CSI-0001", MINIMAL_RECORD.format(id="CSI-0001", title="One"))
+    unknown = MINIMAL_RECORD.format(id="CSI-0002", title="Two").replace("logged", "bogus")
+    write_record(register_root, "CSI-0002", unknown)
+    git(register_root, "init", "-q")
+    git(register_root, "add", "-A")
+    git(register_root, "commit", "-qm", "regular")
+    regular = git(register_root, "rev-parse", "HEAD").strip()
+    missing = "unknown status 'bogus'; the workflow has: "  # a check only policies make
+    linked_policy = _as_link_in_git(register_root, "policies/review.yaml")
+    at_link = load_register(GitRevision(register_root, linked_policy), require_policies=False)
+    assert at_link.policies is None
+    at_file = load_register(GitRevision(register_root, regular))
+    assert [f.message.startswith(missing) for f in at_file.findings] == [True]
+
+    git(register_root, "reset", "-q", "--hard", regular)
+    linked_record = _as_link_in_git(register_root, "register/CSI-0001.yaml")
+    at_link = load_register(GitRevision(register_root, linked_record))
+    assert "CSI-0001" not in at_link.records
+    assert ("register/CSI-0001.yaml", "a symbolic link: csi reads only plain files") in [
+        (f.path, f.message) for f in at_link.findings
+    ]

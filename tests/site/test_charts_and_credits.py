@@ -201,3 +201,27 @@ def test_a_chart_of_subnormal_values_draws_without_ticks() -> None:
     points = [(dt.date(2026, 5, 31), 5e-324), (dt.date(2026, 6, 30), 0.0)]
     svg = metric_chart("m0", "Tiny", "units", points, [], "tiny values")
     assert svg.startswith('<svg class="csi-chart"') and svg.count("<circle") == 2
+
+
+def test_a_point_is_placed_by_its_share_of_the_axis_scaled_to_the_plot() -> None:
+    """The place is the share of the span (days, values) times the plot's size, in that
+    order: scaling first rounds differently, and a coordinate written to one decimal moved
+    by 0.1 (day 11 of 160 was drawn at x 95.0 instead of 95.1)."""
+    import datetime as dt
+    import re
+
+    from csi_tool.site.charts import _BOTTOM, _LEFT, _RIGHT, _TOP, HEIGHT, WIDTH, metric_chart
+
+    first = dt.date(2026, 1, 1)
+    for span in range(1, 400):
+        points = [(first, 10.0), (first + dt.timedelta(days=11), 12.0)]
+        points.append((first + dt.timedelta(days=span + 11), 11.0))
+        svg = metric_chart("m0", "T", "%", points, [], "values")
+        low, high = 10 - 0.16, 12 + 0.16  # the values' range, padded by 8%
+        expected = [
+            f"{_LEFT + (day - first).days / (span + 11) * (WIDTH - _LEFT - _RIGHT):.1f},"
+            f"{_TOP + (high - value) / (high - low) * (HEIGHT - _TOP - _BOTTOM):.1f}"
+            for day, value in points
+        ]
+        found = re.search(r'class="series" points="([^"]*)"', svg)
+        assert found is not None and found[1].split() == expected, span

@@ -73,7 +73,7 @@ def _plain_table(headers: tuple[str, ...], rows: list[tuple[str, ...]], numeric:
 
 @given(st.data())
 def test_a_table_is_its_cells_in_rows_under_its_escaped_headers(data: st.DataObject) -> None:
-    headers = tuple(data.draw(st.lists(st.sampled_from(["Date", "Value <x>", "a&b"]), min_size=1)))
+    headers = tuple(data.draw(st.lists(st.sampled_from(["Date", "Value <x>", "a&b"]))))
     cells = st.tuples(*[st.sampled_from(["", "1", "<b>x</b>", "a b"]) for _ in headers])
     rows = data.draw(st.lists(cells, max_size=4))
     numeric = data.draw(st.sets(st.integers(0, len(headers))))
