@@ -18,7 +18,6 @@ from csi_tool import clock
 
 WIDTH, HEIGHT = 640, 240
 _LEFT, _RIGHT, _TOP, _BOTTOM = 56, 16, 24, 40
-_RIGHT_EDGE = WIDTH - _RIGHT
 _AXIS = (
     f'<line class="axis" x1="{_LEFT}" y1="{HEIGHT - _BOTTOM}" '
     f'x2="{WIDTH - _RIGHT}" y2="{HEIGHT - _BOTTOM}"/>'
@@ -228,7 +227,9 @@ def matrix_chart(
 def _line(css_class: str, at: float) -> str:
     """A horizontal line across the plot, `at` pixels down."""
     shown = f"{at:.1f}"
-    return f'<line class="{css_class}" x1="{_LEFT}" y1="{shown}" x2="{_RIGHT_EDGE}" y2="{shown}"/>'
+    return (
+        f'<line class="{css_class}" x1="{_LEFT}" y1="{shown}" x2="{WIDTH - _RIGHT}" y2="{shown}"/>'
+    )
 
 
 def _open(key: str, title: str, description: str, height: int = HEIGHT) -> str:
