@@ -14,7 +14,7 @@ from ruamel.yaml.nodes import Node
 
 from csi_tool.errors import Finding, YamlError
 from csi_tool.fields import NOT_BLANK, SINGLE_LINE
-from csi_tool.yaml import strict
+from csi_tool.yaml import positions, strict
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -61,7 +61,7 @@ class Document:
 
     path: str  # root-relative, POSIX separators: what findings show
     _text: str | None = field(repr=False)
-    _tree: Node | None = field(default=None, repr=False)
+    _tree: positions.Tree | Node = field(default=None, repr=False)
     # Field paths of the model that the file writes elsewhere (an older schema version).
     places: Mapping[tuple[str | int, ...], tuple[str | int, ...]] = field(default_factory=dict)
     keys: tuple[str, ...] = ()  # the top-level keys the reader found, in order
@@ -91,8 +91,8 @@ class Document:
             if found is not None:
                 return found
         if self._tree is None:
-            self._tree = strict.compose_nodes(self.text, self.path)
-        return strict.locate(self._tree, place)
+            self._tree = positions.compose_positions(self.text, self.path)
+        return positions.locate(self._tree, place)
 
     def _top_level(self, key: str | int) -> tuple[int, int] | None:
         """A top-level key's place without composing the file (the slow reader's work: a
