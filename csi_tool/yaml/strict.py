@@ -10,8 +10,8 @@ Two parsers sit behind `load_fast`, one interface:
 - ruamel.yaml's C parser with a strict constructor is the reference: it reads everything else
   and gives every refusal its line and column. tests/yaml/test_loader_differential.py proves
   the two give identical data.
-Lines of findings come from the C parser's node tree, composed again only for files that
-have findings. Writing files is `roundtrip.py`'s job.
+Lines of findings come from the C parser's events, read again only for files that have
+findings (`positions.py`). Writing files is `roundtrip.py`'s job.
 """
 
 from __future__ import annotations
@@ -174,7 +174,8 @@ def _load_strict(text: str, path: str) -> dict[str, Any]:
 
 
 def compose_nodes(text: str, path: str) -> Node:
-    """The node tree of text that `load_fast` accepted, with the line of every key and item.
+    """The node tree of text that `load_fast` accepted, with the line of every key and item
+    (`positions.py` gives the same places faster; this is its reference).
 
     In the rare case where yaml-rs accepted text that the reference parser refuses, the
     reference wins: the file is refused with the reference parser's finding.
