@@ -6,8 +6,8 @@ the cost of reading the C parser's events directly: a backlog with a few hundred
 revisits composed each of their files again, a third of a second of a site build. This
 reads the same parser's events, so every position is the one the reference composer gives
 (tests/yaml/test_positions.py compares them over the examples and the YAML test suite);
-text the composer would refuse (a parse error, a second document, an anchor defined twice)
-goes to the composer, which refuses it with its finding.
+text the composer would refuse (a parse error, a second document, an anchor defined twice,
+an unknown alias) goes to the composer, which refuses it with its finding.
 """
 
 from __future__ import annotations
@@ -49,8 +49,9 @@ class _NotEvents(Exception):
 
 
 def compose_positions(text: str, path: str) -> Tree | Node:
-    """The positions of text that `strict.load_fast` accepted (rarely, the reference
-    composer's node tree; `locate` takes either)."""
+    """The positions of text that `strict.load_fast` accepted. Text the events cannot be
+    read from is the composer's to refuse; should it ever compose such text instead, its
+    node tree is returned (a safety net: `locate` takes either)."""
     parser = CParser(text)
     try:
         return _tree(parser)
@@ -71,8 +72,9 @@ def locate(tree: Tree | Node, loc: Sequence[str | int]) -> tuple[int, int]:
     for part in loc:
         found: Tree | _Missing = _MISSING
         if type(node) is Entries and isinstance(part, str):
+            # the last equal key wins, as in the reference (the reader refuses duplicates)
             for key, key_line, key_column, value in node:
-                if key == part:  # the last of equal keys, as the reference (none are kept)
+                if key == part:
                     line, column, found = key_line, key_column, value
         elif type(node) is Items and isinstance(part, int) and 0 <= part < len(node):
             line, column, found = node[part]

@@ -26,6 +26,8 @@ def _paths(node: Node, prefix: tuple[str | int, ...] = ()) -> Iterator[tuple[str
     yield prefix
     yield (*prefix, "not_there", 0)
     yield (*prefix, 10_000)
+    yield (*prefix, -1)
+    yield (*prefix, True)  # bool is an int to both
     if isinstance(node, MappingNode):
         for key, value in node.value:
             if isinstance(key.value, str):
