@@ -36,8 +36,9 @@ _MEASURE = (
     "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)"
     ".returncode\n"
     "seconds = time.perf_counter() - start\n"
-    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
-    "print(f'{seconds:.3f} {peak:.1f} {code}')\n"
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "cpu = usage.ru_utime + usage.ru_stime\n"
+    "print(f'{seconds:.3f} {usage.ru_maxrss / 1024:.1f} {code} {cpu:.3f}')\n"
 )
 # csi's own work in `csi site build`, without MkDocs: read the register and render every page.
 _GENERATE_PAGES = (
@@ -57,12 +58,15 @@ _GENERATE_PAGES = (
 
 @dataclass(frozen=True)
 class Measurement:
-    """One command's wall time, peak memory and exit code."""
+    """One command's wall time, peak memory and exit code, and the CPU time it used."""
 
     name: str
     seconds: float
     peak_mb: float
     exit_code: int
+    # user and system time of the command and of every process it forked (each waited for):
+    # divided by the machine's cores, the least wall time the same work could take
+    cpu_seconds: float
 
 
 RUNS = 3  # each command runs this many times; the fastest run counts, as timeit does
@@ -85,8 +89,8 @@ def _measure(
             text=True,
             check=True,
         )
-        seconds, peak, code = done.stdout.split()
-        results.append(Measurement(name, float(seconds), float(peak), int(code)))
+        seconds, peak, code, cpu = done.stdout.split()
+        results.append(Measurement(name, float(seconds), float(peak), int(code), float(cpu)))
     return min(results, key=lambda m: m.seconds)
 
 
@@ -264,7 +268,9 @@ def report(results: Mapping[str, KindResult], records: int, runs: int = RUNS) ->
         "",
         f"Machine: {machine()}. Shared and noisy: compare ratios measured in the same run.",
         f"Each command ran {runs} times in its own process; the fastest run is shown (with "
-        "that run's peak memory). The cold validation empties csi's cache before each run. "
+        "that run's peak memory and CPU time: user and system time of the command and of the "
+        "processes it forked, which divided by the cores is the least wall time the same work "
+        "could take). The cold validation empties csi's cache before each run. "
         "csi's modules are compiled to bytecode first, as installing a release does.",
         "",
         "| Command | Target | " + " | ".join(kind.capitalize() for kind in kinds) + " |",
@@ -287,7 +293,7 @@ def report(results: Mapping[str, KindResult], records: int, runs: int = RUNS) ->
 
 def _cell(row: Row) -> str:
     m = row.measurement
-    shown = f"{m.seconds:.2f} s, {m.peak_mb:.0f} MB"
+    shown = f"{m.seconds:.2f} s ({m.cpu_seconds:.2f} s CPU), {m.peak_mb:.0f} MB"
     if m.exit_code:
         shown += f" (exit {m.exit_code})"
     if row.ratio:

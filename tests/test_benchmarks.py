@@ -29,6 +29,8 @@ def test_the_harness_measures_every_command_and_its_peers(tmp_path: Path) -> Non
     ]
     assert all(row.measurement.exit_code == 0 for row in rows), rows
     assert all(row.measurement.seconds > 0 and row.measurement.peak_mb > 10 for row in rows)
+    # CPU time counts the command's own process: at least its Python's start, never nothing
+    assert all(row.measurement.cpu_seconds > 0.01 for row in rows), rows
     assert (tmp_path / "cache").is_dir()  # csi's cache went to the run's own folder
     # the second kind's numbers are the first's, doubled: the report puts each in its column
     doubled = [
@@ -44,8 +46,9 @@ def test_the_harness_measures_every_command_and_its_peers(tmp_path: Path) -> Non
     cold = next(line for line in text.splitlines() if line.startswith("| csi validate (cold)"))
     cells = [cell.strip() for cell in cold.strip("|").split("|")]
     assert cells[1] == "≤ 0.15× check-jsonschema"
-    assert cells[2].startswith(f"{rows[1].measurement.seconds:.2f} s, ")
-    assert cells[3].startswith(f"{2 * rows[1].measurement.seconds:.2f} s, ")
+    cpu = f"({rows[1].measurement.cpu_seconds:.2f} s CPU), "
+    assert cells[2].startswith(f"{rows[1].measurement.seconds:.2f} s {cpu}")
+    assert cells[3].startswith(f"{2 * rows[1].measurement.seconds:.2f} s {cpu}")
     assert cells[2].endswith(("×: met", "×: NOT met"))
     assert text.count("Peak memory of csi commands") == 2 and "Machine: " in text
     one = report({"synthetic": KindResult(rows, 1.0)}, 30, 2)
