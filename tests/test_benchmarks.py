@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 from pathlib import Path
 
 from benchmarks.measures import report as measures_report
 from benchmarks.measures import run as run_measures
 from benchmarks.results import write_section
-from benchmarks.run import KindResult, report, run
+from benchmarks.run import KindResult, _measure, report, run
 from benchmarks.signals import report as signals_report
 from benchmarks.signals import run as run_signals
 
@@ -53,6 +54,22 @@ def test_the_harness_measures_every_command_and_its_peers(tmp_path: Path) -> Non
     assert text.count("Peak memory of csi commands") == 2 and "Machine: " in text
     one = report({"synthetic": KindResult(rows, 1.0)}, 30, 2)
     assert "--records 30 --kind synthetic`" in one and "| Command | Target | Synthetic |" in one
+
+
+def test_a_commands_cpu_time_counts_the_processes_it_forks(tmp_path: Path) -> None:
+    # the child works until it has used 0.2 s of CPU while the command only waits for it:
+    # the command's CPU time holds the child's, whatever the machine's speed
+    busy_child = (
+        "import os, resource\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    while resource.getrusage(resource.RUSAGE_SELF).ru_utime < 0.2:\n"
+        "        sum(range(100_000))  # user time, a system call now and then\n"
+        "    os._exit(0)\n"
+        "os.waitpid(pid, 0)\n"
+    )
+    measured = _measure("forks", [sys.executable, "-c", busy_child], tmp_path, tmp_path, runs=1)
+    assert measured.exit_code == 0 and measured.cpu_seconds >= 0.2, measured
 
 
 def test_the_signals_harness_compares_equal_work_with_pandas(tmp_path: Path) -> None:
