@@ -16,8 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from csi_tool.errors import ConfigError, Finding, FindingsError
 from csi_tool.layout import POLICIES_DIR
@@ -31,6 +30,9 @@ from csi_tool.tickets.canonical import load_tickets
 from csi_tool.tickets.engine import SECONDS_PER_STATEMENT, run, sandboxed
 from csi_tool.tickets.sources import data_fingerprint, prepared_source, source_files
 from csi_tool.yaml.documents import parse_document
+
+if TYPE_CHECKING:
+    import duckdb
 
 MEASURES_FILE = f"{POLICIES_DIR}/measures.yaml"
 
@@ -198,6 +200,8 @@ def _measure_all(
     root: Path,
     seconds: float,
 ) -> None:
+    import duckdb  # here: see tickets/engine.py
+
     create_measured_view(engine)
     queries: dict[tuple[str, tuple[str, ...]], list[Binding]] = defaultdict(list)
     for binding in group:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
-
-import duckdb
+from typing import TYPE_CHECKING, Any
 
 from csi_tool.policies.sources import HandlingCost, SignalSettings
 from csi_tool.tickets.engine import run
+
+if TYPE_CHECKING:  # imported where a query runs (see tickets/engine.py)
+    import duckdb
 
 SCOPE = "scoped"
 # kind → (the tickets it is about, the tickets it can be judged on)

@@ -13,8 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from csi_tool.errors import ConfigError
 from csi_tool.policies.policy_set import Policies
@@ -35,6 +34,9 @@ from csi_tool.signals.signal import RecordEvidence, Signal, SignalKind, ranked
 from csi_tool.tickets.canonical import LoadedTickets, load_tickets
 from csi_tool.tickets.engine import run, sandboxed
 from csi_tool.tickets.sources import prepared_source, source_files
+
+if TYPE_CHECKING:
+    import duckdb
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ def find_signals(
     variable unset, nothing matched) is recorded there instead of failing the whole run,
     as long as some source could be read.
     """
+    import duckdb  # here: see tickets/engine.py
+
     references = list(_references(records))
     found = []
     for spec in selected_sources(policies, source):

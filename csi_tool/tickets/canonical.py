@@ -13,9 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
-
-import duckdb
+from typing import TYPE_CHECKING, Any
 
 from csi_tool.errors import Finding, FindingsError
 from csi_tool.policies.sources import ExportFormat
@@ -23,6 +21,9 @@ from csi_tool.tickets.engine import run
 from csi_tool.tickets.latest import TIED, UPDATES, collapse_to_latest, first_lines, quoted
 from csi_tool.tickets.profiles import BOOLEANS, CANONICAL, COUNTS, DATES, REQUIRED, Profile
 from csi_tool.tickets.sources import PreparedSource
+
+if TYPE_CHECKING:
+    import duckdb
 
 TABLE = "tickets"
 
@@ -44,6 +45,8 @@ def load_tickets(
     """Create the `tickets` table from one prepared source (one row per ticket), with every
     canonical field; only those in `fields` are read from the export (the rest are NULL),
     so an analysis pays for the columns it uses alone."""
+    import duckdb  # here: see tickets/engine.py
+
     reader, parameters = _reader(source)
     try:
         header = [row[0] for row in run(connection, f"DESCRIBE SELECT * FROM {reader}", parameters)]

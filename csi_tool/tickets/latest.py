@@ -16,11 +16,12 @@ in the same statement: the export's text is never stored twice.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
-
-import duckdb
+from typing import TYPE_CHECKING, Any
 
 from csi_tool.tickets.engine import run
+
+if TYPE_CHECKING:  # imported where a query runs (see tickets/engine.py)
+    import duckdb
 
 UPDATES = "csi_updates"  # how many rows of the export the ticket had
 TIED = "csi_tied"
