@@ -36,13 +36,28 @@ class RecordPart(BaseModel):
         """Parts given the same fields share one set of their names. A register holds about
         26 parts a record, each with its own set (216 to 728 bytes): a third of a loaded
         record's memory. A frozen part's set never changes (`model_copy` copies it first)."""
-        fields = self.__pydantic_fields_set__
+        fields = _fields_set_of(self)
+        every = _EVERY_FIELD.get(type(self))
+        if every is not None and len(fields) == len(every):
+            # all of them (as a part read back from the record cache has): no set to hash,
+            # which every part of a register would pay on every command
+            _share_fields_set(self, every)
+            return
         shared = _FIELD_SETS.setdefault(frozenset(fields), fields)
+        if every is None:
+            _EVERY_FIELD[type(self)] = _FIELD_SETS.setdefault(
+                frozenset(type(self).model_fields), set(type(self).model_fields)
+            )
         if shared is not fields:
-            object.__setattr__(self, "__pydantic_fields_set__", shared)
+            _share_fields_set(self, shared)
 
 
+# The slot itself: a frozen model refuses its own __setattr__, and the slot's descriptor is
+# what object.__setattr__ would find after a longer lookup.
+_fields_set_of = BaseModel.__dict__["__pydantic_fields_set__"].__get__
+_share_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _FIELD_SETS: dict[frozenset[str], set[str]] = {}
+_EVERY_FIELD: dict[type[BaseModel], set[str]] = {}  # a part's class → the set of all its fields
 
 
 _Model = RecordPart
