@@ -27,20 +27,41 @@ def last_change_dates(root: Path, folder: str) -> dict[str, dt.date]:
     prefix = repo_path(repo, root)
     inside = f"{prefix}/{folder}" if prefix else folder
     try:
-        log = repo.git.log("--format=%x00%cs", "--name-only", "--no-renames", "--", inside)
+        log = repo.git.log("-z", "--format=%x00%cs", "--name-only", "--no-renames", "--", inside)
     except git.GitCommandError:  # a repository without commits has no history to read
         return {}
     dates: dict[str, dt.date] = {}
-    for entry in log.split("\x00")[1:]:
-        day, *names = entry.strip().splitlines()
-        for name in filter(None, names):  # a blank line separates the date from the names
-            relative = _below(prefix, name)
-            dates.setdefault(relative, dt.date.fromisoformat(day))
-    dirty = repo.git.status("--porcelain", "--untracked-files=all", "--", inside)
-    for line in dirty.splitlines():
-        name = line[3:].split(" -> ")[-1].strip('"')
-        dates.pop(_below(prefix, name), None)
+    for day, names in _log_entries(log):
+        for name in names:
+            dates.setdefault(_below(prefix, name), dt.date.fromisoformat(day))
+    dirty = iter(
+        repo.git.status("--porcelain", "-z", "--untracked-files=all", "--", inside).split("\0")
+    )
+    for entry in dirty:  # "XY path", and after a rename or copy, the path it came from
+        if entry:
+            dates.pop(_below(prefix, entry[3:]), None)
+            if "R" in entry[:2] or "C" in entry[:2]:
+                next(dirty, None)
     return dates
+
+
+def _log_entries(log: str) -> list[tuple[str, list[str]]]:
+    """(header, paths) of each commit in the output of `git log -z --name-only` with a
+    format that starts with a NUL. With -z every path comes as it is named: a line-based
+    listing quotes those with a double quote, a tab or (by default) a byte outside ASCII.
+    Each commit is an empty field, its header, then its paths, the first after a newline."""
+    entries: list[tuple[str, list[str]]] = []
+    header_next = False
+    for field in log.split("\0"):
+        if header_next:
+            entries.append((field, []))
+            header_next = False
+        elif not field:
+            header_next = True
+        elif entries:
+            paths = entries[-1][1]
+            paths.append(field if paths else field.removeprefix("\n"))
+    return entries
 
 
 def _below(prefix: str, name: str) -> str:
@@ -97,13 +118,14 @@ class RegisterHistory:
                 "--reverse",
                 "--no-renames",
                 "--name-only",
+                "-z",
                 "--format=%x00%H%x1f%P%x1f%an%x1f%cI%x1f%s",  # landed: committer date
                 "--",
                 self._inside(folder),
             )
         except git.GitCommandError:  # no commits yet
             return []
-        return [self._commit_info(entry) for entry in log.split("\x00")[1:]]
+        return [self._commit_info(header, names) for header, names in _log_entries(log)]
 
     @git_errors
     def blob_ids(self, sha: str | None, paths: Sequence[str]) -> dict[str, str | None]:
@@ -126,14 +148,13 @@ class RegisterHistory:
         """The content of many blobs, in one `git cat-file --batch`."""
         return read_blobs(self._repo, blobs)
 
-    def _commit_info(self, entry: str) -> CommitInfo:
-        header, *names = entry.strip("\n").splitlines()
+    def _commit_info(self, header: str, names: list[str]) -> CommitInfo:
         sha, parents, author, date, subject = header.split("\x1f", 4)
         parent_list = parents.split()
         merged_by = None
         if len(parent_list) > 1:
             merged_by, author = author, self._repo.commit(parent_list[1]).author.name or author
-        paths = tuple(_below(self._prefix, n) for n in names if n.strip())
+        paths = tuple(_below(self._prefix, name) for name in names)
         return CommitInfo(
             sha,
             parent_list[0] if parent_list else None,

@@ -66,8 +66,9 @@ def file_stems_on_all_branches(folder: Path) -> set[str]:
     for ref in refs:
         if ref.endswith("/HEAD"):
             continue
-        listing = repo.git.ls_tree("--name-only", ref, f"{relative}/")
-        stems.update(PurePosixPath(name).stem for name in listing.splitlines())
+        # -z: every name as it is (a line-based listing quotes some; see log.py)
+        listing = repo.git.ls_tree("--name-only", "-z", ref, f"{relative}/")
+        stems.update(PurePosixPath(name).stem for name in listing.split("\0") if name)
     return stems
 
 

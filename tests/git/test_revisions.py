@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from csi_tool.errors import ConfigError, YamlError
 from csi_tool.git.log import RegisterHistory, last_change_dates
@@ -90,3 +93,66 @@ def test_the_log_follows_the_mainline_and_dates_every_file(repo: Path) -> None:
     assert set(dates) == {"register/CSI-0001.yaml", "register/CSI-0002.yaml"}
     (repo / "register" / "CSI-0002.yaml").write_bytes(b"id: CSI-0002\nedited: now\n")
     assert "register/CSI-0002.yaml" not in last_change_dates(repo, "register")  # uncommitted
+
+
+# Names git would print quoted (C-style, in double quotes) in its line-based output: a byte
+# outside ASCII with core.quotePath on (the default), and a double quote or a tab always.
+_QUOTED_NAMES = ('a"b.md', "tab\there.md", "über.md")
+
+
+@pytest.fixture
+def quoted_repo(tmp_path: Path) -> Path:
+    """A register in a folder whose name git quotes, beside files whose names it quotes."""
+    top = tmp_path / "top"
+    root = top / "Qualität" / "csi"
+    (root / "register").mkdir(parents=True)
+    git(top, "init", "-q")
+    (root / "register" / "CSI-0001.yaml").write_bytes(b"id: CSI-0001\n")
+    for name in _QUOTED_NAMES:
+        (root / "register" / name).write_bytes(b"not a record\n")
+    git(top, "add", "-A")
+    git(top, "commit", "-q", "-m", "first")
+    return root
+
+
+def test_paths_git_would_quote_are_read_as_they_are_named(quoted_repo: Path) -> None:
+    """Found by a review: `csi prioritize` and `csi history` stopped with an unexpected
+    ValueError for a register in a folder named with an umlaut."""
+    expected = {"register/CSI-0001.yaml", *(f"register/{name}" for name in _QUOTED_NAMES)}
+    assert set(last_change_dates(quoted_repo, "register")) == expected
+    (commit,) = RegisterHistory(quoted_repo).commits("register")
+    assert set(commit.paths) == expected
+    assert file_stems_on_all_branches(quoted_repo / "register") >= {"CSI-0001", 'a"b', "über"}
+    (quoted_repo / "register" / 'a"b.md').write_bytes(b"changed, not committed\n")
+    (quoted_repo / "register" / "naïve.md").write_bytes(b"new, not committed\n")
+    git(quoted_repo, "mv", "register/tab\there.md", "register/ünder way.md")  # "R  to\0from"
+    dated = set(last_change_dates(quoted_repo, "register"))
+    assert dated == expected - {'register/a"b.md'}  # a file changed since is not dated by git
+
+
+def test_quoted_names_at_the_top_of_the_repository_are_dated_too(tmp_path: Path) -> None:
+    """With the register at the top nothing failed, but such files silently had no date."""
+    (tmp_path / "register").mkdir()
+    for name in _QUOTED_NAMES:
+        (tmp_path / "register" / name).write_bytes(b"x\n")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "first")
+    assert set(last_change_dates(tmp_path, "register")) == {
+        f"register/{name}" for name in _QUOTED_NAMES
+    }
+
+
+def test_history_and_priorities_of_a_register_in_a_folder_git_quotes(
+    tmp_path: Path, register_root: Path, run_csi: Callable[..., Result]
+) -> None:
+    top = tmp_path / "top"
+    root = top / "Qualität" / "csi"
+    shutil.copytree(register_root, root)
+    git(top, "init", "-q")
+    git(top, "add", "-A")
+    git(top, "commit", "-q", "-m", "first")
+    for command in (["prioritize", "--as-of", "2026-11-25"], ["history", "CSI-0001"]):
+        result = run_csi(root, *command)
+        assert result.exit_code == 0, result.output
+        assert "unexpected error" not in result.output
