@@ -138,7 +138,7 @@ class RegisterHistory:
         if len(inside) > 100:  # one listing of the folders beats a very long command line
             inside = sorted({path.rpartition("/")[0] + "/" for path in inside})
         for mode, blob, name in tree_entries(self._repo, sha, inside):
-            path = name[len(self._prefix) + 1 :] if self._prefix else name
+            path = _below(self._prefix, name)
             if mode != "120000" and path in found:
                 found[path] = blob
         return found
