@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-from html import escape
 from typing import NamedTuple
 
 from csi_tool import clock
+from csi_tool.site.markup import drawn
 
 WIDTH, HEIGHT = 640, 240
 _LEFT, _RIGHT, _TOP, _BOTTOM = 56, 16, 24, 40
@@ -95,7 +95,7 @@ def metric_chart(
     def y(value: float) -> float:
         return _TOP + (high - value) / spread * (HEIGHT - _TOP - _BOTTOM)
 
-    shown_unit = escape(unit)
+    shown_unit = drawn(unit)
     parts = [_open(key, title, description), _AXIS]
     parts += [
         f'<text class="tick" x="{_LEFT - 6}" y="{y(tick) + 4:.1f}" '
@@ -108,7 +108,7 @@ def metric_chart(
             f"{_line(line.css_class, at)}"
             f'<text class="ref-label {line.css_class}" x="{WIDTH - _RIGHT - 4}" '
             f'y="{at - 4:.1f}" text-anchor="end">'
-            f"{escape(line.label)} {_number(line.value)}</text>"
+            f"{drawn(line.label)} {_number(line.value)}</text>"
         )
     parts += [_line(line.css_class, y(line.value)) for line in limits]  # one label, below
     if limits:
@@ -122,7 +122,7 @@ def metric_chart(
     if behaviour:
         parts.append(
             f'<text class="verdict" x="{WIDTH - _RIGHT}" y="{_TOP - 8}" text-anchor="end">'
-            f"{escape(behaviour.verdict)}</text>"
+            f"{drawn(behaviour.verdict)}</text>"
         )
     signalling = behaviour.signalling if behaviour else {}
     if trend:
@@ -169,8 +169,8 @@ def bar_chart(
         length = count / most * (WIDTH - label_width - 60)
         parts.append(
             f'<text class="tick" x="{label_width - 8}" y="{top + 15}" text-anchor="end">'
-            f"{escape(label)}</text>"
-            f'<rect class="bar {escape(classes[i]) if i < len(classes) else ""}" '
+            f"{drawn(label)}</text>"
+            f'<rect class="bar {drawn(classes[i]) if i < len(classes) else ""}" '
             f'x="{label_width}" y="{top + 2}" width="{length:.1f}" height="18"/>'
             f'<text class="tick" x="{label_width + length + 6:.1f}" y="{top + 15}">{count}</text>'
         )
@@ -194,9 +194,9 @@ def matrix_chart(
             count = len(cells.get((impact, effort), []))
             lane = lanes.get((impact, effort), "")
             parts.append(
-                f'<rect class="cell lane-{escape(lane)}" x="{cx}" y="{cy}" width="{size - 2}" '
+                f'<rect class="cell lane-{drawn(lane)}" x="{cx}" y="{cy}" width="{size - 2}" '
                 f'height="{size - 2}"><title>impact {impact}, effort {effort}: {count} '
-                f"record(s), {escape(lane)}</title></rect>"
+                f"record(s), {drawn(lane)}</title></rect>"
             )
             if count:
                 parts.append(
@@ -214,11 +214,11 @@ def matrix_chart(
         )
     parts.append(
         f'<text class="tick" x="{left + 5 * size / 2}" y="{top + 5 * size + 38}" '
-        'text-anchor="middle">effort →</text>'
+        'text-anchor="middle">effort &rarr;</text>'
     )
     parts.append(
         f'<text class="tick" x="14" y="{top + 5 * size / 2}" '
-        f'transform="rotate(-90 14 {top + 5 * size / 2})" text-anchor="middle">impact →</text>'
+        f'transform="rotate(-90 14 {top + 5 * size / 2})" text-anchor="middle">impact &rarr;</text>'
     )
     parts.append("</svg>")
     return "".join(parts)
@@ -238,8 +238,8 @@ def _open(key: str, title: str, description: str, height: int = HEIGHT) -> str:
         f'<svg class="csi-chart" xmlns="http://www.w3.org/2000/svg" role="img" '
         f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
         f'aria-labelledby="{key}-t {key}-d">'
-        f'<title id="{key}-t">{escape(title)}</title>'
-        f'<desc id="{key}-d">{escape(description)}</desc>'
+        f'<title id="{key}-t">{drawn(title)}</title>'
+        f'<desc id="{key}-d">{drawn(description)}</desc>'
     )
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from html import escape
 from itertools import pairwise
 
 from csi_tool.records.analysis import Fishbone, ProcessStep, StepKind
+from csi_tool.site.markup import drawn
 
 _LABEL, _BOX, _GAP, _LANE, _PAD = 140, 124, 26, 74, 12
 FISHBONE_CATEGORIES = ("people", "process", "tools", "environment", "policy")
@@ -66,7 +66,7 @@ def swimlane(
         parts.append(
             f'<rect class="lane" x="0" y="{top}" width="{width}" height="{_LANE}"/>'
             f'<text class="lane-label" x="8" y="{top + _LANE / 2 + 4}">'
-            f"{escape(_cut(actor, 20))}</text>"
+            f"{drawn(_cut(actor, 20))}</text>"
         )
     centres = []
     for i, step in enumerate(steps):
@@ -83,11 +83,11 @@ def swimlane(
             lines[-1] = _cut(lines[-1] + " …", 20)
         for j, line in enumerate(lines):
             parts.append(
-                f'<text class="step-label" x="{x + 6}" y="{y + 15 + j * 13}">{escape(line)}</text>'
+                f'<text class="step-label" x="{x + 6}" y="{y + 15 + j * 13}">{drawn(line)}</text>'
             )
         parts.append(
             f'<text class="step-time" x="{x + 6}" y="{y + _LANE - 22}">'
-            f"{_hours(step.touch_hours)} h · waits {_hours(step.wait_hours)} h</text>"
+            f"{_hours(step.touch_hours)} h &middot; waits {_hours(step.wait_hours)} h</text>"
         )
     for (x1, y1), (x2, y2) in pairwise(centres):
         start, end = (x1 + _BOX, y1 + (_LANE - 16) / 2), (x2, y2 + (_LANE - 16) / 2)
@@ -111,7 +111,7 @@ def fishbone(key: str, problem: str, causes: Fishbone, description: str) -> str:
     for j, line in enumerate(_wrap(_HEAD_LABEL, problem)[:5]):
         parts.append(
             f'<text class="head-label" x="{head + 8}" y="{spine - 26 + j * 14}">'
-            f"{escape(line)}</text>"
+            f"{drawn(line)}</text>"
         )
     places = {"people": (190, -1), "process": (345, -1), "tools": (500, -1)}
     places |= {"environment": (268, 1), "policy": (422, 1)}
@@ -131,7 +131,7 @@ def fishbone(key: str, problem: str, causes: Fishbone, description: str) -> str:
             along = x - 90 * rise / 140 - 6  # left of the bone, like a rib
             parts.append(
                 f'<text class="cause" x="{along:.0f}" y="{spine + side * rise + 4}" '
-                f'text-anchor="end">{escape(cause)}</text>'
+                f'text-anchor="end">{drawn(cause)}</text>'
             )
     parts.append("</svg>")
     return "".join(parts)
@@ -141,13 +141,13 @@ def _open(key: str, title: str, description: str, width: int, height: int, css: 
     return (
         f'<svg class="{css}" xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" aria-labelledby="{key}-t {key}-d">'
-        f'<title id="{key}-t">{escape(title)}</title>'
-        f'<desc id="{key}-d">{escape(description)}</desc>'
+        f'<title id="{key}-t">{drawn(title)}</title>'
+        f'<desc id="{key}-d">{drawn(description)}</desc>'
     )
 
 
-def _cut(text: str, length: int) -> str:
-    shown = " ".join(text.split())
+def _cut(label: str, length: int) -> str:
+    shown = " ".join(label.split())
     return shown if len(shown) <= length else shown[: length - 1] + "…"
 
 

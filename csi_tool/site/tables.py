@@ -99,7 +99,7 @@ def data_table(
         f'<form class="csi-filters" data-table="{text(name)}" role="search" '
         f'aria-label="Filter the {text(noun)} list">'
         f'<label>Filter <input type="search" name="{FILTER}" autocomplete="off" '
-        f'placeholder="words, ids, people…"></label> {controls}'
+        f'placeholder="words, ids, people&hellip;"></label> {controls}'
         f'<output aria-live="polite">{counted(len(rows), noun)}</output></form>'
         f'<div class="csi-table" id="csi-table-{text(name)}" data-script="{script_path}">'
         f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
@@ -127,7 +127,7 @@ def _numeric(column: Column) -> str:
 
 def _cell(column: Column, value: Cell) -> str:
     if value is None or value == "":
-        return f"<td{_numeric(column)}>—</td>"
+        return f"<td{_numeric(column)}>&mdash;</td>"
     if column.kind is Kind.NUMBER:
         shown = f"{value:g}" if isinstance(value, float) else text(str(value))
         return f'<td class="csi-num">{shown}</td>'

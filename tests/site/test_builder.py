@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import gzip
 import json
 import re
@@ -243,6 +244,65 @@ def test_hostile_text_shows_literally_and_nothing_executes(
     context.close()
     index = (site / "search" / "search_index.json").read_text()
     assert "<script>" not in index and "&lt;script&gt;window.__csi_pwned=1" in index
+
+
+# Text beyond ASCII wherever a record page shows it: title, metric, five whys, fishbone,
+# process map (the diagram cuts a long step name with an ellipsis), lessons.
+_BEYOND_ASCII = {
+    "title: Bring emergency changes": "title: Zürich — “dringend” ✓ emergency changes",
+    "name: Emergency changes as a share": "name: Änderungen — share",
+    'unit: "%"': "unit: ‰",
+    "- Why? The weekly CAB cut-off": "- Warum? 日本語 the weekly CAB cut-off",
+    "- A single weekly CAB": "- Ein wöchentliches CAB",
+    "{name: Raise the change, actor: Change requester": (
+        "{name: Änderung erfassen und 日本語で説明する, actor: Équipe ✓"
+    ),
+    # a noncharacter, a character beyond the basic plane and a combining accent (records
+    # refuse C1 controls, whose references HTML reads otherwise: see test_markup.py)
+    "lessons:\n": 'lessons:\n  - text: "U+FDD0 \\uFDD0, \\U0001F600 and e\\u0301."\n',
+}
+_LESSON = "U+FDD0 \ufdd0, \U0001f600 and e\u0301."
+
+
+def test_generated_html_is_ascii_and_shows_every_character_beyond_it(
+    example_root: Path, browser: Browser, run_csi: Callable[..., Result]
+) -> None:
+    # ASCII pages are joined, handed between processes and written without conversion;
+    # what lies beyond ASCII is a character reference, which the browser shows as written.
+    from csi_tool.site.builder import RecordPages, navigation_pages
+    from csi_tool.site.data import collect_site_data
+
+    record = example_root / "register" / "CSI-0002.yaml"
+    written = record.read_text(encoding="utf-8")
+    for before, after in _BEYOND_ASCII.items():
+        assert before in written, before
+        written = written.replace(before, after)
+    record.write_text(written, encoding="utf-8")
+    shutil.copytree(PROJECT / "site", example_root / "site")
+    data = collect_site_data(example_root, dt.date(2026, 11, 25))
+    for page in RecordPages(example_root, data):
+        assert page.body.isascii(), (page.record_id, _beyond_ascii(page.body))
+    for nav in navigation_pages(data, "https://kb.example.invalid/search?q="):
+        for html in [*(s.content for s in nav.sections), *(t.html for t in nav.tables)]:
+            assert html.isascii(), (nav.name, _beyond_ascii(html))
+    assert run_csi(example_root, "site", "build", "--as-of", "2026-11-25").exit_code == 0
+    context = browser.new_context()
+    tab = context.new_page()
+    with serve(example_root / "build" / "site") as base:
+        tab.goto(f"{base}/records/CSI-0002.html")
+        shown = tab.locator("article").inner_text()
+        for words in ("Zürich — “dringend” ✓", "Änderungen — share", "Warum? 日本語", _LESSON):
+            assert words in shown, words
+        assert "Ein wöchentliches CAB" in " ".join(tab.locator("svg text").all_text_contents())
+        labels = tab.locator("svg.csi-swimlane text").all_text_contents()
+        assert "Équipe ✓" in labels and any(label.endswith("…") for label in labels), labels
+        assert "‰" in " ".join(tab.locator("svg.csi-chart text").all_text_contents())
+        assert "Zürich — “dringend” ✓" in tab.title()
+    context.close()
+
+
+def _beyond_ascii(html: str) -> list[str]:
+    return sorted({html[max(0, i - 20) : i + 3] for i, c in enumerate(html) if not c.isascii()})
 
 
 def test_record_pages_do_not_grow_with_the_register(

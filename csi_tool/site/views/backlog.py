@@ -59,7 +59,7 @@ def backlog_page(data: SiteData) -> Page:
         for i in waiting
     ]
     found = data_table("backlog", COLUMNS, rows, "improvement")
-    lanes = " · ".join(
+    lanes = " &middot; ".join(
         page_link(f"backlog.html?lane={quote_plus(lane.title)}", f"{lane.title} ({count})")
         for lane in backlog.lanes
         if (count := sum(1 for i in waiting if i.lane == lane.key))
@@ -114,5 +114,5 @@ def _capped(items: list[str], where: str) -> str:
         return "<p>None.</p>"
     more = len(items) - LIST_SHOWN
     return bullets(items[:LIST_SHOWN]) + (
-        f"<p>… and {more} more {text(where)}.</p>" if more > 0 else ""
+        f"<p>&hellip; and {more} more {text(where)}.</p>" if more > 0 else ""
     )

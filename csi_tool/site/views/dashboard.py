@@ -118,7 +118,7 @@ def _matrix(data: SiteData) -> Section:
         for impact in range(1, 6)
         for effort in range(1, 6)
     }
-    legend = " · ".join(
+    legend = " &middot; ".join(
         f'<span class="legend lane-{text(lane.key)}">{text(lane.title)}</span>'
         for lane in data.policies.scoring.lanes
     )
@@ -208,8 +208,8 @@ def _throughput(data: SiteData) -> Section:
             (
                 stat.name,
                 str(stat.count),
-                "—" if stat.median is None else f"{stat.median:g}",
-                "—" if stat.p90 is None else f"{stat.p90:g}",
+                "&mdash;" if stat.median is None else f"{stat.median:g}",
+                "&mdash;" if stat.p90 is None else f"{stat.p90:g}",
             )
             for stat in lead_time_stats(data.trails)
         ]

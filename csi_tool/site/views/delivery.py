@@ -105,10 +105,13 @@ def _late(late: Sequence[Delivery]) -> str:
         for m in d.flagged:
             if m.flag is MilestoneFlag.LATE:
                 parts.append(
-                    f"milestone “{text(m.name)}” due {m.due}, {counted(m.days_late, 'day')} late"
+                    f"milestone &ldquo;{text(m.name)}&rdquo; due {m.due}, "
+                    f"{counted(m.days_late, 'day')} late"
                 )
             elif m.flag is MilestoneFlag.UNDONE_AT_CLOSE:
-                parts.append(f"milestone “{text(m.name)}” (due {m.due}) left undone at close")
+                parts.append(
+                    f"milestone &ldquo;{text(m.name)}&rdquo; (due {m.due}) left undone at close"
+                )
         owner = f" ({text(d.owner)})" if d.owner else ""
         items.append(f"{_record(d.record_id, d.title)}{owner}: {'; '.join(parts)}")
     more = len(late) - LATE_SHOWN
@@ -154,8 +157,8 @@ def _roadmap_items(items: Iterable[Delivery]) -> str:
         return "<p>None.</p>"
     lines = []
     for d in shown[:ROADMAP_ITEMS]:
-        when = f" — due {d.due}" if d.phase is Phase.NOW and d.due else ""
-        when = f" — revisit {d.revisit}" if d.revisit and d.phase is Phase.LATER else when
+        when = f" &mdash; due {d.due}" if d.phase is Phase.NOW and d.due else ""
+        when = f" &mdash; revisit {d.revisit}" if d.revisit and d.phase is Phase.LATER else when
         lines.append(f"{_record(d.record_id, d.title)}{when}")
     more = len(shown) - ROADMAP_ITEMS
     tail = (

@@ -60,7 +60,7 @@ def recognition_page(data: SiteData) -> Page:
         records = quarters[quarter]
         items = "".join(_delivered(record, data) for record in records[:PER_QUARTER])
         more = len(records) - PER_QUARTER
-        tail = f"<p>… and {more} more in the register.</p>" if more > 0 else ""
+        tail = f"<p>&hellip; and {more} more in the register.</p>" if more > 0 else ""
         sections.append(
             Section(f'<ul class="csi-credits">{items}</ul>{tail}', f"{quarter} ({len(records)})")
         )
@@ -92,10 +92,10 @@ def _people(record: Record, data: SiteData) -> list[str]:
 
 
 def _delivered(record: Record, data: SiteData) -> str:
-    people = ", ".join(text(p) for p in _people(record, data)) or "—"
+    people = ", ".join(text(p) for p in _people(record, data)) or "&mdash;"
     benefits = "; ".join(
-        f"{text(r.name)}: {'—' if r.baseline is None else f'{r.baseline:g}'} → "
-        f"{'—' if r.latest is None else f'{r.latest:g}'} {text(r.unit)} {badge(r.benefit)}"
+        f"{text(r.name)}: {'&mdash;' if r.baseline is None else f'{r.baseline:g}'} &rarr; "
+        f"{'&mdash;' if r.latest is None else f'{r.latest:g}'} {text(r.unit)} {badge(r.benefit)}"
         for r in data.reviews_of(record.id)
     )
     outcome = f" Review: {text(label(record.review.outcome.value))}." if record.review else ""

@@ -33,7 +33,7 @@ def root_cause_section(record: Record) -> Iterator[str]:
     svg = fishbone("fishbone", " ".join(record.title.split()), causes, described)
     lists = "".join(
         f"<li><strong>{category.capitalize()}</strong>: "
-        f"{'; '.join(text(c) for c in getattr(causes, category)) or '—'}</li>"
+        f"{'; '.join(text(c) for c in getattr(causes, category)) or '&mdash;'}</li>"
         for category in FISHBONE_CATEGORIES
     )
     yield f'<figure class="csi-figure csi-wide">{svg}</figure><ul>{lists}</ul>'
@@ -84,14 +84,16 @@ def _figures_table(counted: dict[str, MapFigures]) -> str:
     names = list(counted)
     for label in _FIGURES:
         values = [_figure(label, counted[name]) for name in names]
-        cells = ["—" if v is None else f"{v:g}{'%' if label == _WAITING else ''}" for v in values]
+        cells = [
+            "&mdash;" if v is None else f"{v:g}{'%' if label == _WAITING else ''}" for v in values
+        ]
         if len(names) == 2 and None not in values:
             before, after = values
             assert before is not None and after is not None
             delta = after - before
             cells.append(f"{delta:+g}{' pts' if label == _WAITING else ''}" if delta else "0")
         elif len(names) == 2:
-            cells.append("—")
+            cells.append("&mdash;")
         rows.append((label, *cells))
     headers = ("Figure", *(name.capitalize() for name in names))
     headers += ("Change",) if len(names) == 2 else ()

@@ -40,8 +40,8 @@ def metric_sections(record: Record, reviews: list[MetricReview]) -> Iterator[str
     for index, metric in order:
         yield heading(3, f"metric-{metric.key}", metric.name)
         yield (
-            f"<p>{code(metric.key)} · {metric.kind.value} · {text(metric.unit)} · "
-            f"should {metric.direction.value} · "
+            f"<p>{code(metric.key)} &middot; {metric.kind.value} &middot; "
+            f"{text(metric.unit)} &middot; should {metric.direction.value} &middot; "
             f"reviewed {metric.review_cadence.value.replace('_', ' ')}{_binding(metric)}</p>"
         )
         review = by_key.get(metric.key)
@@ -49,14 +49,14 @@ def metric_sections(record: Record, reviews: list[MetricReview]) -> Iterator[str
         verdict = verdict_words(review) if review else ""
         process = process_words(review.process) if review and review.process else None
         if review:
-            alerts = (" · <strong>threshold breached</strong>" if review.breach else "") + (
-                f" · <strong>regressed:</strong> {text(review.regression)}"
+            alerts = (" &middot; <strong>threshold breached</strong>" if review.breach else "") + (
+                f" &middot; <strong>regressed:</strong> {text(review.regression)}"
                 if review.regression
                 else ""
             )
-            progress = "" if review.progress is None else f" · progress {review.progress:g}%"
+            progress = "" if review.progress is None else f" &middot; progress {review.progress:g}%"
             yield (
-                f"<p><strong>Benefit:</strong> {text(verdict)}{progress} · "
+                f"<p><strong>Benefit:</strong> {text(verdict)}{progress} &middot; "
                 f"review {review.review} ({review.next_review}){alerts}</p>"
             )
             if process is not None:
@@ -73,7 +73,7 @@ def _binding(metric: Metric) -> str:
         return ""
     where = ", ".join(f"{name} = {value}" for name, value in metric.measure.where.items())
     shown = metric.measure.key + (f" where {where}" if where else "")
-    return f" · computed from the data by measure {text(shown)}"
+    return f" &middot; computed from the data by measure {text(shown)}"
 
 
 def _points(metric: Metric) -> list[tuple[dt.date, float]]:

@@ -76,15 +76,17 @@ def _section_heading(anchor: str, label: str) -> str:
 
 def _facts(record: Record, data: SiteData, repository: str | None) -> str:
     ranked = data.ranked(record.id)
-    service = text(record.service or "—")
+    service = text(record.service) if record.service else "&mdash;"
     if repository and record.service:  # the issue form, its service answered already
         form = f"{repository}/issues/new?template=improvement.yml&service="
-        service += " · " + link(form + quote(record.service, safe=""), "suggest an improvement")
+        service += " &middot; " + link(
+            form + quote(record.service, safe=""), "suggest an improvement"
+        )
     rows = [  # status and owner are in the summary above
         ("Service", service),
         ("Created", record.created.isoformat()),
-        ("Practices", ", ".join(text(p) for p in record.practices) or "—"),
-        ("Tags", ", ".join(text(t) for t in record.tags) or "—"),
+        ("Practices", ", ".join(text(p) for p in record.practices) or "&mdash;"),
+        ("Tags", ", ".join(text(t) for t in record.tags) or "&mdash;"),
     ]
     if record.source and record.source.raised_by:
         rows.append(("Raised by", text(record.source.raised_by)))
@@ -156,9 +158,9 @@ def _assessment(record: Record, data: SiteData) -> Iterator[str]:
     if record.assessment is None:
         return
     a = record.assessment
-    confidence = "" if a.confidence is None else f" · confidence {a.confidence:g}"
+    confidence = "" if a.confidence is None else f" &middot; confidence {a.confidence:g}"
     yield (
-        f"<p>Impact {a.impact} · urgency {a.urgency} · effort {a.effort} · "
+        f"<p>Impact {a.impact} &middot; urgency {a.urgency} &middot; effort {a.effort} &middot; "
         f"risk {a.risk}{confidence}</p>"
     )
     ranked = data.ranked(record.id)
@@ -184,12 +186,12 @@ def _plan(record: Record) -> Iterator[str]:
     if record.plan is None:
         return
     plan = record.plan
-    yield f"<p>Start {plan.start or '—'} · due {plan.due or '—'}</p>"
+    yield f"<p>Start {plan.start or '&mdash;'} &middot; due {plan.due or '&mdash;'}</p>"
     if plan.milestones:
         yield (
             '<ul class="csi-milestones">'
             + "".join(
-                f"<li>{'☑' if milestone.done else '☐'} {text(milestone.name)} "
+                f"<li>{'&#9745;' if milestone.done else '&#9744;'} {text(milestone.name)} "
                 f"(due {milestone.due}{', done' if milestone.done else ''})</li>"
                 for milestone in plan.milestones
             )
@@ -216,7 +218,7 @@ def _decision(record: Record) -> Iterator[str]:
 
 def _one_decision(d: Decision) -> Iterator[str]:
     """A decision as the reader meets it: what, when, by whom, then why (reads on a phone)."""
-    revisit = f" · revisit {d.revisit}" if d.revisit else ""
+    revisit = f" &middot; revisit {d.revisit}" if d.revisit else ""
     yield (
         f"<p><strong>{d.outcome.value.capitalize()}</strong> on {d.date} "
         f"by {text(d.by)}{revisit}</p>"

@@ -88,7 +88,7 @@ def _item(signal: Signal, currency: str) -> tuple[str, str]:
         earlier = page_link(f"#{signal_anchor(signal.same_tickets_as)}", signal.same_tickets_as)
         same = f"<br>The same tickets as {earlier}, ranked above: do not add their costs up."
     return signal_anchor(signal.id), (
-        f"<p><strong>{text(signal.headline)}</strong><br>{code(signal.id)} · handling cost "
-        f"{signal.cost:,.0f} {text(currency)} · {cover}{same}</p>{evidence}"
+        f"<p><strong>{text(signal.headline)}</strong><br>{code(signal.id)} &middot; handling cost "
+        f"{signal.cost:,.0f} {text(currency)} &middot; {cover}{same}</p>{evidence}"
         f"<p><small>{text(signal.method)}. Examples: {examples}</small></p>"
     )

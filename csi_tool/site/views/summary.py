@@ -19,7 +19,7 @@ def record_summary(record: Record, data: SiteData) -> str:
     reviews = data.reviews_of(record.id)
     rows = [
         ("Status", text(label(record.status))),
-        ("Owner", text(record.owner or "—")),
+        ("Owner", text(record.owner) if record.owner else "&mdash;"),
     ]
     if delivery.due is not None:
         late = f" ({delivery.days_late} days late)" if delivery.days_late else ""
@@ -29,14 +29,15 @@ def record_summary(record: Record, data: SiteData) -> str:
             ("Milestones", f"{delivery.milestones_done} of {delivery.milestones_total} done")
         )
     for review in reviews:
-        values = " → ".join(
-            "—" if v is None else f"{v:g}" for v in (review.baseline, review.latest, review.target)
+        values = " &rarr; ".join(
+            "&mdash;" if v is None else f"{v:g}"
+            for v in (review.baseline, review.latest, review.target)
         )
         rows.append(
             (
                 text(review.name),
                 f"{badge(review.benefit)} {values} {text(review.unit)} "
-                "(baseline → latest → target)",
+                "(baseline &rarr; latest &rarr; target)",
             )
         )
     action = record.corrective_action
@@ -59,7 +60,10 @@ def record_summary(record: Record, data: SiteData) -> str:
 def _flags(record: Record, data: SiteData) -> list[str]:
     delivery = data.delivery_of(record.id)
     flags = [f"plan {delivery.days_late} days late"] if delivery.days_late else []
-    flags += [f"milestone “{text(m.name)}” (due {m.due}): {m.flag.value}" for m in delivery.flagged]
+    flags += [
+        f"milestone &ldquo;{text(m.name)}&rdquo; (due {m.due}): {m.flag.value}"
+        for m in delivery.flagged
+    ]
     for review in data.reviews_of(record.id):
         name = text(review.name)
         if review.review == "overdue":

@@ -36,7 +36,7 @@ def tiles(data: SiteData, attention: list[Attention]) -> list[Tile]:
         if item.record.status in data.policies.review.sustained_states and item.record.review
     ]
     achieved = sum(r.review is not None and r.review.outcome.value == "achieved" for r in closed)
-    share = f"{round(100 * achieved / len(closed))}%" if closed else "—"
+    share = f"{round(100 * achieved / len(closed))}%" if closed else "&mdash;"
     overdue = [a for a in attention if a.overdue]
     late = sum(any(kind == LATE for kind, _ in a.reasons) for a in overdue)
     reviews = sum(any(kind == OVERDUE_REVIEW for kind, _ in a.reasons) for a in overdue)
@@ -109,4 +109,4 @@ def _tone(tile: Tile) -> str:
     """An alert is red while it counts anything and green at zero; other figures are neutral."""
     if not tile.alert:
         return ""
-    return " csi-tile--clear" if tile.value in ("0", "—") else " csi-tile--alert"
+    return " csi-tile--clear" if tile.value in ("0", "&mdash;") else " csi-tile--alert"
