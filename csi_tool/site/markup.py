@@ -18,7 +18,7 @@ def text(value: str) -> str:
     """Text shown literally, on one line: `<script>` shows as the word, never runs.
 
     In ASCII: a character beyond it is written as a character reference (`&#233;`), which
-    the browser shows as the character itself. Every page csi generates is ASCII (its own
+    the browser shows as the character itself. The pages csi generates are ASCII (its own
     symbols are references too: `&middot;`, `&mdash;`), which Python pickles and encodes
     as it is, where one character beyond it makes the whole page convert: a record page of
     13.5 KB is sent from the second process in 8 µs instead of 20, and encoded to be
@@ -54,6 +54,13 @@ def text(value: str) -> str:
         .replace("'", "&#x27;")
     )
     return shown if shown.isascii() else _references(shown)
+
+
+def searchable(value: str) -> str:
+    """Text for the theme's search index: escaped and on one line as `text` is, with every
+    character as written. The theme's search splits the index's text into words without
+    reading character references: `Z&#252;rich` would never be found by typing Zürich."""
+    return html.escape(" ".join(value.split()), quote=True)
 
 
 def drawn(value: str) -> str:

@@ -22,7 +22,7 @@ from typing import TextIO
 
 from csi_tool.errors import CsiError
 from csi_tool.markdown import md_inline
-from csi_tool.site.markup import text
+from csi_tool.site.markup import searchable, text
 from csi_tool.site.pages import Page, RecordPage, SearchEntry
 
 _SLOT = '<div data-csi-slot="{}"></div>'
@@ -164,7 +164,7 @@ class SearchIndex:
 
     def add(self, entries: Iterable[SearchEntry]) -> None:
         for entry in entries:
-            title, body = text(entry.title), text(entry.text)
+            title, body = searchable(entry.title), searchable(entry.text)
             self._write({"location": entry.location, "title": title, "text": body})
 
     def _write(self, document: object) -> None:

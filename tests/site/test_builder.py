@@ -19,7 +19,7 @@ from benchmarks.generate_register import generate_register
 from csi_tool.site import pages
 from csi_tool.site.shells import RecordShell, ShellError, fill_pages
 from csi_tool.yaml.strict import load_fast
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, git
 from tests.site.browser import Watch, serve
 from tests.site.conftest import ARTIFACTS, only_local
 
@@ -278,8 +278,22 @@ def test_generated_html_is_ascii_and_shows_every_character_beyond_it(
         assert before in written, before
         written = written.replace(before, after)
     record.write_text(written, encoding="utf-8")
-    shutil.copytree(PROJECT / "site", example_root / "site")
+    for folder in ("site", "exports"):  # the signals page with its data
+        shutil.copytree(PROJECT / folder, example_root / folder)
+    git(example_root, "init", "-q")  # the dashboard's lead times need the history
+    git(example_root, "add", "-A")
+    git(
+        example_root,
+        "-c",
+        "user.name=T",
+        "-c",
+        "user.email=t@example.invalid",
+        "commit",
+        "-qm",
+        "A",
+    )
     data = collect_site_data(example_root, dt.date(2026, 11, 25))
+    assert data.trails and data.signals.sources
     for page in RecordPages(example_root, data):
         assert page.body.isascii(), (page.record_id, _beyond_ascii(page.body))
     for nav in navigation_pages(data, "https://kb.example.invalid/search?q="):
@@ -298,6 +312,13 @@ def test_generated_html_is_ascii_and_shows_every_character_beyond_it(
         assert "Équipe ✓" in labels and any(label.endswith("…") for label in labels), labels
         assert "‰" in " ".join(tab.locator("svg.csi-chart text").all_text_contents())
         assert "Zürich — “dringend” ✓" in tab.title()
+        # the search index keeps every character as written: the theme's search splits its
+        # text into words without reading character references
+        tab.locator("label.md-search__icon, .md-search__input").first.click()
+        tab.locator("input.md-search__input").press_sequentially("Zürich", delay=30)
+        tab.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+        found = tab.locator(".md-search-result__link").first.get_attribute("href") or ""
+        assert "records/CSI-0002.html" in found, found
     context.close()
 
 

@@ -206,7 +206,7 @@ def _throughput(data: SiteData) -> Section:
     if data.trails:
         rows = [
             (
-                stat.name,
+                text(stat.name),  # "logged→approved": escaped, so in ASCII too
                 str(stat.count),
                 "&mdash;" if stat.median is None else f"{stat.median:g}",
                 "&mdash;" if stat.p90 is None else f"{stat.p90:g}",
