@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from csi_tool import clock
-from csi_tool.site.markup import drawn
+from csi_tool.site.markup import verbatim
 
 WIDTH, HEIGHT = 640, 240
 _LEFT, _RIGHT, _TOP, _BOTTOM = 56, 16, 24, 40
@@ -95,7 +95,7 @@ def metric_chart(
     def y(value: float) -> float:
         return _TOP + (high - value) / spread * (HEIGHT - _TOP - _BOTTOM)
 
-    shown_unit = drawn(unit)
+    shown_unit = verbatim(unit)
     parts = [_open(key, title, description), _AXIS]
     parts += [
         f'<text class="tick" x="{_LEFT - 6}" y="{y(tick) + 4:.1f}" '
@@ -108,7 +108,7 @@ def metric_chart(
             f"{_line(line.css_class, at)}"
             f'<text class="ref-label {line.css_class}" x="{WIDTH - _RIGHT - 4}" '
             f'y="{at - 4:.1f}" text-anchor="end">'
-            f"{drawn(line.label)} {_number(line.value)}</text>"
+            f"{verbatim(line.label)} {_number(line.value)}</text>"
         )
     parts += [_line(line.css_class, y(line.value)) for line in limits]  # one label, below
     if limits:
@@ -122,7 +122,7 @@ def metric_chart(
     if behaviour:
         parts.append(
             f'<text class="verdict" x="{WIDTH - _RIGHT}" y="{_TOP - 8}" text-anchor="end">'
-            f"{drawn(behaviour.verdict)}</text>"
+            f"{verbatim(behaviour.verdict)}</text>"
         )
     signalling = behaviour.signalling if behaviour else {}
     if trend:
@@ -169,8 +169,8 @@ def bar_chart(
         length = count / most * (WIDTH - label_width - 60)
         parts.append(
             f'<text class="tick" x="{label_width - 8}" y="{top + 15}" text-anchor="end">'
-            f"{drawn(label)}</text>"
-            f'<rect class="bar {drawn(classes[i]) if i < len(classes) else ""}" '
+            f"{verbatim(label)}</text>"
+            f'<rect class="bar {verbatim(classes[i]) if i < len(classes) else ""}" '
             f'x="{label_width}" y="{top + 2}" width="{length:.1f}" height="18"/>'
             f'<text class="tick" x="{label_width + length + 6:.1f}" y="{top + 15}">{count}</text>'
         )
@@ -194,9 +194,9 @@ def matrix_chart(
             count = len(cells.get((impact, effort), []))
             lane = lanes.get((impact, effort), "")
             parts.append(
-                f'<rect class="cell lane-{drawn(lane)}" x="{cx}" y="{cy}" width="{size - 2}" '
+                f'<rect class="cell lane-{verbatim(lane)}" x="{cx}" y="{cy}" width="{size - 2}" '
                 f'height="{size - 2}"><title>impact {impact}, effort {effort}: {count} '
-                f"record(s), {drawn(lane)}</title></rect>"
+                f"record(s), {verbatim(lane)}</title></rect>"
             )
             if count:
                 parts.append(
@@ -238,8 +238,8 @@ def _open(key: str, title: str, description: str, height: int = HEIGHT) -> str:
         f'<svg class="csi-chart" xmlns="http://www.w3.org/2000/svg" role="img" '
         f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
         f'aria-labelledby="{key}-t {key}-d">'
-        f'<title id="{key}-t">{drawn(title)}</title>'
-        f'<desc id="{key}-d">{drawn(description)}</desc>'
+        f'<title id="{key}-t">{verbatim(title)}</title>'
+        f'<desc id="{key}-d">{verbatim(description)}</desc>'
     )
 
 

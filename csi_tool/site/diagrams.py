@@ -1,6 +1,6 @@
 """Diagrams of how a problem was studied, as static SVG: process swimlanes and fishbones.
 
-Like the charts, drawn at build time with a title and description for screen readers; the
+Like the charts, verbatim at build time with a title and description for screen readers; the
 record page puts the same content beside each as text (the steps in order, the causes by
 category). Record text is untrusted: every piece is escaped, and long text is cut to fit
 its box (the full text is in the list beside the drawing).
@@ -9,11 +9,12 @@ its box (the full text is in the list beside the drawing).
 from __future__ import annotations
 
 import textwrap
+import unicodedata
 from collections.abc import Sequence
 from itertools import pairwise
 
 from csi_tool.records.analysis import Fishbone, ProcessStep, StepKind
-from csi_tool.site.markup import drawn
+from csi_tool.site.markup import verbatim
 
 _LABEL, _BOX, _GAP, _LANE, _PAD = 140, 124, 26, 74, 12
 FISHBONE_CATEGORIES = ("people", "process", "tools", "environment", "policy")
@@ -66,7 +67,7 @@ def swimlane(
         parts.append(
             f'<rect class="lane" x="0" y="{top}" width="{width}" height="{_LANE}"/>'
             f'<text class="lane-label" x="8" y="{top + _LANE / 2 + 4}">'
-            f"{drawn(_cut(actor, 20))}</text>"
+            f"{verbatim(_cut(actor, 20))}</text>"
         )
     centres = []
     for i, step in enumerate(steps):
@@ -83,7 +84,8 @@ def swimlane(
             lines[-1] = _cut(lines[-1] + " …", 20)
         for j, line in enumerate(lines):
             parts.append(
-                f'<text class="step-label" x="{x + 6}" y="{y + 15 + j * 13}">{drawn(line)}</text>'
+                f'<text class="step-label" x="{x + 6}" y="{y + 15 + j * 13}">'
+                f"{verbatim(line)}</text>"
             )
         parts.append(
             f'<text class="step-time" x="{x + 6}" y="{y + _LANE - 22}">'
@@ -111,7 +113,7 @@ def fishbone(key: str, problem: str, causes: Fishbone, description: str) -> str:
     for j, line in enumerate(_wrap(_HEAD_LABEL, problem)[:5]):
         parts.append(
             f'<text class="head-label" x="{head + 8}" y="{spine - 26 + j * 14}">'
-            f"{drawn(line)}</text>"
+            f"{verbatim(line)}</text>"
         )
     places = {"people": (190, -1), "process": (345, -1), "tools": (500, -1)}
     places |= {"environment": (268, 1), "policy": (422, 1)}
@@ -131,7 +133,7 @@ def fishbone(key: str, problem: str, causes: Fishbone, description: str) -> str:
             along = x - 90 * rise / 140 - 6  # left of the bone, like a rib
             parts.append(
                 f'<text class="cause" x="{along:.0f}" y="{spine + side * rise + 4}" '
-                f'text-anchor="end">{drawn(cause)}</text>'
+                f'text-anchor="end">{verbatim(cause)}</text>'
             )
     parts.append("</svg>")
     return "".join(parts)
@@ -141,14 +143,41 @@ def _open(key: str, title: str, description: str, width: int, height: int, css: 
     return (
         f'<svg class="{css}" xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" aria-labelledby="{key}-t {key}-d">'
-        f'<title id="{key}-t">{drawn(title)}</title>'
-        f'<desc id="{key}-d">{drawn(description)}</desc>'
+        f'<title id="{key}-t">{verbatim(title)}</title>'
+        f'<desc id="{key}-d">{verbatim(description)}</desc>'
     )
 
 
 def _cut(label: str, length: int) -> str:
+    """The label on one line, cut to `length` characters with an ellipsis, never inside a
+    character as read: an accent written as a combining mark, an emoji joined from several
+    (👩‍💻), with a skin tone or as a flag (two regional indicators) stays whole or goes."""
     shown = " ".join(label.split())
-    return shown if len(shown) <= length else shown[: length - 1] + "…"
+    if len(shown) <= length:
+        return shown
+    end = length - 1
+    while end > 0 and _continues(shown, end):
+        end -= 1
+    return shown[:end] + "…"
+
+
+def _continues(shown: str, index: int) -> bool:
+    """Whether the character at `index` belongs to the one before it."""
+    here, before = shown[index], shown[index - 1]
+    if unicodedata.category(here) in ("Mn", "Mc", "Me") or here in _JOINERS or before == "\u200d":
+        return True
+    if "\U0001f3fb" <= here <= "\U0001f3ff":  # a skin tone modifies the emoji before it
+        return True
+    if _REGIONAL <= here <= _REGIONAL_LAST:  # the second of a flag's pair, if the run is odd
+        run = index
+        while run > 0 and _REGIONAL <= shown[run - 1] <= _REGIONAL_LAST:
+            run -= 1
+        return (index - run) % 2 == 1
+    return False
+
+
+_JOINERS = "\u200d\ufe0e\ufe0f"  # zero-width joiner, text and emoji presentation selectors
+_REGIONAL, _REGIONAL_LAST = "\U0001f1e6", "\U0001f1ff"
 
 
 def _hours(value: float) -> str:

@@ -63,10 +63,12 @@ def searchable(value: str) -> str:
     return html.escape(" ".join(value.split()), quote=True)
 
 
-def drawn(value: str) -> str:
-    """Text inside a drawing (an SVG label, title or description): escaped and in ASCII as
-    `text` is, its whitespace left to SVG, which collapses it itself. Half the cost of
-    `text`, and a record page draws about forty labels."""
+def verbatim(value: str) -> str:
+    """Text escaped and in ASCII as `text` is, every character kept, its spaces too: an
+    attribute value read back exactly (a filter's choice, which csi.js compares with the
+    value as written: a full-width space made one match nothing), or text in a drawing,
+    which SVG lays out itself (half the cost of `text`: a record page draws about forty
+    labels)."""
     escaped = html.escape(value, quote=True)
     return escaped if escaped.isascii() else _references(escaped)
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from csi_tool.report import counted
-from csi_tool.site.markup import link, page_link, text
+from csi_tool.site.markup import link, page_link, text, verbatim
 
 FIRST_ROWS = 100  # the rows a page carries as HTML; the script pages through the rest
 FILTER = "filter"  # the text filter's name in the address (the theme's search owns ?q=)
@@ -152,7 +152,7 @@ def _select(index: int, column: Column, rows: Sequence[Sequence[Cell]]) -> str:
     values = sorted(set(found), key=_natural)
     if len(values) > MAX_OPTIONS:  # hundreds of teams: the filter box finds them instead
         return ""
-    options = "".join(f'<option value="{text(v)}">{text(v)}</option>' for v in values)
+    options = "".join(f'<option value="{verbatim(v)}">{text(v)}</option>' for v in values)
     tokens = " data-tokens" if column.tokens else ""
     return (
         f'<label>{text(column.label)} <select name="{text(column.key)}"{tokens}>'

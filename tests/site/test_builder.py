@@ -250,6 +250,7 @@ def test_hostile_text_shows_literally_and_nothing_executes(
 # process map (the diagram cuts a long step name with an ellipsis), lessons.
 _BEYOND_ASCII = {
     "title: Bring emergency changes": "title: Zürich — “dringend” ✓ emergency changes",
+    "service: Change Enablement": "service: 変更管理\u3000Change Enablement",  # a full-width space
     "name: Emergency changes as a share": "name: Änderungen — share",
     'unit: "%"': "unit: ‰",
     "- Why? The weekly CAB cut-off": "- Warum? 日本語 the weekly CAB cut-off",
@@ -262,6 +263,7 @@ _BEYOND_ASCII = {
     "lessons:\n": 'lessons:\n  - text: "U+FDD0 \\uFDD0, \\U0001F600 and e\\u0301."\n',
 }
 _LESSON = "U+FDD0 \ufdd0, \U0001f600 and e\u0301."
+SERVICE = "変更管理\u3000Change Enablement"
 
 
 def test_generated_html_is_ascii_and_shows_every_character_beyond_it(
@@ -319,6 +321,11 @@ def test_generated_html_is_ascii_and_shows_every_character_beyond_it(
         tab.locator(".md-search-result__item").first.wait_for(timeout=15_000)
         found = tab.locator(".md-search-result__link").first.get_attribute("href") or ""
         assert "records/CSI-0002.html" in found, found
+        # a filter's choice is the value as written, whatever its spaces
+        tab.goto(f"{base}/register.html")
+        tab.select_option("select[name=service]", SERVICE)
+        rows = tab.locator("#csi-table-register tbody tr td:first-child")
+        assert rows.all_inner_texts() == ["CSI-0002"]
     context.close()
 
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from csi_tool.site.diagrams import _HEAD_LABEL, _STEP_LABEL, _wrap
-from csi_tool.site.markup import drawn, searchable, table, text
+from csi_tool.site.diagrams import _HEAD_LABEL, _STEP_LABEL, _cut, _wrap
+from csi_tool.site.markup import searchable, table, text, verbatim
 from csi_tool.site.views.record_search import _start
 
 # Record text as people (and attackers) write it: markup characters, every kind of
@@ -40,9 +40,9 @@ def test_text_is_html_escape_of_the_text_on_one_line(value: str) -> None:
 
 
 @given(_TEXT | _PLAIN)
-def test_drawn_text_is_html_escape_of_the_text_in_ascii(value: str) -> None:
-    assert drawn(value) == _in_ascii(html.escape(value, quote=True))
-    assert _reads_back(drawn(value), value)
+def test_verbatim_text_is_html_escape_of_the_text_in_ascii(value: str) -> None:
+    assert verbatim(value) == _in_ascii(html.escape(value, quote=True))
+    assert _reads_back(verbatim(value), value)
 
 
 def _in_ascii(escaped: str) -> str:
@@ -70,6 +70,23 @@ _LABEL = st.lists(
 def test_a_diagram_label_wraps_as_textwrap_wraps_it(label: str) -> None:
     for wrapper in (_STEP_LABEL, _HEAD_LABEL):
         assert _wrap(wrapper, label) == wrapper.wrap(label)
+
+
+@pytest.mark.parametrize(
+    ("label", "shown"),
+    [
+        ("x" * 18 + "e\u0301yy", "x" * 18 + "…"),  # an accent written as a combining mark
+        ("x" * 18 + "1\ufe0f\u20e3yy", "x" * 18 + "…"),  # a keycap: 1, emoji style, keycap
+        ("x" * 17 + "👩\u200d💻yy", "x" * 17 + "…"),  # a technologist: woman, joiner, laptop
+        ("x" * 18 + "👍🏽 ok", "x" * 18 + "…"),  # a thumb with its skin tone
+        ("x" * 18 + "🇩🇪yy", "x" * 18 + "…"),  # a flag: two regional indicators
+        ("x" * 17 + "🇩🇪🇫🇷yy", "x" * 17 + "🇩🇪…"),  # the first flag whole, the second gone
+        ("x" * 18 + "abc", "x" * 18 + "a…"),  # plain text: 19 characters and the ellipsis
+        ("Prüfung  ohne\n Ende", "Prüfung ohne Ende"),  # short enough: one line, whole
+    ],
+)
+def test_a_diagram_label_is_cut_between_characters_as_read(label: str, shown: str) -> None:
+    assert _cut(label, 20) == shown
 
 
 def test_a_table_aligns_its_numeric_columns_right() -> None:
