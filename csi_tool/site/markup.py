@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import html
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 
@@ -58,9 +59,11 @@ def text(value: str) -> str:
 
 def searchable(value: str) -> str:
     """Text for the theme's search index: escaped and on one line as `text` is, with every
-    character as written. The theme's search splits the index's text into words without
-    reading character references: `Z&#252;rich` would never be found by typing Zürich."""
-    return html.escape(" ".join(value.split()), quote=True)
+    character as written, but composed (NFC). The theme's search splits the index's text
+    into words without reading character references (`Z&#252;rich` would never be found by
+    typing Zürich), and matches what is typed as it is: an accent written as a combining
+    mark (as text pasted from a PDF often is) is found by typing the accented letter."""
+    return html.escape(unicodedata.normalize("NFC", " ".join(value.split())), quote=True)
 
 
 def verbatim(value: str) -> str:

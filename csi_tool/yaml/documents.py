@@ -22,14 +22,14 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 _PATTERN_HINTS = {
     "^@": "must be a handle such as @alice or @acme/service-desk",
     "^[A-Z][A-Z0-9]*-[0-9]+$": "must be a record id such as CSI-0042",
-    "^[a-z0-9][a-z0-9-]*$": "must be lower-case letters, digits and dashes",
+    "^[a-z0-9][a-z0-9-]*$": "must be lower-case letters a-z, digits and dashes",
     "^https?://": "must be an http:// or https:// link without spaces",
     "^[A-Za-z0-9][A-Za-z0-9._:/#-]*$": "must be an identifier such as INC0012345",
-    "^[a-z][a-z0-9_]*$": "must start with a letter, then lower-case letters, digits and _",
-    "^[a-z][a-z_]*$": "must be lower-case letters and underscores",
+    "^[a-z][a-z0-9_]*$": "must start with a letter a-z, then lower-case letters a-z, digits and _",
+    "^[a-z][a-z_]*$": "must be lower-case letters a-z and underscores",
     SINGLE_LINE: "must be one line of visible text (no tabs, line breaks or direction overrides)",
     NOT_BLANK: "must not be blank, nor hold direction overrides",
-    "^[A-Z][A-Z0-9]*$": "must be upper-case letters and digits",
+    "^[A-Z][A-Z0-9]*$": "must be upper-case letters A-Z and digits",
     "^(?:https?://": "must be a knowledge article id such as KB0010042, or an http(s) link",
 }
 

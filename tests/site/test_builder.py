@@ -249,7 +249,8 @@ def test_hostile_text_shows_literally_and_nothing_executes(
 # Text beyond ASCII wherever a record page shows it: title, metric, five whys, fishbone,
 # process map (the diagram cuts a long step name with an ellipsis), lessons.
 _BEYOND_ASCII = {
-    "title: Bring emergency changes": "title: Zürich — “dringend” ✓ emergency changes",
+    # "Cafe" and a combining accent, as text pasted from a PDF is: found by typing "café"
+    "title: Bring emergency changes": "title: Zürich — “dringend” ✓ Cafe\u0301 emergency changes",
     "service: Change Enablement": "service: 変更管理\u3000Change Enablement",  # a full-width space
     "name: Emergency changes as a share": "name: Änderungen — share",
     'unit: "%"': "unit: ‰",
@@ -326,6 +327,15 @@ def test_generated_html_is_ascii_and_shows_every_character_beyond_it(
         tab.select_option("select[name=service]", SERVICE)
         rows = tab.locator("#csi-table-register tbody tr td:first-child")
         assert rows.all_inner_texts() == ["CSI-0002"]
+        # an accent typed finds the same accent written as a combining mark
+        tab.goto(f"{base}/register.html")
+        tab.fill("form[data-table=register] input[name=filter]", "café")
+        assert rows.all_inner_texts() == ["CSI-0002"]
+        tab.locator("label.md-search__icon, .md-search__input").first.click()
+        tab.locator("input.md-search__input").press_sequentially("Café", delay=30)
+        tab.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+        found = tab.locator(".md-search-result__link").first.get_attribute("href") or ""
+        assert "records/CSI-0002.html" in found, found
     context.close()
 
 

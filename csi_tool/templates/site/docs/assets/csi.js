@@ -97,7 +97,8 @@
     var query = form.querySelector('input[name="' + FILTER + '"]');
     var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
     var haystack = data.rows.map(function (row) {
-      return row.map(shown).join(" ").toLowerCase();
+      // composed (NFC): an accent written as a combining mark is found by typing the letter
+      return row.map(shown).join(" ").normalize("NFC").toLowerCase();
     });
     var more = pager && pager.nextElementSibling;
     if (more && more.classList.contains("csi-more")) { more.hidden = true; }
@@ -138,7 +139,7 @@
     });
 
     function matching() {
-      var terms = query.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var terms = query.value.normalize("NFC").toLowerCase().split(/\s+/).filter(Boolean);
       var tests = selects.filter(function (s) { return s.value !== ""; }).map(function (s) {
         return { column: keys.indexOf(s.name), value: s.value, tokens: s.hasAttribute("data-tokens") };
       });
