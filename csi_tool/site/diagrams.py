@@ -1,6 +1,6 @@
 """Diagrams of how a problem was studied, as static SVG: process swimlanes and fishbones.
 
-Like the charts, verbatim at build time with a title and description for screen readers; the
+Like the charts, drawn at build time with a title and description for screen readers; the
 record page puts the same content beside each as text (the steps in order, the causes by
 category). Record text is untrusted: every piece is escaped, and long text is cut to fit
 its box (the full text is in the list beside the drawing).
