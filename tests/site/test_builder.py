@@ -248,6 +248,7 @@ def test_hostile_text_shows_literally_and_nothing_executes(
 
 # Text beyond ASCII wherever a record page shows it: title, metric, five whys, fishbone,
 # process map (the diagram cuts a long step name with an ellipsis), lessons.
+_ARABIC = "وافق المجلس على أداة IAM ونظام ERP."
 _BEYOND_ASCII = {
     # "Cafe" and a combining accent, as text pasted from a PDF is: found by typing "café"
     "title: Bring emergency changes": "title: Zürich — “dringend” ✓ Cafe\u0301 emergency changes",
@@ -256,6 +257,10 @@ _BEYOND_ASCII = {
     'unit: "%"': "unit: ‰",
     "- Why? The weekly CAB cut-off": "- Warum? 日本語 the weekly CAB cut-off",
     "- A single weekly CAB": "- Ein wöchentliches CAB",
+    # Arabic with Latin words in it, laid out right to left (csi.css: unicode-bidi plaintext)
+    "rationale: >-\n      High impact on release predictability and major incident risk, at "
+    "moderate effort; the\n      standard change models also benefit every team that raises "
+    "changes.\n": f"rationale: {_ARABIC}\n",
     "{name: Raise the change, actor: Change requester": (
         "{name: Änderung erfassen und 日本語で説明する, actor: Équipe ✓"
     ),
@@ -315,6 +320,17 @@ def test_generated_html_is_ascii_and_shows_every_character_beyond_it(
         assert "Équipe ✓" in labels and any(label.endswith("…") for label in labels), labels
         assert "‰" in " ".join(tab.locator("svg.csi-chart text").all_text_contents())
         assert "Zürich — “dringend” ✓" in tab.title()
+        # a paragraph in Arabic reads right to left: its first letter on the right, the full
+        # stop that ends it on the left, the Latin words in between where they belong
+        first, last = tab.locator(f"p:text-is('{_ARABIC}')").evaluate(
+            """p => {
+                const at = (i) => { const r = document.createRange();
+                    r.setStart(p.firstChild, i); r.setEnd(p.firstChild, i + 1);
+                    return r.getBoundingClientRect().x; };
+                return [at(0), at(p.firstChild.length - 1)];
+            }"""
+        )
+        assert first > last, (first, last)
         # the search index keeps every character as written: the theme's search splits its
         # text into words without reading character references
         tab.locator("label.md-search__icon, .md-search__input").first.click()
