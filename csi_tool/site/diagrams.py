@@ -12,6 +12,7 @@ import textwrap
 import unicodedata
 from collections.abc import Sequence
 from itertools import pairwise
+from unicodedata import east_asian_width
 
 from csi_tool.records.analysis import Fishbone, ProcessStep, StepKind
 from csi_tool.site.markup import verbatim
@@ -28,8 +29,11 @@ def _wrap(wrapper: textwrap.TextWrapper, label: str) -> list[str]:
     """`wrapper.wrap(label)`, without its machinery for the labels most are: printable (no
     tab or newline), single-spaced, not padded, without hyphens (textwrap may break after
     one) and without a word longer than a line (textwrap cuts it). Such a label wraps
-    greedily between words, as textwrap wraps it."""
+    greedily between words, as textwrap wraps it. A label with wide characters (Chinese,
+    Japanese, Korean) wraps by width instead: see `_wrap_wide`."""
     width = wrapper.width
+    if _has_wide(label):
+        return _wrap_wide(label, width)
     if not (label.isprintable() and "  " not in label and label.strip(" ") == label):
         return wrapper.wrap(label)
     if len(label) <= width:
@@ -148,17 +152,88 @@ def _open(key: str, title: str, description: str, width: int, height: int, css: 
     )
 
 
+def _wrap_wide(label: str, width: int) -> list[str]:
+    """Lines of at most `width` columns, a wide character counting two (it is drawn about
+    twice as wide as a Latin letter). Lines break between words, and on either side of a
+    wide character, as Chinese and Japanese text breaks; a longer word is cut."""
+    lines: list[str] = []
+    line = ""
+    for unit in _units(" ".join(label.split())):
+        if unit == " ":
+            line += " " if line else ""
+            continue
+        while _columns(line + unit) > width:
+            if line.strip(" "):  # the unit starts the next line
+                lines.append(line.rstrip(" "))
+                line = ""
+                continue
+            room = max(1, _fitting(unit, width))  # a word longer than a line: what fits
+            lines.append(unit[:room])
+            unit = unit[room:]
+        line += unit
+    if line.strip(" "):
+        lines.append(line.rstrip(" "))
+    return lines
+
+
+def _units(label: str) -> list[str]:
+    """What a wide label breaks between: a space, a wide character (with any marks on it),
+    or a run of other characters (a word)."""
+    units: list[str] = []
+    word = ""
+    for character in label:
+        if character == " " or east_asian_width(character) in "WF":
+            if word:
+                units.append(word)
+                word = ""
+            units.append(character)
+        elif not word and units and units[-1] != " " and _column(character) == 0:
+            units[-1] += character  # a mark on the wide character before it
+        else:
+            word += character
+    return [*units, word] if word else units
+
+
 def _cut(label: str, length: int) -> str:
-    """The label on one line, cut to `length` characters with an ellipsis, never inside a
-    character as read: an accent written as a combining mark, an emoji joined from several
-    (👩‍💻), with a skin tone or as a flag (two regional indicators) stays whole or goes."""
+    """The label on one line, cut to `length` columns with an ellipsis (a wide character
+    counts two), never inside a character as read: an accent written as a combining mark,
+    an emoji joined from several (👩‍💻), with a skin tone or as a flag (two regional
+    indicators) stays whole or goes."""
     shown = " ".join(label.split())
-    if len(shown) <= length:
+    if _columns(shown) <= length:
         return shown
-    end = length - 1
+    end = _fitting(shown, length - 1)
     while end > 0 and _continues(shown, end):
         end -= 1
     return shown[:end] + "…"
+
+
+def _has_wide(label: str) -> bool:
+    return not label.isascii() and any(east_asian_width(c) in "WF" for c in label)
+
+
+def _columns(text: str) -> int:
+    """How many columns the text takes: a wide character two, a combining mark or a joiner
+    none."""
+    if text.isascii():
+        return len(text)
+    return sum(_column(c) for c in text)
+
+
+def _column(character: str) -> int:
+    if east_asian_width(character) in "WF":
+        return 2
+    return 0 if unicodedata.category(character) in ("Mn", "Me", "Cf") else 1
+
+
+def _fitting(text: str, columns: int) -> int:
+    """How many of the text's first characters fit in `columns`."""
+    used = 0
+    for index, character in enumerate(text):
+        used += _column(character)
+        if used > columns:
+            return index
+    return len(text)
 
 
 def _continues(shown: str, index: int) -> bool:

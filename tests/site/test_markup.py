@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from csi_tool.site.diagrams import _HEAD_LABEL, _STEP_LABEL, _cut, _wrap
+from csi_tool.site.diagrams import _HEAD_LABEL, _STEP_LABEL, _columns, _cut, _has_wide, _wrap
 from csi_tool.site.markup import searchable, table, text, verbatim
 from csi_tool.site.views.record_search import _start
 
@@ -65,7 +65,7 @@ _LABEL = st.lists(
 ).map(" ".join)
 
 
-@given(_TEXT | _LABEL)
+@given((_TEXT | _LABEL).filter(lambda label: not _has_wide(label)))
 @example("aaaaaaaaa bbbbbbbbbb ccc")  # a first line exactly 20 wide, then one a letter too wide
 @example("aaaaaaaaa bbbbbbbbbbb ccc")
 @example("aaaaaaaaaa bbbbbbbbbbb ccc")  # and 22 wide
@@ -74,13 +74,31 @@ def test_a_diagram_label_wraps_as_textwrap_wraps_it(label: str) -> None:
         assert _wrap(wrapper, label) == wrapper.wrap(label)
 
 
+# Labels in Chinese, Japanese or Korean, with Latin words and spaces among them.
+_WIDE_LABEL = st.text(alphabet=st.sampled_from("承認申請財務ロール가나ab ERP-é\u3000"), max_size=60)
+
+
+@given(_WIDE_LABEL.filter(_has_wide))
+@example("ERP管理画面で財務ロールと権限を付与する")
+@example("Änderung erfassen und 日本語で説明する")
+def test_a_wide_label_wraps_by_width_and_keeps_its_text(label: str) -> None:
+    # a wide character counts two columns: it is drawn about twice as wide as a letter
+    for wrapper in (_STEP_LABEL, _HEAD_LABEL):
+        lines = _wrap(wrapper, label)
+        assert all(0 < _columns(line) <= wrapper.width for line in lines), lines
+        assert "".join(lines).replace(" ", "") == "".join(label.split())
+
+
 @pytest.mark.parametrize(
     ("label", "shown"),
     [
-        ("x" * 18 + "e\u0301yy", "x" * 18 + "…"),  # an accent written as a combining mark
-        ("x" * 18 + "1\ufe0f\u20e3yy", "x" * 18 + "…"),  # a keycap: 1, emoji style, keycap
+        ("x" * 19 + "e\u0301yy", "x" * 19 + "…"),  # an accent written as a combining mark
+        ("x" * 18 + "e\u0301yy", "x" * 18 + "e\u0301…"),  # which takes no column of its own
+        ("x" * 19 + "1\ufe0f\u20e3yy", "x" * 19 + "…"),  # a keycap: 1, emoji style, keycap
         ("x" * 17 + "👩\u200d💻yy", "x" * 17 + "…"),  # a technologist: woman, joiner, laptop
         ("x" * 18 + "👍🏽 ok", "x" * 18 + "…"),  # a thumb with its skin tone
+        ("x" * 17 + "a👍🏽 ok", "x" * 17 + "a…"),  # (a wide character: two columns)
+        ("承認" * 6, "承認" * 4 + "承…"),  # wide characters: 19 columns hold 9, then the ellipsis
         ("x" * 18 + "🇩🇪yy", "x" * 18 + "…"),  # a flag: two regional indicators
         ("x" * 17 + "🇩🇪🇫🇷yy", "x" * 17 + "🇩🇪…"),  # the first flag whole, the second gone
         ("x" * 18 + "abc", "x" * 18 + "a…"),  # plain text: 19 characters and the ellipsis
