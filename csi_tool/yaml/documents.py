@@ -204,6 +204,11 @@ def _finding_from_error(error: ErrorDetails, model: type[BaseModel], document: D
         )
     elif kind == "string_type" and type(error.get("input")) in (int, float):
         message = f"must be text; write it in quotes: '{error['input']}'"
+    elif kind == "string_type" and isinstance(error.get("input"), dict):  # `Outil : le …`
+        message = (
+            "must be text, not a mapping: a colon and a space make what comes before them "
+            "a key; write the text in quotes"
+        )
     elif kind in {"int_type", "float_type"} and isinstance(error.get("input"), str):
         message = (
             "must be a number, written without quotes"
