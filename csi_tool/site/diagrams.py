@@ -228,6 +228,8 @@ def _column(character: str) -> int:
 
 def _fitting(text: str, columns: int) -> int:
     """How many of the text's first characters fit in `columns`."""
+    if text.isascii():  # most labels: a character a column (a page cuts dozens)
+        return min(len(text), max(columns, 0))
     used = 0
     for index, character in enumerate(text):
         used += _column(character)
@@ -239,6 +241,8 @@ def _fitting(text: str, columns: int) -> int:
 def _continues(shown: str, index: int) -> bool:
     """Whether the character at `index` belongs to the one before it."""
     here, before = shown[index], shown[index - 1]
+    if here.isascii() and before.isascii():  # most labels, which a page cuts dozens of
+        return False
     if unicodedata.category(here) in ("Mn", "Mc", "Me") or here in _JOINERS or before == "\u200d":
         return True
     if "\U0001f3fb" <= here <= "\U0001f3ff":  # a skin tone modifies the emoji before it
