@@ -8,6 +8,7 @@ its box (the full text is in the list beside the drawing).
 
 from __future__ import annotations
 
+import re
 import textwrap
 import unicodedata
 from collections.abc import Sequence
@@ -155,10 +156,12 @@ def _open(key: str, title: str, description: str, width: int, height: int, css: 
 def _wrap_wide(label: str, width: int) -> list[str]:
     """Lines of at most `width` columns, a wide character counting two (it is drawn about
     twice as wide as a Latin letter). Lines break between words, and on either side of a
-    wide character, as Chinese and Japanese text breaks; a longer word is cut."""
+    wide character, as Chinese and Japanese text breaks; a longer word is cut between
+    characters as read. Only ASCII whitespace separates words, as in textwrap: a no-break
+    space holds its neighbours together."""
     lines: list[str] = []
     line = ""
-    for unit in _units(" ".join(label.split())):
+    for unit in _units(" ".join(_ASCII_SPACES.split(label)).strip(" ")):
         if unit == " ":
             line += " " if line else ""
             continue
@@ -167,7 +170,8 @@ def _wrap_wide(label: str, width: int) -> list[str]:
                 lines.append(line.rstrip(" "))
                 line = ""
                 continue
-            room = max(1, _fitting(unit, width))  # a word longer than a line: what fits
+            # a word longer than a line: what fits of it, at least its first character
+            room = _fitting(unit, width) or len(_clusters(unit)[0])
             lines.append(unit[:room])
             unit = unit[room:]
         line += unit
@@ -177,20 +181,18 @@ def _wrap_wide(label: str, width: int) -> list[str]:
 
 
 def _units(label: str) -> list[str]:
-    """What a wide label breaks between: a space, a wide character (with any marks on it),
-    or a run of other characters (a word)."""
+    """What a wide label breaks between: a space, a wide character as read, or a run of
+    other characters (a word)."""
     units: list[str] = []
     word = ""
-    for character in label:
-        if character == " " or east_asian_width(character) in "WF":
+    for cluster in _clusters(label):
+        if cluster == " " or _cluster_columns(cluster) == 2:
             if word:
                 units.append(word)
                 word = ""
-            units.append(character)
-        elif not word and units and units[-1] != " " and _column(character) == 0:
-            units[-1] += character  # a mark on the wide character before it
+            units.append(cluster)
         else:
-            word += character
+            word += cluster
     return [*units, word] if word else units
 
 
@@ -202,10 +204,7 @@ def _cut(label: str, length: int) -> str:
     shown = " ".join(label.split())
     if _columns(shown) <= length:
         return shown
-    end = _fitting(shown, length - 1)
-    while end > 0 and _continues(shown, end):
-        end -= 1
-    return shown[:end] + "…"
+    return shown[: _fitting(shown, length - 1)] + "…"
 
 
 def _has_wide(label: str) -> bool:
@@ -213,40 +212,65 @@ def _has_wide(label: str) -> bool:
 
 
 def _columns(text: str) -> int:
-    """How many columns the text takes: a wide character two, a combining mark or a joiner
-    none."""
+    """How many columns the text takes (see `_cluster_columns`)."""
     if text.isascii():
         return len(text)
-    return sum(_column(c) for c in text)
-
-
-def _column(character: str) -> int:
-    if east_asian_width(character) in "WF":
-        return 2
-    return 0 if unicodedata.category(character) in ("Mn", "Me", "Cf") else 1
+    return sum(map(_cluster_columns, _clusters(text)))
 
 
 def _fitting(text: str, columns: int) -> int:
-    """How many of the text's first characters fit in `columns`."""
+    """How many of the text's first characters fit in `columns`, whole characters as read."""
     if text.isascii():  # most labels: a character a column (a page cuts dozens)
         return min(len(text), max(columns, 0))
-    used = 0
-    for index, character in enumerate(text):
-        used += _column(character)
+    used = end = 0
+    for cluster in _clusters(text):
+        used += _cluster_columns(cluster)
         if used > columns:
-            return index
-    return len(text)
+            break
+        end += len(cluster)
+    return end
+
+
+def _clusters(text: str) -> list[str]:
+    """The text's characters as read: each with the marks, joined emoji, skin tone or flag
+    half that belong to it (see `_continues`)."""
+    clusters: list[str] = []
+    for index, character in enumerate(text):
+        if clusters and _continues(text, index):
+            clusters[-1] += character
+        else:
+            clusters.append(character)
+    return clusters
+
+
+def _cluster_columns(cluster: str) -> int:
+    """Two columns for a wide character or a flag, none for a mark on its own, else one."""
+    if cluster.isascii():
+        return len(cluster)
+    if (
+        any(east_asian_width(c) in "WF" for c in cluster)
+        or _REGIONAL <= cluster[0] <= _REGIONAL_LAST
+    ):
+        return 2
+    return 0 if all(unicodedata.category(c) in _ZERO_WIDTH for c in cluster) else 1
 
 
 def _continues(shown: str, index: int) -> bool:
-    """Whether the character at `index` belongs to the one before it."""
+    """Whether the character at `index` belongs to the one before it (a close reading of
+    Unicode's grapheme clusters, without their tables)."""
     here, before = shown[index], shown[index - 1]
     if here.isascii() and before.isascii():  # most labels, which a page cuts dozens of
         return False
-    if unicodedata.category(here) in ("Mn", "Mc", "Me") or here in _JOINERS or before == "\u200d":
+    if unicodedata.category(here) in _EXTENDING or here in _JOINERS or before == "\u200d":
         return True
     if "\U0001f3fb" <= here <= "\U0001f3ff":  # a skin tone modifies the emoji before it
         return True
+    if "\u1160" <= here <= "\u11ff" or "\ud7b0" <= here <= "\ud7fb":  # Hangul vowel, final
+        return True
+    if here in "\u0e33\u0eb3":  # Thai and Lao sara am, written after their consonant
+        return True
+    if unicodedata.combining(before) == 9 and unicodedata.category(here) == "Lo":
+        return True  # a consonant joined by a virama (Devanagari क्ष)
     if _REGIONAL <= here <= _REGIONAL_LAST:  # the second of a flag's pair, if the run is odd
         run = index
         while run > 0 and _REGIONAL <= shown[run - 1] <= _REGIONAL_LAST:
@@ -255,6 +279,9 @@ def _continues(shown: str, index: int) -> bool:
     return False
 
 
+_ASCII_SPACES = re.compile("[\t\n\x0b\x0c\r ]+")
+_EXTENDING = ("Mn", "Mc", "Me")
+_ZERO_WIDTH = ("Mn", "Me", "Cf")
 _JOINERS = "\u200d\ufe0e\ufe0f"  # zero-width joiner, text and emoji presentation selectors
 _REGIONAL, _REGIONAL_LAST = "\U0001f1e6", "\U0001f1ff"
 

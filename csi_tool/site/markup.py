@@ -59,11 +59,18 @@ def text(value: str) -> str:
 
 def searchable(value: str) -> str:
     """Text for the theme's search index: escaped and on one line as `text` is, with every
-    character as written, but composed (NFC). The theme's search splits the index's text
-    into words without reading character references (`Z&#252;rich` would never be found by
-    typing Zürich), and matches what is typed as it is: an accent written as a combining
-    mark (as text pasted from a PDF often is) is found by typing the accented letter."""
-    return html.escape(unicodedata.normalize("NFC", " ".join(value.split())), quote=True)
+    character as written. The theme's search splits the index's text into words without
+    reading character references: `Z&#252;rich` would never be found by typing Zürich."""
+    return html.escape(" ".join(value.split()), quote=True)
+
+
+def composed_too(value: str) -> str:
+    """The text's composed form (NFC), where it differs from the text as written, else "".
+    The theme's search matches what is typed as it is: an accent written as a combining
+    mark (as text pasted from a PDF often is) is found by typing the accented letter only
+    if the index holds that form too, and by pasting the text only if it holds the other."""
+    composed = unicodedata.normalize("NFC", value)
+    return "" if composed == value else composed
 
 
 def verbatim(value: str) -> str:

@@ -22,7 +22,7 @@ from typing import TextIO
 
 from csi_tool.errors import CsiError
 from csi_tool.markdown import md_inline
-from csi_tool.site.markup import searchable, text
+from csi_tool.site.markup import composed_too, searchable, text
 from csi_tool.site.pages import Page, RecordPage, SearchEntry
 
 _SLOT = '<div data-csi-slot="{}"></div>'
@@ -165,6 +165,9 @@ class SearchIndex:
     def add(self, entries: Iterable[SearchEntry]) -> None:
         for entry in entries:
             title, body = searchable(entry.title), searchable(entry.text)
+            composed = composed_too(f"{entry.title}\n{entry.text}")
+            if composed:  # found however it is typed (see composed_too)
+                body += " " + searchable(composed)
             self._write({"location": entry.location, "title": title, "text": body})
 
     def _write(self, document: object) -> None:

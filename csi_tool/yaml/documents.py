@@ -206,8 +206,8 @@ def _finding_from_error(error: ErrorDetails, model: type[BaseModel], document: D
         message = f"must be text; write it in quotes: '{error['input']}'"
     elif kind == "string_type" and isinstance(error.get("input"), dict):  # `Outil : le …`
         message = (
-            "must be text, not a mapping: a colon and a space make what comes before them "
-            "a key; write the text in quotes"
+            "must be text, not a mapping (a colon and a space, or braces, make one); write "
+            "the text in quotes"
         )
     elif kind in {"int_type", "float_type"} and isinstance(error.get("input"), str):
         message = (

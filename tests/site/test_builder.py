@@ -249,14 +249,19 @@ def test_hostile_text_shows_literally_and_nothing_executes(
 # Text beyond ASCII wherever a record page shows it: title, metric, five whys, fishbone,
 # process map (the diagram cuts a long step name with an ellipsis), lessons.
 _ARABIC = "وافق المجلس على أداة IAM ونظام ERP."
+_ARABIC_WHY = "لماذا يذهب كل تغيير إلى CAB كل أسبوع."
 _BEYOND_ASCII = {
     # "Cafe" and a combining accent, as text pasted from a PDF is: found by typing "café"
-    "title: Bring emergency changes": "title: Zürich — “dringend” ✓ Cafe\u0301 emergency changes",
+    "title: Bring emergency changes": (
+        "title: Zürich — “dringend” ✓ Cafe\u0301 Re\u0301union emergency changes"
+    ),
     "service: Change Enablement": "service: 変更管理\u3000Change Enablement",  # a full-width space
     "name: Emergency changes as a share": "name: Änderungen — share",
     'unit: "%"': "unit: ‰",
     "- Why? The weekly CAB cut-off": "- Warum? 日本語 the weekly CAB cut-off",
     "- A single weekly CAB": "- Ein wöchentliches CAB",
+    "- Why does routine work go to the CAB at all? Only three standard change models exist, "
+    "so even low-risk changes need CAB approval.": f"- {_ARABIC_WHY}",
     # Arabic with Latin words in it, laid out right to left (csi.css: unicode-bidi plaintext)
     "rationale: >-\n      High impact on release predictability and major incident risk, at "
     "moderate effort; the\n      standard change models also benefit every team that raises "
@@ -322,15 +327,17 @@ def test_generated_html_is_ascii_and_shows_every_character_beyond_it(
         assert "Zürich — “dringend” ✓" in tab.title()
         # a paragraph in Arabic reads right to left: its first letter on the right, the full
         # stop that ends it on the left, the Latin words in between where they belong
-        first, last = tab.locator(f"p:text-is('{_ARABIC}')").evaluate(
-            """p => {
-                const at = (i) => { const r = document.createRange();
-                    r.setStart(p.firstChild, i); r.setEnd(p.firstChild, i + 1);
-                    return r.getBoundingClientRect().x; };
-                return [at(0), at(p.firstChild.length - 1)];
-            }"""
-        )
-        assert first > last, (first, last)
+        # (a why too, though "Why 3:" comes first: the label is isolated from its text)
+        for shown_in, written in (("p", _ARABIC), ("ol.csi-whys li", _ARABIC_WHY)):
+            first, last = tab.locator(f"{shown_in}:text-is('{written}')").evaluate(
+                """p => {
+                    const at = (i) => { const r = document.createRange();
+                        r.setStart(p.firstChild, i); r.setEnd(p.firstChild, i + 1);
+                        return r.getBoundingClientRect().x; };
+                    return [at(0), at(p.firstChild.length - 1)];
+                }"""
+            )
+            assert first > last, (shown_in, first, last)
         # the search index keeps every character as written: the theme's search splits its
         # text into words without reading character references
         tab.locator("label.md-search__icon, .md-search__input").first.click()
@@ -347,11 +354,15 @@ def test_generated_html_is_ascii_and_shows_every_character_beyond_it(
         tab.goto(f"{base}/register.html")
         tab.fill("form[data-table=register] input[name=filter]", "café")
         assert rows.all_inner_texts() == ["CSI-0002"]
-        tab.locator("label.md-search__icon, .md-search__input").first.click()
-        tab.locator("input.md-search__input").press_sequentially("Café", delay=30)
-        tab.locator(".md-search-result__item").first.wait_for(timeout=15_000)
-        found = tab.locator(".md-search-result__link").first.get_attribute("href") or ""
-        assert "records/CSI-0002.html" in found, found
+        # the search matches what is typed as it is: the index holds the text as written
+        # and, where it differs, composed, so either way of writing Réunion finds it
+        for typed in ("Réunion", "Re\u0301union"):
+            tab.goto(f"{base}/register.html")
+            tab.locator("label.md-search__icon, .md-search__input").first.click()
+            tab.locator("input.md-search__input").press_sequentially(typed, delay=30)
+            tab.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+            found = tab.locator(".md-search-result__link").first.get_attribute("href") or ""
+            assert "records/CSI-0002.html" in found, (typed, found)
     context.close()
 
 
