@@ -9,7 +9,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from csi_tool.site.diagrams import _HEAD_LABEL, _STEP_LABEL, _columns, _cut, _has_wide, _wrap
+from csi_tool.site.diagrams import _HEAD_LABEL, _STEP_LABEL
+from csi_tool.site.labels import columns, cut, has_wide, wrap
 from csi_tool.site.markup import searchable, table, text, verbatim
 from csi_tool.site.views.record_search import _start
 
@@ -64,13 +65,13 @@ _LABEL = st.lists(
 ).map(" ".join)
 
 
-@given((_TEXT | _LABEL).filter(lambda label: not _has_wide(label)))
+@given((_TEXT | _LABEL).filter(lambda label: not has_wide(label)))
 @example("aaaaaaaaa bbbbbbbbbb ccc")  # a first line exactly 20 wide, then one a letter too wide
 @example("aaaaaaaaa bbbbbbbbbbb ccc")
 @example("aaaaaaaaaa bbbbbbbbbbb ccc")  # and 22 wide
 def test_a_diagram_label_wraps_as_textwrap_wraps_it(label: str) -> None:
     for wrapper in (_STEP_LABEL, _HEAD_LABEL):
-        assert _wrap(wrapper, label) == wrapper.wrap(label)
+        assert wrap(wrapper, label) == wrapper.wrap(label)
 
 
 # Labels in Chinese, Japanese or Korean, with Latin words and spaces among them, and
@@ -88,7 +89,7 @@ _WIDE_LABEL = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
 _STARTS_NOTHING = ("\u0301", "\u3099", "\u200d", "🏽")  # a mark, a joiner, a skin tone
 
 
-@given(_WIDE_LABEL.filter(_has_wide))
+@given(_WIDE_LABEL.filter(has_wide))
 @example("ERP管理画面で財務ロールと権限を付与する")
 @example("Änderung erfassen und 日本語で説明する")
 @example("承認申請を開発者の👍🏽が必要")
@@ -96,8 +97,8 @@ _STARTS_NOTHING = ("\u0301", "\u3099", "\u200d", "🏽")  # a mark, a joiner, a 
 def test_a_wide_label_wraps_by_width_and_keeps_its_text(label: str) -> None:
     # a wide character counts two columns: it is drawn about twice as wide as a letter
     for wrapper in (_STEP_LABEL, _HEAD_LABEL):
-        lines = _wrap(wrapper, label)
-        assert all(0 < _columns(line) <= wrapper.width for line in lines), lines
+        lines = wrap(wrapper, label)
+        assert all(0 < columns(line) <= wrapper.width for line in lines), lines
         # only ASCII spaces part words, as in textwrap: a no-break space is kept
         assert "".join(lines).replace(" ", "") == label.replace(" ", "")
         for line, after in pairwise(lines):  # breaks fall between characters as read
@@ -126,7 +127,7 @@ def test_a_wide_label_wraps_by_width_and_keeps_its_text(label: str) -> None:
     ],
 )
 def test_a_diagram_label_is_cut_between_characters_as_read(label: str, shown: str) -> None:
-    assert _cut(label, 20) == shown
+    assert cut(label, 20) == shown
 
 
 def test_a_table_aligns_its_numeric_columns_right() -> None:
