@@ -51,7 +51,7 @@ def _wrap_wide(label: str, width: int) -> list[str]:
     space holds its neighbours together."""
     lines: list[str] = []
     line = ""
-    for unit in _units(" ".join(_ASCII_SPACES.split(label)).strip(" ")):
+    for unit in _units(_ASCII_SPACES.sub(" ", label).strip(" ")):
         if unit == " ":
             line += " " if line else ""
             continue
